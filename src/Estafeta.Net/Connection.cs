@@ -1,0 +1,86 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Estafeta.Net;
+
+/// <summary>
+/// One accepted client. Sessions never own the socket: they read <see cref="Input"/>, write
+/// <see cref="Output"/>, and ask the connection to switch to TLS. The switch drops every byte the
+/// client sent before the handshake (the STARTTLS command-injection class of bugs).
+/// </summary>
+public sealed class Connection : IAsyncDisposable
+{
+    private readonly Socket _socket;
+    private readonly NetworkStream _network;
+    private Stream _stream;
+
+    public Connection(Socket socket, ListenerShutdown shutdown)
+    {
+        _socket = socket;
+        _network = new NetworkStream(socket, ownsSocket: true);
+        _stream = _network;
+        Shutdown = shutdown;
+        RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
+        (Input, Output) = CreatePipes(_stream);
+    }
+
+    public PipeReader Input { get; private set; }
+    public PipeWriter Output { get; private set; }
+    public IPEndPoint RemoteEndPoint { get; }
+    public IPEndPoint LocalEndPoint { get; }
+    public ListenerShutdown Shutdown { get; }
+    public TlsDetails? Tls { get; private set; }
+    public bool IsSecure => Tls is not null;
+    /// <summary>Plaintext bytes the client had sent after STARTTLS and before the handshake; they were dropped.</summary>
+    public long DiscardedBeforeTls { get; private set; }
+
+    /// <summary>Performs the server side of a TLS handshake on this connection (implicit TLS or STARTTLS).
+    /// Any unread plaintext is discarded first. Throws <see cref="AuthenticationException"/> or
+    /// <see cref="IOException"/> when the handshake fails; the caller then closes.</summary>
+    public async Task UpgradeToTlsAsync(X509Certificate2 certificate, TimeSpan timeout, CancellationToken ct)
+    {
+        if (Tls is not null) throw new InvalidOperationException("The connection already uses TLS.");
+        await Output.FlushAsync(ct).ConfigureAwait(false);
+        if (Input.TryRead(out var buffered))
+        {
+            DiscardedBeforeTls = buffered.Buffer.Length;
+            Input.AdvanceTo(buffered.Buffer.End);
+        }
+        await Input.CompleteAsync().ConfigureAwait(false);
+        await Output.CompleteAsync().ConfigureAwait(false);
+
+        var ssl = new SslStream(_network, leaveInnerStreamOpen: true);
+        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timer.CancelAfter(timeout);
+        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateRequired = false,
+            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+        }, timer.Token).ConfigureAwait(false);
+        _stream = ssl;
+        Tls = new TlsDetails(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
+        (Input, Output) = CreatePipes(ssl);
+    }
+
+    private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
+        (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
+         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await Output.CompleteAsync().ConfigureAwait(false); } catch (Exception) { /* transport already gone */ }
+        try { await Input.CompleteAsync().ConfigureAwait(false); } catch (Exception) { /* transport already gone */ }
+        try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        if (_stream != _network) await _stream.DisposeAsync().ConfigureAwait(false);
+        await _network.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+public sealed record TlsDetails(string Protocol, string CipherSuite);

@@ -1,0 +1,53 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace Estafeta.Net;
+
+/// <summary>
+/// Failed logins per client address, shared by every listener of a protocol: each failure makes
+/// the next answer slower (a delay that doubles up to <see cref="MaxDelay"/>), and after
+/// <see cref="MaxFailures"/> failures within <see cref="Window"/> the address is refused outright
+/// until the window has passed without failures. A success clears the address.
+/// </summary>
+public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, TimeSpan? window = null, TimeSpan? firstDelay = null, TimeSpan? maxDelay = null)
+{
+    private readonly ConcurrentDictionary<IPAddress, Entry> _entries = new();
+
+    public int MaxFailures { get; } = maxFailures;
+    public TimeSpan Window { get; } = window ?? TimeSpan.FromMinutes(15);
+    public TimeSpan FirstDelay { get; } = firstDelay ?? TimeSpan.FromMilliseconds(500);
+    public TimeSpan MaxDelay { get; } = maxDelay ?? TimeSpan.FromSeconds(8);
+
+    private sealed record Entry(int Failures, DateTimeOffset Last);
+
+    /// <summary>True when this address has failed too often and must be refused without checking the password.</summary>
+    public bool IsBlocked(IPAddress address) => Current(address) is { } e && e.Failures >= MaxFailures;
+
+    /// <summary>Records a failure and returns how long to wait before answering it.</summary>
+    public TimeSpan RecordFailure(IPAddress address)
+    {
+        var now = clock.GetUtcNow();
+        var entry = _entries.AddOrUpdate(Normalize(address), _ => new Entry(1, now),
+            (_, old) => now - old.Last > Window ? new Entry(1, now) : new Entry(old.Failures + 1, now));
+        if (_entries.Count > 100_000) Sweep(now);
+        var factor = Math.Pow(2, Math.Min(entry.Failures - 1, 20));
+        var delay = TimeSpan.FromTicks((long)Math.Min(FirstDelay.Ticks * factor, MaxDelay.Ticks));
+        return delay;
+    }
+
+    public void RecordSuccess(IPAddress address) => _entries.TryRemove(Normalize(address), out _);
+
+    private Entry? Current(IPAddress address)
+    {
+        if (!_entries.TryGetValue(Normalize(address), out var e)) return null;
+        return clock.GetUtcNow() - e.Last > Window ? null : e;
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, e) in _entries)
+            if (now - e.Last > Window) _entries.TryRemove(key, out _);
+    }
+
+    private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+}
