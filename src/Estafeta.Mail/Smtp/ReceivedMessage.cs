@@ -1,0 +1,173 @@
+using System.Text;
+using Estafeta.Mail.Inbound;
+using Estafeta.Net;
+using Estafeta.Smtp;
+using Estafeta.Storage;
+using MimeKit;
+
+namespace Estafeta.Mail.Smtp;
+
+/// <summary>
+/// One message arriving by SMTP. DATA lands in a spool; at the end of DATA the message goes through
+/// named steps: read its header, check the sender's From (submission), route the recipients, run the
+/// inbound checks (MX), check quotas, write the message file, commit the index rows and queue entry
+/// in one durable transaction. Only then does the client get 250.
+/// </summary>
+public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessionInfo session, ReversePath from, IReadOnlyList<ForwardPath> recipients) : IMessageWriter
+{
+    /// <summary>Where mail scored as spam is filed (one of the default mailboxes of every account).</summary>
+    public const string JunkMailbox = "Junk";
+
+    private readonly SpoolStream _spool = new(engine.Blobs.TempDirectory);
+
+    public Stream Content => _spool;
+
+    public async ValueTask<SmtpReply> CommitAsync(DotStreamResult body, CancellationToken ct)
+    {
+        var now = engine.Clock.GetUtcNow();
+        var queueId = QueueId.New(now);
+        try
+        {
+            var headers = ReadHeader();
+            if (mode == SmtpMode.Submission && await CheckFromHeaderAsync(headers, ct) is { } fromRefusal) return fromRefusal;
+
+            var routes = await RouteAsync(ct);
+            if (routes.Refusal is { } routeRefusal) return routeRefusal;
+
+            var verdict = mode == SmtpMode.Mx ? await RunInboundChecksAsync(headers, ct) : InboundVerdict.Neutral;
+            if (verdict.Refusal is { } refusal) return refusal;
+
+            var messageSize = _spool.Length;
+            if (await CheckQuotaAsync(routes.Accounts, messageSize, ct) is { } quotaRefusal) return quotaRefusal;
+
+            var blob = await WriteMessageFileAsync(verdict, queueId, now, ct);
+            var folder = verdict.Score >= engine.Options.JunkThreshold ? JunkMailbox : MailboxName.Inbox;
+            await engine.Writer.CommitAsync(new Delivery(
+                blob,
+                routes.Accounts.Select(a => DeliveryTarget.Named(a, folder)).ToList(),
+                now,
+                Envelope(headers),
+                Outbound: routes.Remote.Count == 0 ? null : new OutboundMessage(
+                    from.Address,
+                    routes.Remote,
+                    session.Principal?.AccountId,
+                    DsnText.Ret(from.Return),
+                    from.EnvelopeId)), ct);
+            engine.Log.Accepted(queueId, session.Remote.Address.ToString(), from.Address, recipients.Count, blob.Size, routes.Accounts.Count, routes.Remote.Count);
+            return new SmtpReply(250, "2.0.0", $"Ok: queued as {queueId}");
+        }
+        catch (StorageException e)
+        {
+            engine.Log.StoreFailed(e, queueId);
+            return new SmtpReply(451, "4.3.0", "Temporary failure storing the message, try again later");
+        }
+        catch (IOException e)
+        {
+            engine.Log.StoreFailed(e, queueId);
+            return new SmtpReply(451, "4.3.0", "Temporary failure storing the message, try again later");
+        }
+    }
+
+    private HeaderList ReadHeader()
+    {
+        using var content = _spool.OpenRead();
+        return EnvelopeReader.ReadHeaders(content);
+    }
+
+    /// <summary>Submission: every From address must belong to the login (RFC 6409 §4.1 lets the MSA enforce this).</summary>
+    private async Task<SmtpReply?> CheckFromHeaderAsync(HeaderList headers, CancellationToken ct)
+    {
+        var principal = session.Principal!;
+        var addresses = EnvelopeReader.Addresses(headers, HeaderId.From);
+        if (addresses.Count == 0)
+            return new SmtpReply(550, "5.6.0", "The message has no valid From header field");
+        foreach (var address in addresses)
+            if (!await engine.Directory.AccountOwnsAddressAsync(principal.AccountId, address, ct))
+                return new SmtpReply(553, "5.7.1", $"From address <{address}> is not owned by {principal.Login}");
+        return null;
+    }
+
+    private sealed record Routes(List<long> Accounts, List<OutboundRecipient> Remote, SmtpReply? Refusal);
+
+    /// <summary>Local accounts get a copy each (once, even when several recipients lead to one account);
+    /// other addresses, and the remote targets of aliases, go to the outbound queue.</summary>
+    private async Task<Routes> RouteAsync(CancellationToken ct)
+    {
+        var accounts = new List<long>();
+        var remote = new List<OutboundRecipient>();
+        var seenRemote = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var rcpt in recipients)
+        {
+            var resolution = await engine.Directory.ResolveAsync(rcpt.Address, ct);
+            switch (resolution.Kind)
+            {
+                case RecipientResolutionKind.Local:
+                    foreach (var id in resolution.AccountIds) if (!accounts.Contains(id)) accounts.Add(id);
+                    foreach (var target in resolution.RemoteTargets)
+                        if (seenRemote.Add(target)) remote.Add(new OutboundRecipient(target, DsnText.Notify(rcpt.Notify), DsnText.Orcpt(rcpt.OriginalRecipient)));
+                    break;
+                case RecipientResolutionKind.NotLocalDomain when mode == SmtpMode.Submission:
+                    if (seenRemote.Add(rcpt.Address)) remote.Add(new OutboundRecipient(rcpt.Address, DsnText.Notify(rcpt.Notify), DsnText.Orcpt(rcpt.OriginalRecipient)));
+                    break;
+                default:
+                    // Accepted at RCPT but gone since (an operator removed the account meanwhile).
+                    return new Routes(accounts, remote, new SmtpReply(450, "4.1.1", $"<{rcpt.Address}> changed while the message was sent, try again"));
+            }
+        }
+        return new Routes(accounts, remote, null);
+    }
+
+    private async Task<InboundVerdict> RunInboundChecksAsync(HeaderList headers, CancellationToken ct)
+    {
+        if (engine.InboundChecks.Count == 0) return InboundVerdict.Neutral;
+        var fields = new List<string>();
+        var reasons = new List<string>();
+        var score = 0.0;
+        var message = new InboundMessage(session, from, recipients, headers, _spool.OpenRead);
+        foreach (var check in engine.InboundChecks)
+        {
+            var verdict = await check.CheckAsync(message, ct);
+            if (verdict.Refusal is not null) return verdict;
+            fields.AddRange(verdict.HeaderFields);
+            reasons.AddRange(verdict.Reasons);
+            score += verdict.Score;
+        }
+        return new InboundVerdict(fields, score, reasons);
+    }
+
+    /// <summary>452 4.2.2 when the account may make room later; 552 5.2.2 when the message can never fit.</summary>
+    private async Task<SmtpReply?> CheckQuotaAsync(List<long> accountIds, long size, CancellationToken ct)
+    {
+        foreach (var id in accountIds)
+        {
+            var account = await engine.Accounts.GetByIdAsync(id, ct);
+            if (account is null || account.HasRoomFor(size)) continue;
+            return size > account.QuotaBytes
+                ? new SmtpReply(552, "5.2.2", $"The message is larger than the mailbox quota of {account.Address}")
+                : new SmtpReply(452, "4.2.2", $"The mailbox of {account.Address} is full, try again later");
+        }
+        return null;
+    }
+
+    /// <summary>Trace fields, the inbound checks' fields, then the content, written once and fsync'd.</summary>
+    private async Task<BlobRef> WriteMessageFileAsync(InboundVerdict verdict, string queueId, DateTimeOffset now, CancellationToken ct)
+    {
+        await using var writer = engine.Blobs.Create();
+        var prefix = new StringBuilder();
+        prefix.Append(TraceHeaders.ReturnPath(from));
+        prefix.Append(TraceHeaders.Received(session, from, recipients, engine.Options.HostName, queueId, now));
+        foreach (var field in verdict.HeaderFields) prefix.Append(field).Append("\r\n");
+        await writer.WriteAsync(Encoding.UTF8.GetBytes(prefix.ToString()), ct);
+        await using (var content = _spool.OpenRead())
+            await content.CopyToAsync(writer, 64 * 1024, ct);
+        return await writer.CommitAsync(ct);
+    }
+
+    private static MessageEnvelope Envelope(HeaderList h) => new(
+        EnvelopeReader.Raw(h, "Date"), EnvelopeReader.Raw(h, "Subject"), EnvelopeReader.Raw(h, "From"),
+        EnvelopeReader.Raw(h, "Sender"), EnvelopeReader.Raw(h, "Reply-To"), EnvelopeReader.Raw(h, "To"),
+        EnvelopeReader.Raw(h, "Cc"), EnvelopeReader.Raw(h, "Bcc"), EnvelopeReader.Raw(h, "In-Reply-To"),
+        EnvelopeReader.Raw(h, "Message-ID"));
+
+    public ValueTask DisposeAsync() => _spool.DisposeAsync();
+}

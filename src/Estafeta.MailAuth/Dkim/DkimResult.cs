@@ -1,0 +1,82 @@
+using System.Text;
+
+namespace Estafeta.MailAuth.Dkim;
+
+/// <summary>The outcome of verifying one DKIM-Signature, in RFC 8601 terms.</summary>
+/// <param name="Status">The result keyword.</param>
+/// <param name="Reason">A short human explanation, e.g. "body hash did not verify".</param>
+/// <param name="Domain">d= (header.d), when the signature had one.</param>
+/// <param name="Selector">s= (header.s).</param>
+/// <param name="Identity">i= (header.i), defaulting to "@" + d=.</param>
+/// <param name="Algorithm">a= as written in the signature (header.a).</param>
+/// <param name="SignatureData">b= with whitespace removed; <see cref="HeaderB"/> is its first 8 characters.</param>
+/// <param name="KeyTesting">The key record carries t=y: the domain is testing DKIM.</param>
+/// <param name="BodyLength">l= when the signature covers only part of the body.</param>
+public sealed record DkimResult(
+    DkimStatus Status,
+    string Reason,
+    string? Domain = null,
+    string? Selector = null,
+    string? Identity = null,
+    string? Algorithm = null,
+    string? SignatureData = null,
+    bool KeyTesting = false,
+    long? BodyLength = null)
+{
+    /// <summary>The result for a message without any DKIM-Signature.</summary>
+    public static DkimResult NotSigned { get; } = new(DkimStatus.None, "message not signed");
+
+    /// <summary>The first 8 characters of b= (RFC 6008 header.b), enough to tell signatures apart.</summary>
+    public string? HeaderB => SignatureData is null ? null
+        : SignatureData.Length <= 8 ? SignatureData : SignatureData[..8];
+
+    /// <summary>The RFC 8601 keyword of <see cref="Status"/>.</summary>
+    public string Keyword => Status.ToKeyword();
+
+    /// <summary>This result as one resinfo of an Authentication-Results header field, e.g.
+    /// <c>dkim=pass (signature verified) header.d=example.com header.s=sel header.b="AbCd+/12"</c>.</summary>
+    public string ToAuthenticationResults()
+    {
+        var text = new StringBuilder("dkim=").Append(Keyword);
+        text.Append(" (").Append(EscapeComment(Reason)).Append(')');
+        AppendProperty(text, "header.d", Domain);
+        AppendProperty(text, "header.i", Identity);
+        AppendProperty(text, "header.s", Selector);
+        AppendProperty(text, "header.a", Algorithm);
+        AppendProperty(text, "header.b", HeaderB);
+        return text.ToString();
+    }
+
+    public override string ToString() => ToAuthenticationResults();
+
+    private static void AppendProperty(StringBuilder text, string name, string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return;
+        text.Append(' ').Append(name).Append('=');
+        if (IsPropertyToken(value)) text.Append(value);
+        else text.Append('"').Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
+    }
+
+    /// <summary>True when the value can stand unquoted: an RFC 2045 token, or local-part@domain made
+    /// of atom characters (RFC 8601 pvalue).</summary>
+    private static bool IsPropertyToken(string value)
+    {
+        foreach (var c in value)
+        {
+            if (c <= ' ' || c >= 0x7f) return false;
+            if ("()<>,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal)) return false;
+        }
+        return true;
+    }
+
+    private static string EscapeComment(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '(' or ')' or '\\') escaped.Append('\\');
+            escaped.Append(c is '\r' or '\n' ? ' ' : c);
+        }
+        return escaped.ToString();
+    }
+}

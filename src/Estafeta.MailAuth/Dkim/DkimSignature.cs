@@ -1,0 +1,151 @@
+using System.Globalization;
+
+namespace Estafeta.MailAuth.Dkim;
+
+/// <summary>A parsed, syntactically valid DKIM-Signature (RFC 6376 §3.5).</summary>
+public sealed class DkimSignature
+{
+    private DkimSignature(DkimTagList tags) => Tags = tags;
+
+    public DkimTagList Tags { get; }
+    public required DkimAlgorithm Algorithm { get; init; }
+    /// <summary>a= as written.</summary>
+    public required string AlgorithmName { get; init; }
+    public required byte[] SignatureData { get; init; }
+    /// <summary>b= without whitespace.</summary>
+    public required string SignatureBase64 { get; init; }
+    public required byte[] BodyHash { get; init; }
+    public required DkimCanonicalization HeaderCanonicalization { get; init; }
+    public required DkimCanonicalization BodyCanonicalization { get; init; }
+    public required string Domain { get; init; }
+    public required string Selector { get; init; }
+    /// <summary>h= names in order, repeats included.</summary>
+    public required IReadOnlyList<string> SignedHeaders { get; init; }
+    /// <summary>i=, or "@" + d= when absent.</summary>
+    public required string Identity { get; init; }
+    public long? BodyLength { get; init; }
+    public long? Timestamp { get; init; }
+    public long? Expiration { get; init; }
+
+    /// <summary>The domain part of <see cref="Identity"/>.</summary>
+    public string IdentityDomain => Identity[(Identity.LastIndexOf('@') + 1)..];
+
+    /// <summary>Where the key is published: <c>selector._domainkey.domain</c>.</summary>
+    public string KeyName => DkimDnsRecord.Name(Selector, Domain);
+
+    public static bool TryParse(DkimTagList tags, out DkimSignature? signature, out string error)
+    {
+        signature = null;
+        if (tags["v"] is not { } version) return Fail("v= is missing", out error);
+        if (version != "1") return Fail($"unsupported version v={version}", out error);
+        foreach (var required in new[] { "a", "b", "bh", "d", "h", "s" })
+            if (!tags.Contains(required)) return Fail($"{required}= is missing", out error);
+
+        var algorithmName = tags["a"]!;
+        if (!DkimAlgorithmNames.TryParse(algorithmName, out var algorithm)) return Fail($"unsupported algorithm a={algorithmName}", out error);
+        var signatureBase64 = tags.Compact("b")!;
+        if (!TryDecodeBase64(signatureBase64, out var signatureData) || signatureData.Length == 0) return Fail("b= is not valid base64", out error);
+        if (!TryDecodeBase64(tags.Compact("bh")!, out var bodyHash) || bodyHash.Length == 0) return Fail("bh= is not valid base64", out error);
+        if (!TryParseCanonicalization(tags["c"], out var headerCanonicalization, out var bodyCanonicalization))
+            return Fail($"unsupported canonicalization c={tags["c"]}", out error);
+
+        var domain = tags["d"]!;
+        if (!IsDomainName(domain)) return Fail($"d={domain} is not a domain name", out error);
+        var selector = tags["s"]!;
+        if (!IsDomainName(selector)) return Fail($"s={selector} is not a valid selector", out error);
+
+        var signedHeaders = tags["h"]!.Split(':').Select(DkimTagList.Trim).ToArray();
+        if (signedHeaders.Any(h => h.Length == 0)) return Fail("h= contains an empty header name", out error);
+        if (!signedHeaders.Contains("from", StringComparer.OrdinalIgnoreCase)) return Fail("h= does not include From", out error);
+
+        var identity = tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : "@" + domain;
+        var at = identity.LastIndexOf('@');
+        if (at < 0) return Fail($"i={identity} has no @", out error);
+        var identityDomain = identity[(at + 1)..];
+        if (!identityDomain.Equals(domain, StringComparison.OrdinalIgnoreCase)
+            && !identityDomain.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
+            return Fail($"i= domain {identityDomain} is not d={domain} or a subdomain of it", out error);
+
+        if (tags["q"] is { } query && !query.Split(':').Select(DkimTagList.Trim).Contains("dns/txt", StringComparer.OrdinalIgnoreCase))
+            return Fail($"unsupported query method q={query}", out error);
+
+        if (!TryParseNumber(tags["l"], out var bodyLength)) return Fail($"l={tags["l"]} is not a number", out error);
+        if (!TryParseNumber(tags["t"], out var timestamp)) return Fail($"t={tags["t"]} is not a number", out error);
+        if (!TryParseNumber(tags["x"], out var expiration)) return Fail($"x={tags["x"]} is not a number", out error);
+        if (timestamp is not null && expiration is not null && expiration < timestamp)
+            return Fail($"x={expiration} is earlier than t={timestamp}", out error);
+
+        signature = new DkimSignature(tags)
+        {
+            Algorithm = algorithm,
+            AlgorithmName = algorithmName,
+            SignatureData = signatureData,
+            SignatureBase64 = signatureBase64,
+            BodyHash = bodyHash,
+            HeaderCanonicalization = headerCanonicalization,
+            BodyCanonicalization = bodyCanonicalization,
+            Domain = domain,
+            Selector = selector,
+            SignedHeaders = signedHeaders,
+            Identity = identity,
+            BodyLength = bodyLength,
+            Timestamp = timestamp,
+            Expiration = expiration,
+        };
+        error = string.Empty;
+        return true;
+    }
+
+    private static bool Fail(string reason, out string error)
+    {
+        error = reason;
+        return false;
+    }
+
+    private static bool TryParseCanonicalization(string? value, out DkimCanonicalization header, out DkimCanonicalization body)
+    {
+        header = body = DkimCanonicalization.Simple;
+        if (value is null) return true;
+        var parts = value.Split('/');
+        if (parts.Length > 2 || !TryParseCanonicalization(parts[0], out header)) return false;
+        return parts.Length == 1 || TryParseCanonicalization(parts[1], out body);
+    }
+
+    private static bool TryParseCanonicalization(string value, out DkimCanonicalization canonicalization)
+    {
+        switch (DkimTagList.Trim(value).ToLowerInvariant())
+        {
+            case "simple": canonicalization = DkimCanonicalization.Simple; return true;
+            case "relaxed": canonicalization = DkimCanonicalization.Relaxed; return true;
+            default: canonicalization = default; return false;
+        }
+    }
+
+    private static bool TryParseNumber(string? value, out long? number)
+    {
+        number = null;
+        if (value is null) return true;
+        if (value.Length == 0 || !value.All(char.IsAsciiDigit)) return false;
+        // Values beyond long (RFC 6376 allows up to 12 or 76 digits) are clamped: they only matter
+        // as "very far in the future" or "longer than any body".
+        number = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : long.MaxValue;
+        return true;
+    }
+
+    internal static bool TryDecodeBase64(string value, out byte[] bytes)
+    {
+        bytes = [];
+        var buffer = new byte[value.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(value, buffer, out var written)) return false;
+        bytes = buffer[..written];
+        return true;
+    }
+
+    internal static bool IsDomainName(string value)
+    {
+        if (value.Length == 0 || value.Length > 253 || value[0] == '.' || value[^1] == '.' || value.Contains("..", StringComparison.Ordinal)) return false;
+        foreach (var c in value)
+            if (!char.IsAsciiLetterOrDigit(c) && c is not '-' and not '.' and not '_') return false;
+        return true;
+    }
+}

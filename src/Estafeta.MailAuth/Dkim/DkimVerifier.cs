@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text;
+using Estafeta.MailAuth.Dns;
+using MimeKit;
+
+namespace Estafeta.MailAuth.Dkim;
+
+/// <summary>Verifies every DKIM-Signature of a message (RFC 6376 §6, RFC 8301, RFC 8463) and
+/// reports each in RFC 8601 terms. Keys are fetched through <see cref="IDnsResolver"/>, all at
+/// once; body hashes are computed once per canonicalization and l=. Thread-safe.</summary>
+public sealed class DkimVerifier
+{
+    private readonly IDnsResolver dns;
+    private readonly TimeProvider clock;
+    private readonly DkimVerifierOptions options;
+
+    public DkimVerifier(IDnsResolver dns, TimeProvider? clock = null, DkimVerifierOptions? options = null)
+    {
+        this.dns = dns;
+        this.clock = clock ?? TimeProvider.System;
+        this.options = options ?? DkimVerifierOptions.Default;
+    }
+
+    /// <summary>One result per DKIM-Signature, top to bottom; a single <see cref="DkimResult.NotSigned"/>
+    /// when there is none. A bare LF in the message is treated as CRLF.</summary>
+    public async Task<IReadOnlyList<DkimResult>> VerifyAsync(ReadOnlyMemory<byte> message, CancellationToken ct = default)
+    {
+        var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
+        var fields = wire.Headers.Where(h => h.Name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase)).ToList();
+        if (fields.Count == 0) return [DkimResult.NotSigned];
+
+        var checks = new List<SignatureCheck>(fields.Count);
+        var lookups = new Dictionary<string, Task<DkimKeyLookup>>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var check = i < options.MaxSignatures
+                ? Prepare(wire, fields[i])
+                : SignatureCheck.Decided(Describe(wire, fields[i], DkimStatus.Neutral, $"not evaluated: more than {options.MaxSignatures} signatures"));
+            if (check.Signature is { } signature && !lookups.ContainsKey(signature.KeyName))
+                lookups[signature.KeyName] = DkimKeyLookup.FetchAsync(dns, signature.KeyName, ct);
+            checks.Add(check);
+        }
+        await Task.WhenAll(lookups.Values).ConfigureAwait(false);
+
+        var bodyHashes = new Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)>();
+        var results = new DkimResult[checks.Count];
+        for (var i = 0; i < checks.Count; i++)
+        {
+            var check = checks[i];
+            results[i] = check.Result ?? Complete(wire, check.Field, check.Signature!, lookups[check.Signature!.KeyName].Result, bodyHashes);
+        }
+        return results;
+    }
+
+    public async Task<IReadOnlyList<DkimResult>> VerifyAsync(Stream message, CancellationToken ct = default) =>
+        await VerifyAsync(await MimeMessageBytes.ReadAllAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+
+    /// <summary>Verifies the message as <paramref name="format"/> writes it, with CRLF line ends.</summary>
+    public Task<IReadOnlyList<DkimResult>> VerifyAsync(MimeMessage message, FormatOptions? format = null, CancellationToken ct = default) =>
+        VerifyAsync(MimeMessageBytes.ToWire(message, format), ct);
+
+    /// <summary>Parses the signature and applies the checks that need no key: syntax, algorithm, time.</summary>
+    private SignatureCheck Prepare(WireMessage wire, HeaderField field)
+    {
+        var value = FieldValue(wire, field);
+        if (!DkimTagList.TryParse(value, out var tags, out var tagError))
+            return SignatureCheck.Decided(new DkimResult(DkimStatus.PermError, "malformed signature: " + tagError));
+        if (!DkimSignature.TryParse(tags, out var signature, out var error))
+            return SignatureCheck.Decided(Describe(tags, DkimStatus.PermError, "malformed signature: " + error));
+        if (signature!.Algorithm == DkimAlgorithm.RsaSha1)
+            return SignatureCheck.Decided(Describe(signature, DkimStatus.Policy, "rsa-sha1 is not accepted per RFC 8301"));
+
+        var now = clock.GetUtcNow().ToUnixTimeSeconds();
+        if (signature.Expiration is { } expiration && now > expiration)
+            return SignatureCheck.Decided(Describe(signature, DkimStatus.Policy, $"signature expired at {Time(expiration)} per x="));
+        if (signature.Timestamp is { } timestamp && options.FutureTimestampTolerance is { } tolerance
+            && timestamp > now + (long)tolerance.TotalSeconds)
+            return SignatureCheck.Decided(Describe(signature, DkimStatus.Policy, $"signature timestamp t= {Time(timestamp)} is in the future"));
+        return new SignatureCheck(field, signature, null);
+    }
+
+    private DkimResult Complete(WireMessage wire, HeaderField field, DkimSignature signature, DkimKeyLookup lookup,
+        Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)> bodyHashes)
+    {
+        if (lookup.Record is not { } record) return Describe(signature, lookup.Status, lookup.Reason);
+        var result = CheckWithKey(wire, field, signature, record, bodyHashes);
+        if (!record.Testing) return result;
+        return result.Status == DkimStatus.Fail
+            ? result with { Status = DkimStatus.Neutral, Reason = result.Reason + "; ignored because the key is in testing mode, t=y", KeyTesting = true }
+            : result with { Reason = result.Reason + "; the key is in testing mode, t=y", KeyTesting = true };
+    }
+
+    private DkimResult CheckWithKey(WireMessage wire, HeaderField field, DkimSignature signature, DkimPublicKeyRecord record,
+        Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)> bodyHashes)
+    {
+        var keyName = signature.KeyName;
+        if (record.IsRevoked) return Describe(signature, DkimStatus.PermError, $"key at {keyName} is revoked, empty p=");
+        if (record.KeyType != signature.Algorithm.KeyType())
+            return Describe(signature, DkimStatus.PermError, $"key at {keyName} has k={record.KeyType}, which a={signature.AlgorithmName} cannot use");
+        if (!record.AllowsHash("sha256")) return Describe(signature, DkimStatus.PermError, $"key at {keyName} does not allow sha256 in h=");
+        if (!record.AllowsEmail) return Describe(signature, DkimStatus.PermError, $"key at {keyName} is not for email, s=");
+        if (record.Strict && !signature.IdentityDomain.Equals(signature.Domain, StringComparison.OrdinalIgnoreCase))
+            return Describe(signature, DkimStatus.PermError, $"key at {keyName} has t=s and the i= domain is not exactly d=");
+
+        using var key = DkimPublicKey.Import(record, out var keyError);
+        if (key is null) return Describe(signature, DkimStatus.PermError, $"unusable key at {keyName}: {keyError}");
+        if (key is DkimPublicKey.Rsa rsa && rsa.KeySize < options.MinimumRsaKeyBits)
+            return Describe(signature, DkimStatus.Policy, $"RSA key of {rsa.KeySize} bits is shorter than the {options.MinimumRsaKeyBits} bits RFC 8301 requires");
+
+        var limit = signature.BodyLength ?? long.MaxValue;
+        if (!bodyHashes.TryGetValue((signature.BodyCanonicalization, limit), out var body))
+        {
+            body = DkimCanonicalizer.HashBody(wire.Body, signature.BodyCanonicalization, limit);
+            bodyHashes[(signature.BodyCanonicalization, limit)] = body;
+        }
+        if (signature.BodyLength is { } length && length > body.Length)
+            return Describe(signature, DkimStatus.Fail, $"l={length} is longer than the {body.Length}-octet body");
+        if (!body.Hash.AsSpan().SequenceEqual(signature.BodyHash)) return Describe(signature, DkimStatus.Fail, "body hash did not verify");
+
+        var signedField = SignatureValueRemoval.WithoutSignatureValue(wire.FieldBytes(field));
+        var digest = HeaderSelection.HeaderDigest(wire, signature.SignedHeaders, signature.HeaderCanonicalization, signedField);
+        if (!key.VerifyDigest(digest, signature.SignatureData)) return Describe(signature, DkimStatus.Fail, "signature did not verify");
+
+        var reason = "signature verified";
+        if (signature.BodyLength is { } covered && covered < body.Length)
+            reason += $"; l={covered} leaves {body.Length - covered} body octets unsigned";
+        return Describe(signature, DkimStatus.Pass, reason);
+    }
+
+    private static string FieldValue(WireMessage wire, HeaderField field)
+    {
+        var bytes = wire.FieldBytes(field);
+        return Encoding.Latin1.GetString(bytes[(bytes.IndexOf((byte)':') + 1)..]);
+    }
+
+    private static DkimResult Describe(DkimSignature signature, DkimStatus status, string reason) =>
+        Describe(signature.Tags, status, reason) with { BodyLength = signature.BodyLength };
+
+    private static DkimResult Describe(DkimTagList tags, DkimStatus status, string reason) =>
+        new(status, reason, tags["d"], tags["s"], tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : null, tags["a"], tags.Compact("b"));
+
+    private static DkimResult Describe(WireMessage wire, HeaderField field, DkimStatus status, string reason) =>
+        DkimTagList.TryParse(FieldValue(wire, field), out var tags, out _) ? Describe(tags, status, reason) : new DkimResult(status, reason);
+
+    private static string Time(long unixSeconds) =>
+        DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(unixSeconds, 0, 253402300799)).ToString("u", CultureInfo.InvariantCulture);
+
+    private sealed record SignatureCheck(HeaderField Field, DkimSignature? Signature, DkimResult? Result)
+    {
+        public static SignatureCheck Decided(DkimResult result) => new(default, null, result);
+    }
+}

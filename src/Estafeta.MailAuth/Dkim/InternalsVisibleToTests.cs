@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+[assembly: InternalsVisibleTo("Estafeta.MailAuth.Tests")]
+[assembly: InternalsVisibleTo("dkimbench")]

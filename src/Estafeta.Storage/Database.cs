@@ -1,0 +1,145 @@
+using System.Data.Common;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Estafeta.Storage;
+
+/// <summary>
+/// The index database (SQLite in the data folder, or PostgreSQL) and the data folder that holds the message files.
+/// One instance per process; it is cheap to share and safe to use from many threads.
+/// </summary>
+/// <remarks>
+/// SQLite is opened in WAL mode with <c>synchronous=FULL</c> (a commit is on disk when it returns),
+/// foreign keys on and a 30 s busy timeout, so a CLI verb can write while <c>serve</c> runs on the same file.
+/// Write transactions take the write lock up front (BEGIN IMMEDIATE). Timestamps are stored as UTC Unix
+/// milliseconds in BIGINT columns on both backends.
+/// </remarks>
+public sealed class Database : IAsyncDisposable
+{
+    public const string SqliteFileName = "estafeta.db";
+
+    private const int BusyTimeoutMilliseconds = 30_000;
+
+    private readonly string connectionString;
+    private readonly NpgsqlDataSource? dataSource;
+    private int walEnabled;
+
+    private Database(DatabaseKind kind, string dataDirectory, string connectionString, TimeProvider time)
+    {
+        Kind = kind;
+        DataDirectory = dataDirectory;
+        this.connectionString = connectionString;
+        Time = time;
+        Dialect = kind == DatabaseKind.Sqlite ? SqlDialect.Sqlite : SqlDialect.PostgreSql;
+        Blobs = new BlobStore(dataDirectory);
+        if (kind == DatabaseKind.PostgreSql)
+        {
+            dataSource = NpgsqlDataSource.Create(connectionString);
+        }
+    }
+
+    public DatabaseKind Kind { get; }
+
+    /// <summary>The <c>--data</c> folder: <c>estafeta.db</c> (SQLite), <c>messages/</c> and <c>tmp/</c>.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Where the message files live; shared by every store built on this database.</summary>
+    public BlobStore Blobs { get; }
+
+    public TimeProvider Time { get; }
+
+    internal SqlDialect Dialect { get; }
+
+    internal PasswordVerificationCache PasswordCache { get; } = new();
+
+    /// <summary>
+    /// Opens the data folder. With <paramref name="connectionString"/> null or empty the index is the SQLite file
+    /// <c>DATA/estafeta.db</c>; otherwise it is the PostgreSQL database named by the URL or Npgsql connection string.
+    /// Nothing is migrated here: call <see cref="MigrateAsync"/>.
+    /// </summary>
+    public static Database Create(string dataDir, string? connectionString, TimeProvider? time = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataDir);
+        var fullDataDir = Path.GetFullPath(dataDir);
+        try
+        {
+            Directory.CreateDirectory(fullDataDir);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new StorageException($"cannot create the data folder {fullDataDir}: {e.Message}", e);
+        }
+
+        time ??= TimeProvider.System;
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            return new Database(DatabaseKind.PostgreSql, fullDataDir, PostgresConnectionString.Normalize(connectionString), time);
+        }
+
+        var sqlite = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(fullDataDir, SqliteFileName),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            DefaultTimeout = BusyTimeoutMilliseconds / 1000,
+        };
+        return new Database(DatabaseKind.Sqlite, fullDataDir, sqlite.ConnectionString, time);
+    }
+
+    /// <summary>An open pooled connection; dispose it to return it to the pool.</summary>
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (dataSource is not null)
+        {
+            return await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        }
+
+        var connection = new SqliteConnection(connectionString);
+        try
+        {
+            await connection.OpenAsync(ct).ConfigureAwait(false);
+            if (Volatile.Read(ref walEnabled) == 0)
+            {
+                // Persistent in the file; asked once per process so a fresh file is switched before first use.
+                await connection.ExecuteAsync("PRAGMA journal_mode=WAL").ConfigureAwait(false);
+                Volatile.Write(ref walEnabled, 1);
+            }
+
+            // Per connection; cheap to repeat on a pooled connection.
+            await connection.ExecuteAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMilliseconds};")).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Applies the schema migrations not applied yet; returns how many it applied. Safe to run concurrently.</summary>
+    public Task<int> MigrateAsync(CancellationToken ct = default) => new MigrationRunner(this).RunAsync(ct);
+
+    /// <summary>The numbers of the migrations recorded in <c>schema_migrations</c>.</summary>
+    public Task<IReadOnlyList<int>> AppliedMigrationsAsync(CancellationToken ct = default) =>
+        new MigrationRunner(this).AppliedAsync(ct);
+
+    internal long NowMilliseconds() => Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (dataSource is not null)
+        {
+            await dataSource.DisposeAsync().ConfigureAwait(false);
+            return;
+        }
+
+        using var connection = new SqliteConnection(connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+}

@@ -1,0 +1,4 @@
+namespace Estafeta.Storage;
+
+/// <summary>A message with its envelope fields.</summary>
+public sealed record StoredMessage(MessageSummary Summary, MessageEnvelope Envelope);

@@ -1,0 +1,108 @@
+namespace Estafeta.Storage;
+
+/// <summary>
+/// The schema, as an append-only list. Never edit an applied migration; add the next number.
+/// Conventions: UTC timestamps as BIGINT Unix milliseconds, booleans as BIGINT 0/1, addresses in canonical form
+/// (see <see cref="MailAddressCanonical"/>), message files referenced by their lowercase hex SHA-256.
+/// </summary>
+internal static class SchemaMigrations
+{
+    public static readonly IReadOnlyList<Migration> All =
+    [
+        new(1, "mail store", """
+            CREATE TABLE domains (
+                id {{id}},
+                name TEXT NOT NULL UNIQUE,
+                catch_all TEXT NULL,
+                created_at BIGINT NOT NULL
+            );
+
+            CREATE TABLE accounts (
+                id {{id}},
+                domain_id BIGINT NOT NULL REFERENCES domains (id),
+                address TEXT NOT NULL UNIQUE,
+                password_hash TEXT NOT NULL,
+                quota_bytes BIGINT NOT NULL DEFAULT 0,
+                used_bytes BIGINT NOT NULL DEFAULT 0,
+                last_uid_validity BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX accounts_domain ON accounts (domain_id);
+
+            CREATE TABLE aliases (
+                id {{id}},
+                domain_id BIGINT NOT NULL REFERENCES domains (id) ON DELETE CASCADE,
+                address TEXT NOT NULL,
+                target TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                UNIQUE (address, target)
+            );
+            CREATE INDEX aliases_domain ON aliases (domain_id);
+
+            CREATE TABLE mailboxes (
+                id {{id}},
+                account_id BIGINT NOT NULL REFERENCES accounts (id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                special_use TEXT NULL,
+                uid_validity BIGINT NOT NULL,
+                uid_next BIGINT NOT NULL DEFAULT 1,
+                highest_modseq BIGINT NOT NULL DEFAULT 1,
+                subscribed BIGINT NOT NULL DEFAULT 1,
+                created_at BIGINT NOT NULL,
+                UNIQUE (account_id, name)
+            );
+
+            CREATE TABLE messages (
+                id {{id}},
+                mailbox_id BIGINT NOT NULL REFERENCES mailboxes (id) ON DELETE CASCADE,
+                uid BIGINT NOT NULL,
+                modseq BIGINT NOT NULL,
+                blob_hash TEXT NOT NULL,
+                size BIGINT NOT NULL,
+                internal_date BIGINT NOT NULL,
+                flags BIGINT NOT NULL DEFAULT 0,
+                keywords TEXT NOT NULL DEFAULT '',
+                env_date TEXT NULL,
+                env_subject TEXT NULL,
+                env_from TEXT NULL,
+                env_sender TEXT NULL,
+                env_reply_to TEXT NULL,
+                env_to TEXT NULL,
+                env_cc TEXT NULL,
+                env_bcc TEXT NULL,
+                env_in_reply_to TEXT NULL,
+                env_message_id TEXT NULL,
+                UNIQUE (mailbox_id, uid)
+            );
+            CREATE INDEX messages_blob ON messages (blob_hash);
+
+            CREATE TABLE outbound_queue (
+                id {{id}},
+                blob_hash TEXT NOT NULL,
+                size BIGINT NOT NULL,
+                envelope_sender TEXT NOT NULL,
+                account_id BIGINT NULL REFERENCES accounts (id) ON DELETE SET NULL,
+                dsn_ret TEXT NULL,
+                dsn_envid TEXT NULL,
+                state TEXT NOT NULL,
+                attempts BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                next_attempt_at BIGINT NOT NULL,
+                last_error TEXT NULL
+            );
+            CREATE INDEX outbound_queue_blob ON outbound_queue (blob_hash);
+            CREATE INDEX outbound_queue_due ON outbound_queue (state, next_attempt_at);
+
+            CREATE TABLE outbound_recipients (
+                id {{id}},
+                queue_id BIGINT NOT NULL REFERENCES outbound_queue (id) ON DELETE CASCADE,
+                address TEXT NOT NULL,
+                state TEXT NOT NULL,
+                dsn_notify TEXT NULL,
+                dsn_orcpt TEXT NULL,
+                last_error TEXT NULL
+            );
+            CREATE INDEX outbound_recipients_queue ON outbound_recipients (queue_id);
+            """),
+    ];
+}

@@ -1,0 +1,16 @@
+namespace Estafeta.Storage;
+
+public enum RecipientResolutionKind
+{
+    /// <summary>The domain is not one of ours: relay only for authenticated senders.</summary>
+    NotLocalDomain,
+
+    /// <summary>Our domain, but no account, alias or catch-all takes the address (SMTP 550 5.1.1).</summary>
+    UnknownUser,
+
+    /// <summary>Deliver to <see cref="RecipientResolution.AccountIds"/> and forward to <see cref="RecipientResolution.RemoteTargets"/>.</summary>
+    Local,
+
+    /// <summary>Aliases loop or nest deeper than the limit and lead nowhere else (SMTP 550 5.4.6).</summary>
+    AliasLoop,
+}

@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Estafeta.Hosting;
+using Estafeta.Storage;
+
+namespace Estafeta.Cli;
+
+/// <summary>Runs a verb that works on the database: resolves the boot settings, opens the database
+/// (migrating it first, so verbs work on a fresh data folder and beside a running server), and
+/// turns the errors people can fix into one clear line.</summary>
+public static class StorageVerb
+{
+    public static async Task<int> RunAsync(ParseResult parse, Func<Database, BootSettings, Task<int>> action)
+    {
+        try
+        {
+            var settings = GlobalOptions.Settings(parse);
+            await using var db = Database.Create(settings.DataDirectory, settings.Database);
+            await db.MigrateAsync();
+            return await action(db, settings);
+        }
+        catch (BootSettingsException e) { return Output.Fail(e.Message); }
+        catch (StorageException e) { return Output.Fail(e.Message); }
+    }
+}

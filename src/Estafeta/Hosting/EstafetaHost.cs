@@ -1,0 +1,166 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Estafeta.Mail;
+using Estafeta.Net;
+using Estafeta.Pop3;
+using Estafeta.Smtp;
+using Estafeta.Storage;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Estafeta.Hosting;
+
+/// <summary>
+/// Everything `estafeta serve` runs, in one process: the database, the mail engine, one listener per
+/// configured endpoint, and the HTTP server. Started in-process by the end-to-end tests too.
+/// </summary>
+public sealed class EstafetaHost : IAsyncDisposable
+{
+    private readonly List<ConnectionListener> _listeners;
+    private readonly WebApplication? _web;
+    private readonly MailEngine _engine;
+    private readonly Database _db;
+    private readonly BootSettings _settings;
+    private readonly X509Certificate2 _certificate;
+    private int _disposed;
+
+    private EstafetaHost(BootSettings settings, Database db, MailEngine engine, X509Certificate2 certificate, List<ConnectionListener> listeners, WebApplication? web, Dictionary<string, IPEndPoint> endpoints)
+    {
+        _settings = settings;
+        _db = db;
+        _engine = engine;
+        _certificate = certificate;
+        _listeners = listeners;
+        _web = web;
+        Endpoints = endpoints;
+    }
+
+    /// <summary>The address each listener bound, by listener name (http, smtp, submission, ...).</summary>
+    public IReadOnlyDictionary<string, IPEndPoint> Endpoints { get; }
+    public Database Database => _db;
+    public MailEngine Engine => _engine;
+
+    public static async Task<EstafetaHost> StartAsync(BootSettings settings, ILoggerFactory logging, CancellationToken ct = default)
+    {
+        Directory.CreateDirectory(settings.DataDirectory);
+        var db = Database.Create(settings.DataDirectory, settings.Database);
+        var listeners = new List<ConnectionListener>();
+        MailEngine? engine = null;
+        try
+        {
+            await db.MigrateAsync(ct);
+            var certificate = TlsCertificateLoader.LoadOrCreate(settings.DataDirectory, settings.TlsCertificate, settings.TlsKey, settings.HostName);
+            engine = new MailEngine(db, new MailEngineOptions(settings.HostName, settings.MaxMessageSize), TimeProvider.System, logging);
+            var throttle = new LoginThrottle(TimeProvider.System, settings.AuthMaxFailures);
+
+            SmtpServer Smtp(SmtpMode mode) => new(new SmtpServerOptions
+            {
+                HostName = settings.HostName,
+                Mode = mode,
+                Certificate = () => certificate,
+                AllowPlaintextAuth = settings.AllowPlaintextAuth,
+                MaxCommandLineLength = settings.MaxLineLength,
+                MaxMessageSize = settings.MaxMessageSize,
+                MaxRecipients = settings.MaxRecipients,
+                MaxCommands = settings.MaxCommands,
+                MaxErrors = settings.MaxErrors,
+                CommandTimeout = settings.IdleTimeout,
+            }, engine.SmtpPolicy(mode), engine.MessageSink(mode), throttle, logging.CreateLogger<SmtpServer>());
+            Pop3Server Pop3() => new(new Pop3ServerOptions
+            {
+                HostName = settings.HostName,
+                Certificate = () => certificate,
+                AllowPlaintextAuth = settings.AllowPlaintextAuth,
+                MaxErrors = settings.MaxErrors,
+            }, engine.Pop3Backend, throttle, logging.CreateLogger<Pop3Server>());
+
+            var plan = new List<(string Name, IPEndPoint? EndPoint, Func<IConnectionHandler> Handler, bool ImplicitTls)>
+            {
+                ("smtp", settings.Smtp, () => Smtp(SmtpMode.Mx), false),
+                ("submission", settings.Submission, () => Smtp(SmtpMode.Submission), false),
+                ("submissions", settings.Submissions, () => Smtp(SmtpMode.Submission), true),
+                ("pop3", settings.Pop3, Pop3, false),
+                ("pop3s", settings.Pop3s, Pop3, true),
+            };
+            var endpoints = new Dictionary<string, IPEndPoint>();
+            var listenerLog = logging.CreateLogger<ConnectionListener>();
+            foreach (var (name, endpoint, handler, implicitTls) in plan)
+            {
+                if (endpoint is null) continue;
+                var listener = new ConnectionListener(
+                    new ListenerOptions(name, endpoint, implicitTls, MaxConnectionsPerAddress: settings.MaxConnectionsPerIp),
+                    handler(), () => certificate, listenerLog);
+                listener.Start();
+                listeners.Add(listener);
+                endpoints[name] = listener.BoundEndPoint;
+            }
+
+            WebApplication? web = null;
+            if (settings.Http is { } http)
+            {
+                web = BuildWeb(http, db, listeners, logging);
+                await web.StartAsync(ct);
+                endpoints["http"] = IPEndPoint.Parse(new Uri(web.Urls.First()).Authority);
+            }
+            await PortsFile.WriteAsync(settings.DataDirectory, endpoints);
+            return new EstafetaHost(settings, db, engine, certificate, listeners, web, endpoints);
+        }
+        catch
+        {
+            foreach (var l in listeners) await l.DisposeAsync();
+            if (engine is not null) await engine.DisposeAsync();
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static WebApplication BuildWeb(IPEndPoint http, Database db, List<ConnectionListener> listeners, ILoggerFactory logging)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton(logging);
+        builder.WebHost.UseUrls($"http://{PortsFile.Format(http)}");
+        var app = builder.Build();
+        app.MapGet("/healthz", async (CancellationToken ct) =>
+        {
+            try
+            {
+                await using var connection = await db.OpenAsync(ct);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT 1";
+                await command.ExecuteScalarAsync(ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return Results.Json(new { status = "unhealthy", database = e.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            return Results.Json(new
+            {
+                status = "ok",
+                database = db.Kind.ToString(),
+                listeners = listeners.ToDictionary(l => l.Name, l => new { address = PortsFile.Format(l.BoundEndPoint), connections = l.ActiveConnections }),
+            });
+        });
+        return app;
+    }
+
+    /// <summary>Graceful stop: listeners stop accepting and give sessions the grace period; accepted
+    /// messages are already durable, pending commits finish before the database closes.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        await Task.WhenAll(_listeners.Select(l => l.StopAsync(_settings.ShutdownGrace)));
+        foreach (var l in _listeners) await l.DisposeAsync();
+        if (_web is not null)
+        {
+            await _web.StopAsync();
+            await _web.DisposeAsync();
+        }
+        await _engine.DisposeAsync();
+        await _db.DisposeAsync();
+        _certificate.Dispose();
+    }
+}

@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Estafeta.MailAuth.Tests.Dkim;
+
+/// <summary>Debian's python3-dkim (dkimpy), an independent DKIM implementation, driven through a
+/// small script. It is installed with apt-get when missing; if that fails the calling test fails.</summary>
+internal static class Dkimpy
+{
+    private const string Python = "/usr/bin/python3";
+
+    private const string Script = """
+        import json, sys
+        import dkim
+
+        mode = sys.argv[1]
+        if mode == "verify":
+            records = json.load(open(sys.argv[2]))
+            message = open(sys.argv[3], "rb").read()
+
+            def dnsfunc(name, timeout=5):
+                if isinstance(name, bytes):
+                    name = name.decode("ascii")
+                value = records.get(name.rstrip(".").lower())
+                return value.encode("ascii") if value is not None else None
+
+            verifier = dkim.DKIM(message)
+            count = len([1 for k, _ in verifier.headers if k.lower() == b"dkim-signature"])
+            results = []
+            for index in range(count):
+                try:
+                    results.append("pass" if verifier.verify(idx=index, dnsfunc=dnsfunc) else "fail")
+                except dkim.DKIMException as error:
+                    results.append("error: %s" % error)
+            print(json.dumps(results))
+        elif mode == "sign":
+            message = open(sys.argv[2], "rb").read()
+            key = open(sys.argv[6], "rb").read().strip()
+            canonicalize = tuple(c.encode() for c in sys.argv[7].split("/"))
+            field = dkim.sign(message, sys.argv[4].encode(), sys.argv[5].encode(), key,
+                              signature_algorithm=sys.argv[3].encode(), canonicalize=canonicalize)
+            sys.stdout.buffer.write(field)
+        """;
+
+    private static readonly Lazy<string> scriptPath = new(() =>
+    {
+        EnsureInstalled();
+        var path = Path.Combine(Path.GetTempPath(), $"estafeta-dkimpy-{Environment.ProcessId}.py");
+        File.WriteAllText(path, Script);
+        return path;
+    });
+
+    /// <summary>dkimpy's verdict for each DKIM-Signature, top first: "pass", "fail" or "error: ...".</summary>
+    public static string[] Verify(byte[] message, IReadOnlyDictionary<string, string> txtRecords)
+    {
+        using var folder = new TempFolder();
+        var records = folder.Write("records.json", JsonSerializer.SerializeToUtf8Bytes(txtRecords.ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value)));
+        var file = folder.Write("message.eml", message);
+        var (stdout, _) = Run(scriptPath.Value, "verify", records, file);
+        return JsonSerializer.Deserialize<string[]>(stdout) ?? [];
+    }
+
+    /// <summary>A DKIM-Signature field made by dkimpy. <paramref name="key"/> is PKCS#1 PEM for
+    /// rsa-sha256 and the base64 seed for ed25519-sha256, as dkimpy wants them.</summary>
+    public static string Sign(byte[] message, string algorithm, string selector, string domain, string key, string canonicalization)
+    {
+        using var folder = new TempFolder();
+        var file = folder.Write("message.eml", message);
+        var keyFile = folder.Write("key", Encoding.ASCII.GetBytes(key));
+        return Run(scriptPath.Value, "sign", file, algorithm, selector, domain, keyFile, canonicalization).Stdout;
+    }
+
+    private static void EnsureInstalled()
+    {
+        if (Probe(out var missing)) return;
+        var log = new StringBuilder($"dkimpy is not importable ({missing.Trim()}); ");
+        foreach (var command in new[] { "apt-get install -y python3-dkim", "apt-get update && apt-get install -y python3-dkim" })
+        {
+            var (code, text) = Shell(command);
+            log.Append($"`{command}` exited {code}: {Tail(text)}; ");
+            if (code == 0 && Probe(out missing)) return;
+        }
+        Assert.Fail("python3-dkim could not be installed, so the interop test cannot run: " + log);
+    }
+
+    private static bool Probe(out string error)
+    {
+        if (!File.Exists(Python))
+        {
+            error = $"{Python} does not exist";
+            return false;
+        }
+        var (code, text) = Execute(Python, ["-c", "import dkim, nacl"]);
+        error = text;
+        return code == 0;
+    }
+
+    private static (string Stdout, string Stderr) Run(params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(60_000))
+        {
+            process.Kill(true);
+            Assert.Fail("dkimpy did not finish within 60 s");
+        }
+        if (process.ExitCode != 0) Assert.Fail($"dkimpy exited {process.ExitCode}: {stderr.Result}");
+        return (stdout.Result, stderr.Result);
+    }
+
+    private static (int Code, string Output) Shell(string command)
+    {
+        var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add(command);
+        start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
+        return Execute(start, TimeSpan.FromMinutes(5));
+    }
+
+    private static (int Code, string Output) Execute(string file, string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        return Execute(start, TimeSpan.FromSeconds(60));
+    }
+
+    private static (int Code, string Output) Execute(ProcessStartInfo start, TimeSpan timeout)
+    {
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            if (!process.WaitForExit(timeout))
+            {
+                process.Kill(true);
+                return (-1, "timed out");
+            }
+            return (process.ExitCode, stdout.Result + stderr.Result);
+        }
+        catch (System.ComponentModel.Win32Exception error)
+        {
+            return (-1, error.Message);
+        }
+    }
+
+    private static string Tail(string text) => text.Length <= 300 ? text.Trim() : text[^300..].Trim();
+
+    private sealed class TempFolder : IDisposable
+    {
+        private readonly string path = Directory.CreateTempSubdirectory("estafeta-dkimpy-").FullName;
+
+        public string Write(string name, byte[] bytes)
+        {
+            var file = Path.Combine(path, name);
+            File.WriteAllBytes(file, bytes);
+            return file;
+        }
+
+        public void Dispose() => Directory.Delete(path, true);
+    }
+}
