@@ -40,7 +40,8 @@ public sealed class Connection : IAsyncDisposable
     public long DiscardedBeforeTls { get; private set; }
 
     /// <summary>Performs the server side of a TLS handshake on this connection (implicit TLS or STARTTLS).
-    /// Any unread plaintext is discarded first. Throws <see cref="AuthenticationException"/> or
+    /// Plaintext already read into the pipe is discarded first; plaintext still in the kernel's buffer
+    /// goes to the handshake and makes it fail, so it can never be read as a command either. Throws <see cref="AuthenticationException"/> or
     /// <see cref="IOException"/> when the handshake fails; the caller then closes.</summary>
     public async Task UpgradeToTlsAsync(X509Certificate2 certificate, TimeSpan timeout, CancellationToken ct)
     {
@@ -55,15 +56,23 @@ public sealed class Connection : IAsyncDisposable
         await Output.CompleteAsync().ConfigureAwait(false);
 
         var ssl = new SslStream(_network, leaveInnerStreamOpen: true);
-        using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timer.CancelAfter(timeout);
-        await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        try
         {
-            ServerCertificate = certificate,
-            ClientCertificateRequired = false,
-            EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
-            CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-        }, timer.Token).ConfigureAwait(false);
+            using var timer = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timer.CancelAfter(timeout);
+            await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = certificate,
+                ClientCertificateRequired = false,
+                EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            }, timer.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         _stream = ssl;
         Tls = new TlsDetails(ssl.SslProtocol.ToString(), ssl.NegotiatedCipherSuite.ToString());
         (Input, Output) = CreatePipes(ssl);
@@ -73,13 +82,28 @@ public sealed class Connection : IAsyncDisposable
         (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
          PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
 
+    /// <summary>How long closing may wait for replies still buffered to reach a client that stopped reading.</summary>
+    public static readonly TimeSpan CloseFlushTimeout = TimeSpan.FromSeconds(5);
+
     public async ValueTask DisposeAsync()
     {
-        try { await Output.CompleteAsync().ConfigureAwait(false); } catch (Exception) { /* transport already gone */ }
-        try { await Input.CompleteAsync().ConfigureAwait(false); } catch (Exception) { /* transport already gone */ }
+        var flush = CompleteQuietly(Output.CompleteAsync());
+        if (await Task.WhenAny(flush, Task.Delay(CloseFlushTimeout)).ConfigureAwait(false) != flush)
+            _socket.Dispose(); // the client stopped reading: fail the pending write instead of waiting for ever
+        await flush.ConfigureAwait(false);
+        await CompleteQuietly(Input.CompleteAsync()).ConfigureAwait(false);
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
-        if (_stream != _network) await _stream.DisposeAsync().ConfigureAwait(false);
+        if (_stream != _network) await CompleteQuietly(_stream.DisposeAsync()).ConfigureAwait(false);
         await _network.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static async Task CompleteQuietly(ValueTask pending)
+    {
+        try { await pending.ConfigureAwait(false); }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or InvalidOperationException or OperationCanceledException)
+        {
+            // The transport is already gone; there is nothing left to deliver.
+        }
     }
 }
 

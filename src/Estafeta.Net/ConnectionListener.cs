@@ -127,17 +127,20 @@ public sealed partial class ConnectionListener : IAsyncDisposable
         try { _socket.Close(); } catch (SocketException) { }
         if (_acceptLoop is not null) await _acceptLoop.ConfigureAwait(false);
         var all = Task.WhenAll(_sessions.Keys);
-        if (await Task.WhenAny(all, Task.Delay(grace)).ConfigureAwait(false) != all)
+        using var timers = new CancellationTokenSource();
+        if (await Task.WhenAny(all, Task.Delay(grace, timers.Token)).ConfigureAwait(false) != all)
         {
             _shutdown.Abort();
-            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5))).ConfigureAwait(false);
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(5), timers.Token)).ConfigureAwait(false);
         }
+        await timers.CancelAsync().ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
-        _shutdown.Dispose();
+        // Sessions still running after the abort keep reading the shutdown tokens: dispose only when none are left.
+        if (_sessions.IsEmpty) _shutdown.Dispose();
         _socket.Dispose();
     }
 

@@ -82,8 +82,9 @@ internal sealed class Pop3Session(Connection connection, SessionContext context)
             X509Certificate2? certificate = null;
             if (outcome.Action == SessionAction.UpgradeTls) (outcome, certificate) = LoadCertificate(outcome);
 
-            await SendAsync(outcome.Reply, command.Token).ConfigureAwait(false);
+            // The new state is kept before the reply is sent: if sending fails, a maildrop just opened is still released.
             _state = outcome.State;
+            await SendAsync(outcome.Reply, command.Token).ConfigureAwait(false);
             switch (outcome.Action)
             {
                 case SessionAction.Close:

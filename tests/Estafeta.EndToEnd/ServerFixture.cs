@@ -10,7 +10,7 @@ namespace Estafeta.EndToEnd;
 /// ejemplo.test, the accounts ana@ and josé@ (password "secreto-123"), a small-quota account llena@,
 /// and the alias ventas@ → ana@.
 /// </summary>
-public sealed class ServerFixture : IAsyncLifetime
+public class ServerFixture : IAsyncLifetime
 {
     public const string Password = "secreto-123";
     public string DataDirectory { get; } = Path.Combine(Path.GetTempPath(), "estafeta-e2e-" + Guid.NewGuid().ToString("N"));
@@ -42,10 +42,16 @@ public sealed class ServerFixture : IAsyncLifetime
         return BootSettings.Resolve(values, _ => null);
     }
 
+    /// <summary>The --database value: null for the embedded SQLite.</summary>
+    protected virtual Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
-        Host = await EstafetaHost.StartAsync(Settings(DataDirectory), LoggerFactory.Create(_ => { }));
+        var database = await CreateDatabaseAsync();
+        Host = await EstafetaHost.StartAsync(Settings(DataDirectory, new() { ["database"] = database }), LoggerFactory.Create(_ => { }));
         await SeedAsync(Host.Database);
     }
 
@@ -62,6 +68,7 @@ public sealed class ServerFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await Host.DisposeAsync();
+        await DropDatabaseAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 }

@@ -49,12 +49,12 @@ public abstract class DeliveryWriterTests(StorageBackend backend) : StorageTests
 
         var tasks = blobs.Select((blob, i) => writer.CommitAsync(new Delivery(
             blob,
-            [i == 7 ? DeliveryTarget.Named(account.Id, "No Such Folder") : DeliveryTarget.Inbox(account.Id)],
+            [i == 7 ? DeliveryTarget.Inbox(-1) : DeliveryTarget.Inbox(account.Id)],
             DateTimeOffset.UtcNow,
             Envelope($"m{i}")))).ToList();
 
         var e = await Assert.ThrowsAsync<NotFoundException>(() => tasks[7]);
-        Assert.Equal($"account {account.Id} has no mailbox No Such Folder", e.Message);
+        Assert.Equal("account -1 does not exist or has no INBOX", e.Message);
         var good = await Task.WhenAll(tasks.Where((_, i) => i != 7));
         Assert.Equal(Enumerable.Range(1, 19).Select(i => (long)i), good.Select(r => r.Copies[0].Uid).Order());
         Assert.Equal(blobs.Where((_, i) => i != 7).Sum(b => b.Size), (await Accounts.GetByIdAsync(account.Id))!.UsedBytes);
@@ -83,6 +83,19 @@ public abstract class DeliveryWriterTests(StorageBackend backend) : StorageTests
         Assert.Equal(new DateTimeOffset(2025, 11, 26, 8, 30, 0, TimeSpan.Zero), sent.InternalDate);
         Assert.Equal(TimeSpan.Zero, sent.InternalDate.Offset);
         Assert.Equal(2 * blob.Size, (await Accounts.GetByIdAsync(account.Id))!.UsedBytes);
+    }
+
+    [Fact]
+    public async Task Delivery_to_a_deleted_named_mailbox_falls_back_to_the_inbox()
+    {
+        var account = await NewAccountAsync();
+        await Mail.DeleteMailboxAsync(account.Id, "Junk");
+        var blob = await StoreAsync("spam");
+        await using var writer = new DeliveryWriter(Db);
+
+        var receipt = await writer.CommitAsync(new Delivery(blob, [DeliveryTarget.Named(account.Id, "Junk")], DateTimeOffset.UtcNow, Envelope("spam")));
+
+        Assert.Equal((await InboxAsync(account)).Id, receipt.Copies[0].MailboxId);
     }
 
     [Fact]

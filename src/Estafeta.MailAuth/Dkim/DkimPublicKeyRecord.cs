@@ -34,9 +34,14 @@ public sealed class DkimPublicKeyRecord
             error = "key record: " + tagError;
             return false;
         }
-        if (tags["v"] is { } version && (version != "DKIM1" || tags.Order[0] != "v"))
+        if (tags["v"] is { } version && version != "DKIM1")
         {
-            error = $"key record has v={version} (must be DKIM1, first)";
+            error = $"key record has v={version}, not DKIM1";
+            return false;
+        }
+        if (tags.Contains("v") && tags.Order[0] != "v")
+        {
+            error = "key record has v=DKIM1 after other tags; it must come first";
             return false;
         }
         if (tags.Compact("p") is not { } p)

@@ -73,7 +73,7 @@ public sealed class DkimSignature
         if (!TryParseNumber(tags["t"], out var timestamp)) return Fail($"t={tags["t"]} is not a number", out error);
         if (!TryParseNumber(tags["x"], out var expiration)) return Fail($"x={tags["x"]} is not a number", out error);
         if (timestamp is not null && expiration is not null && expiration < timestamp)
-            return Fail($"x={expiration} is earlier than t={timestamp}", out error);
+            return Fail(FormattableString.Invariant($"x={expiration} is earlier than t={timestamp}"), out error);
 
         signature = new DkimSignature(tags)
         {

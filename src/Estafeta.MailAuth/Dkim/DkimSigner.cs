@@ -50,16 +50,16 @@ public sealed class DkimSigner
 
     /// <summary>Reads the message from a stream, then signs it like <see cref="Sign(ReadOnlyMemory{byte})"/>.</summary>
     public async Task<string> SignAsync(Stream message, CancellationToken ct = default) =>
-        Sign(await MimeMessageBytes.ReadAllAsync(message, ct).ConfigureAwait(false));
+        Sign(await WireBytes.ReadAllAsync(message, ct).ConfigureAwait(false));
 
     /// <summary>Signs the message as <paramref name="format"/> writes it (CRLF line ends are forced).
     /// Send it with the same options, or the signature will not match.</summary>
-    public string Sign(MimeMessage message, FormatOptions? format = null) => string.Concat(SignFields(MimeMessageBytes.ToWire(message, format)));
+    public string Sign(MimeMessage message, FormatOptions? format = null) => string.Concat(SignFields(WireBytes.FromMimeMessage(message, format)));
 
     /// <summary>Signs the message and inserts the DKIM-Signature field(s) at the top of its header.</summary>
     public void AddSignatures(MimeMessage message, FormatOptions? format = null)
     {
-        var fields = SignFields(MimeMessageBytes.ToWire(message, format));
+        var fields = SignFields(WireBytes.FromMimeMessage(message, format));
         for (var i = fields.Count - 1; i >= 0; i--)
         {
             if (!Header.TryParse(Encoding.UTF8.GetBytes(fields[i]), out var header))

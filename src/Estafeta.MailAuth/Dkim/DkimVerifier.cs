@@ -35,7 +35,7 @@ public sealed class DkimVerifier
         {
             var check = i < options.MaxSignatures
                 ? Prepare(wire, fields[i])
-                : SignatureCheck.Decided(Describe(wire, fields[i], DkimStatus.Neutral, $"not evaluated: more than {options.MaxSignatures} signatures"));
+                : SignatureCheck.Decided(Describe(wire, fields[i], DkimStatus.Neutral, FormattableString.Invariant($"not evaluated: more than {options.MaxSignatures} signatures")));
             if (check.Signature is { } signature && !lookups.ContainsKey(signature.KeyName))
                 lookups[signature.KeyName] = DkimKeyLookup.FetchAsync(dns, signature.KeyName, ct);
             checks.Add(check);
@@ -53,11 +53,11 @@ public sealed class DkimVerifier
     }
 
     public async Task<IReadOnlyList<DkimResult>> VerifyAsync(Stream message, CancellationToken ct = default) =>
-        await VerifyAsync(await MimeMessageBytes.ReadAllAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+        await VerifyAsync(await WireBytes.ReadAllAsync(message, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
 
     /// <summary>Verifies the message as <paramref name="format"/> writes it, with CRLF line ends.</summary>
     public Task<IReadOnlyList<DkimResult>> VerifyAsync(MimeMessage message, FormatOptions? format = null, CancellationToken ct = default) =>
-        VerifyAsync(MimeMessageBytes.ToWire(message, format), ct);
+        VerifyAsync(WireBytes.FromMimeMessage(message, format), ct);
 
     /// <summary>Parses the signature and applies the checks that need no key: syntax, algorithm, time.</summary>
     private SignatureCheck Prepare(WireMessage wire, HeaderField field)
@@ -105,7 +105,7 @@ public sealed class DkimVerifier
         using var key = DkimPublicKey.Import(record, out var keyError);
         if (key is null) return Describe(signature, DkimStatus.PermError, $"unusable key at {keyName}: {keyError}");
         if (key is DkimPublicKey.Rsa rsa && rsa.KeySize < options.MinimumRsaKeyBits)
-            return Describe(signature, DkimStatus.Policy, $"RSA key of {rsa.KeySize} bits is shorter than the {options.MinimumRsaKeyBits} bits RFC 8301 requires");
+            return Describe(signature, DkimStatus.Policy, FormattableString.Invariant($"RSA key of {rsa.KeySize} bits is shorter than the {options.MinimumRsaKeyBits} bits RFC 8301 requires"));
 
         var limit = signature.BodyLength ?? long.MaxValue;
         if (!bodyHashes.TryGetValue((signature.BodyCanonicalization, limit), out var body))
@@ -114,7 +114,7 @@ public sealed class DkimVerifier
             bodyHashes[(signature.BodyCanonicalization, limit)] = body;
         }
         if (signature.BodyLength is { } length && length > body.Length)
-            return Describe(signature, DkimStatus.Fail, $"l={length} is longer than the {body.Length}-octet body");
+            return Describe(signature, DkimStatus.Fail, FormattableString.Invariant($"l={length} is longer than the {body.Length}-octet body"));
         if (!body.Hash.AsSpan().SequenceEqual(signature.BodyHash)) return Describe(signature, DkimStatus.Fail, "body hash did not verify");
 
         var signedField = SignatureValueRemoval.WithoutSignatureValue(wire.FieldBytes(field));
@@ -123,7 +123,7 @@ public sealed class DkimVerifier
 
         var reason = "signature verified";
         if (signature.BodyLength is { } covered && covered < body.Length)
-            reason += $"; l={covered} leaves {body.Length - covered} body octets unsigned";
+            reason += FormattableString.Invariant($"; l={covered} leaves {body.Length - covered} body octets unsigned");
         return Describe(signature, DkimStatus.Pass, reason);
     }
 

@@ -1,4 +1,3 @@
 using System.Runtime.CompilerServices;
 
 [assembly: InternalsVisibleTo("Estafeta.MailAuth.Tests")]
-[assembly: InternalsVisibleTo("dkimbench")]

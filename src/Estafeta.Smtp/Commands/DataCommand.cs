@@ -14,8 +14,6 @@ internal static class DataCommand
     public static SmtpReply NoValidRecipients { get; } = new(554, "5.5.1", "No valid recipients");
     public static SmtpReply StartInput { get; } = new(354, "", "End data with <CR><LF>.<CR><LF>");
 
-    public static SmtpReply TooLarge(long limit) => new(552, "5.3.4", $"Message size exceeds fixed maximum message size of {limit} bytes");
-
     public static async ValueTask<SessionStep> ExecuteAsync(SmtpSession session, ReadOnlyMemory<byte> argument, CancellationToken ct)
     {
         if (!argument.IsEmpty)
@@ -50,7 +48,7 @@ internal static class DataCommand
                     return SessionStep.Close("closed by the client during DATA");
                 case DotStreamStatus.TooLarge:
                     SmtpLog.MessageTooLarge(session.Log, session.Id, transaction.From.Address, body.Length, limit);
-                    session.Reply(TooLarge(limit));
+                    session.Reply(Replies.MessageTooLarge(limit));
                     return SessionStep.Continue;
                 default:
                     await session.FlushAsync(ct).ConfigureAwait(false);

@@ -9,8 +9,6 @@ internal static class MailCommand
 {
     public static SmtpReply AuthenticationRequired { get; } = new(530, "5.7.0", "Authentication required");
 
-    public static SmtpReply TooLarge(long limit) => new(552, "5.3.4", $"Message size exceeds fixed maximum message size of {limit} bytes");
-
     public static async ValueTask<SessionStep> ExecuteAsync(SmtpSession session, ReadOnlyMemory<byte> argument, CancellationToken ct)
     {
         var helo = ((AfterHelo)session.State).Helo;
@@ -26,7 +24,7 @@ internal static class MailCommand
         }
         if (from.Size > session.Options.MaxMessageSize)
         {
-            session.Reply(TooLarge(session.Options.MaxMessageSize));
+            session.Reply(Replies.MessageTooLarge(session.Options.MaxMessageSize));
             return SessionStep.Continue;
         }
         var info = session.Info;

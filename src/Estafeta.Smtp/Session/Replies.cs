@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Estafeta.Smtp.Session;
 
 /// <summary>The replies the engine itself gives, apart from those owned by one command.</summary>
@@ -13,6 +15,10 @@ internal static class Replies
     public static SmtpReply LineTooLong { get; } = new(500, "5.5.2", "Line too long");
     public static SmtpReply Unrecognized { get; } = new(500, "5.5.2", "Command unrecognized");
     public static SmtpReply NotImplemented { get; } = new(502, "5.5.1", "Command not implemented");
+
+    /// <summary>552 5.3.4 (RFC 1870): for a SIZE over the limit at MAIL, and for a body that turned out larger.</summary>
+    public static SmtpReply MessageTooLarge(long limit) =>
+        new(552, "5.3.4", string.Create(CultureInfo.InvariantCulture, $"Message size exceeds fixed maximum message size of {limit} bytes"));
 
     public static SmtpReply NoArguments(string verb) => new(501, "5.5.4", $"Syntax: {verb} takes no arguments");
 

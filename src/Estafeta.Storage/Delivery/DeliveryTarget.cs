@@ -2,7 +2,9 @@ namespace Estafeta.Storage;
 
 /// <summary>
 /// A mailbox to file a delivered message in: the account plus either a mailbox name (INBOX in any case) or a
-/// mailbox id. A named mailbox that does not exist fails the delivery with <see cref="NotFoundException"/>.
+/// mailbox id. A named mailbox that does not exist means the account's INBOX (see <see cref="DeliveredCopy.MailboxId"/>
+/// for where it went); a mailbox id must exist and belong to the account, else the delivery fails with
+/// <see cref="NotFoundException"/>.
 /// </summary>
 public sealed record DeliveryTarget(long AccountId, string? MailboxName = null, long? MailboxId = null)
 {

@@ -250,13 +250,16 @@ public sealed class DeliveryWriter : IAsyncDisposable
                 : (id, target.AccountId);
         }
 
+        // A named mailbox the user deleted (say Junk) falls back to INBOX, as Dovecot's LDA does, so filing
+        // policy never turns into a delivery failure.
         var name = MailboxName.Normalize(target.MailboxName!);
-        var byName = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM mailboxes WHERE account_id = @accountId AND name = @name",
-            new { accountId = target.AccountId, name }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        return byName is null
-            ? throw new NotFoundException($"account {target.AccountId} has no mailbox {name}")
-            : (byName.Value, target.AccountId);
+        var byName = await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition(
+            "SELECT id, name FROM mailboxes WHERE account_id = @accountId AND (name = @name OR name = @inbox)",
+            new { accountId = target.AccountId, name, inbox = MailboxName.Inbox }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        var chosen = byName.OrderBy(m => m.Name == name ? 0 : 1).Select(m => (long?)m.Id).FirstOrDefault();
+        return chosen is null
+            ? throw new NotFoundException($"account {target.AccountId} does not exist or has no INBOX")
+            : (chosen.Value, target.AccountId);
     }
 
     private static Task<long> InsertMessageAsync(

@@ -46,6 +46,7 @@ public sealed class EstafetaHost : IAsyncDisposable
     public static async Task<EstafetaHost> StartAsync(BootSettings settings, ILoggerFactory logging, CancellationToken ct = default)
     {
         Directory.CreateDirectory(settings.DataDirectory);
+        RaiseThreadPoolMinimum();
         var db = Database.Create(settings.DataDirectory, settings.Database);
         var listeners = new List<ConnectionListener>();
         MailEngine? engine = null;
@@ -115,6 +116,15 @@ public sealed class EstafetaHost : IAsyncDisposable
             await db.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>fsync blocks a thread for milliseconds (message files, the database commit). With many
+    /// sessions storing at once on a small machine, the pool would otherwise add threads slowly and
+    /// stall every session; start it with enough threads for the concurrent stores.</summary>
+    private static void RaiseThreadPoolMinimum()
+    {
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
     }
 
     private static WebApplication BuildWeb(IPEndPoint http, Database db, List<ConnectionListener> listeners, ILoggerFactory logging)

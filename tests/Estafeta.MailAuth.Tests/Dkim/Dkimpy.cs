@@ -10,7 +10,7 @@ internal static class Dkimpy
 {
     private const string Python = "/usr/bin/python3";
 
-    private const string Script = """
+    private const string DriverScript = """
         import json, sys
         import dkim
 
@@ -43,21 +43,20 @@ internal static class Dkimpy
             sys.stdout.buffer.write(field)
         """;
 
-    private static readonly Lazy<string> scriptPath = new(() =>
+    private static readonly Lazy<bool> installed = new(() =>
     {
         EnsureInstalled();
-        var path = Path.Combine(Path.GetTempPath(), $"estafeta-dkimpy-{Environment.ProcessId}.py");
-        File.WriteAllText(path, Script);
-        return path;
+        return true;
     });
 
     /// <summary>dkimpy's verdict for each DKIM-Signature, top first: "pass", "fail" or "error: ...".</summary>
     public static string[] Verify(byte[] message, IReadOnlyDictionary<string, string> txtRecords)
     {
         using var folder = new TempFolder();
+        var script = folder.Script();
         var records = folder.Write("records.json", JsonSerializer.SerializeToUtf8Bytes(txtRecords.ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value)));
         var file = folder.Write("message.eml", message);
-        var (stdout, _) = Run(scriptPath.Value, "verify", records, file);
+        var (stdout, _) = Run(script, "verify", records, file);
         return JsonSerializer.Deserialize<string[]>(stdout) ?? [];
     }
 
@@ -66,9 +65,10 @@ internal static class Dkimpy
     public static string Sign(byte[] message, string algorithm, string selector, string domain, string key, string canonicalization)
     {
         using var folder = new TempFolder();
+        var script = folder.Script();
         var file = folder.Write("message.eml", message);
         var keyFile = folder.Write("key", Encoding.ASCII.GetBytes(key));
-        return Run(scriptPath.Value, "sign", file, algorithm, selector, domain, keyFile, canonicalization).Stdout;
+        return Run(script, "sign", file, algorithm, selector, domain, keyFile, canonicalization).Stdout;
     }
 
     private static void EnsureInstalled()
@@ -159,6 +159,13 @@ internal static class Dkimpy
             var file = Path.Combine(path, name);
             File.WriteAllBytes(file, bytes);
             return file;
+        }
+
+        /// <summary>Writes the driver script, installing dkimpy first when it is missing.</summary>
+        public string Script()
+        {
+            _ = installed.Value;
+            return Write("dkimpy-driver.py", Encoding.UTF8.GetBytes(DriverScript));
         }
 
         public void Dispose() => Directory.Delete(path, true);

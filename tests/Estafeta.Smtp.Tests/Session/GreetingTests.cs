@@ -13,6 +13,14 @@ public sealed class GreetingTests
     }
 
     [Fact]
+    public async Task Too_many_connections_are_refused_with_421()
+    {
+        await using var server = new TestServer();
+        Assert.Equal("421 4.7.0 mx.example.test Too many connections, try again later\r\n",
+            System.Text.Encoding.ASCII.GetString(server.Server.TooManyConnectionsReply.Span));
+    }
+
+    [Fact]
     public async Task Implicit_tls_greets_after_the_handshake()
     {
         await using var server = new TestServer(implicitTls: true);

@@ -2,10 +2,10 @@ using MimeKit;
 
 namespace Estafeta.MailAuth.Dkim;
 
-/// <summary>A MimeMessage as the wire bytes DKIM hashes: written once, with CRLF line ends.</summary>
-internal static class MimeMessageBytes
+/// <summary>The wire bytes DKIM hashes, from a MimeMessage (written once, with CRLF line ends) or a stream.</summary>
+internal static class WireBytes
 {
-    public static ReadOnlyMemory<byte> ToWire(MimeMessage message, FormatOptions? format)
+    public static ReadOnlyMemory<byte> FromMimeMessage(MimeMessage message, FormatOptions? format)
     {
         var options = (format ?? FormatOptions.Default).Clone();
         options.NewLineFormat = NewLineFormat.Dos;
