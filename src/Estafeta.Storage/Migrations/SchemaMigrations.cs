@@ -5,9 +5,20 @@ namespace Estafeta.Storage;
 /// Conventions: UTC timestamps as BIGINT Unix milliseconds, booleans as BIGINT 0/1, addresses in canonical form
 /// (see <see cref="MailAddressCanonical"/>), message files referenced by their lowercase hex SHA-256.
 /// </summary>
-internal static class SchemaMigrations
+internal static partial class SchemaMigrations
 {
-    public static readonly IReadOnlyList<Migration> All =
+    /// <summary>Every migration, in version order. Each area of the product keeps its own list in its own
+    /// file and its own range of version numbers: mail store 1–99 (here), outbound queue 100–199
+    /// (OutboundMigrations.cs), sending domains and mail authentication 200–299 (DomainAuthMigrations.cs),
+    /// audience 300–399 (AudienceMigrations.cs).</summary>
+    public static IReadOnlyList<Migration> All => AllInOrder.Value;
+
+    // Lazy: the areas' lists are static fields of other files, initialised in no guaranteed order.
+    private static readonly Lazy<IReadOnlyList<Migration>> AllInOrder = new(() =>
+        new[] { MailStore!, OutboundMigrations!, DomainAuthMigrations!, AudienceMigrations! }
+            .SelectMany(a => a).OrderBy(m => m.Version).ToList());
+
+    private static readonly IReadOnlyList<Migration> MailStore =
     [
         new(1, "mail store", """
             CREATE TABLE domains (
