@@ -45,5 +45,54 @@ public sealed class MailEngine : IAsyncDisposable
     public ISmtpPolicy SmtpPolicy(SmtpMode mode) => new SmtpPolicy(mode, Accounts, Directory);
     public IMessageSink MessageSink(SmtpMode mode) => new MessageSink(mode, this);
 
+    /// <summary>
+    /// Sends a message the platform made itself. The message file is written once (a Received field for
+    /// the local submission, then the content), local recipients (accounts, aliases, catch-all) get a copy
+    /// in INBOX, and every other recipient is written into the outbound queue, all in one durable commit.
+    /// Unknown users of local domains are returned as refused rather than queued.
+    /// </summary>
+    public async Task<SubmissionReceipt> SubmitAsync(LocalSubmission message, CancellationToken ct = default)
+    {
+        var now = Clock.GetUtcNow();
+        var queueId = QueueId.New(now);
+        var accounts = new List<long>();
+        var remote = new List<OutboundRecipient>();
+        var refused = new List<string>();
+        foreach (var rcpt in message.Recipients.Distinct(StringComparer.OrdinalIgnoreCase))
+        {
+            var resolution = await Directory.ResolveAsync(rcpt, ct);
+            switch (resolution.Kind)
+            {
+                case RecipientResolutionKind.Local:
+                    accounts.AddRange(resolution.AccountIds.Where(id => !accounts.Contains(id)));
+                    remote.AddRange(resolution.RemoteTargets.Select(t => new OutboundRecipient(t)));
+                    break;
+                case RecipientResolutionKind.NotLocalDomain:
+                    remote.Add(new OutboundRecipient(rcpt));
+                    break;
+                default:
+                    refused.Add(rcpt);
+                    break;
+            }
+        }
+
+        var received = $"Received: by {Options.HostName} (Estafeta) with local id {queueId};\r\n\t{now.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture)}\r\n";
+        await using var writer = Blobs.Create();
+        if (accounts.Count > 0) await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"Return-Path: <{message.EnvelopeSender}>\r\n"), ct);
+        await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(received), ct);
+        await writer.WriteAsync(message.Content, ct);
+        var blob = await writer.CommitAsync(ct);
+
+        using var content = new MemoryStream(message.Content.ToArray(), writable: false);
+        var headers = EnvelopeReader.ReadHeaders(content);
+        var receipt = await Writer.CommitAsync(new Delivery(
+            blob,
+            accounts.Select(DeliveryTarget.Inbox).ToList(),
+            now,
+            EnvelopeReader.Envelope(headers),
+            Outbound: remote.Count == 0 ? null : new OutboundMessage(message.EnvelopeSender, remote, message.AccountId, message.DsnRet, message.DsnEnvId)), ct);
+        return new SubmissionReceipt(queueId, blob.Hash, receipt.Copies.Count, receipt.QueueId, refused);
+    }
+
     public ValueTask DisposeAsync() => Writer.DisposeAsync();
 }

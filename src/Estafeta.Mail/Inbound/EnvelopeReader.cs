@@ -21,6 +21,11 @@ public static class EnvelopeReader
         return raw.Replace("\r\n", "", StringComparison.Ordinal).Replace("\n", "", StringComparison.Ordinal).Trim();
     }
 
+    /// <summary>The envelope fields IMAP needs, as raw header values.</summary>
+    public static Storage.MessageEnvelope Envelope(HeaderList h) => new(
+        Raw(h, "Date"), Raw(h, "Subject"), Raw(h, "From"), Raw(h, "Sender"), Raw(h, "Reply-To"), Raw(h, "To"),
+        Raw(h, "Cc"), Raw(h, "Bcc"), Raw(h, "In-Reply-To"), Raw(h, "Message-ID"));
+
     /// <summary>The addresses of an address field (From, Sender...), parsed leniently.</summary>
     public static IReadOnlyList<string> Addresses(HeaderList headers, HeaderId id)
     {

@@ -163,11 +163,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
         return await writer.CommitAsync(ct);
     }
 
-    private static MessageEnvelope Envelope(HeaderList h) => new(
-        EnvelopeReader.Raw(h, "Date"), EnvelopeReader.Raw(h, "Subject"), EnvelopeReader.Raw(h, "From"),
-        EnvelopeReader.Raw(h, "Sender"), EnvelopeReader.Raw(h, "Reply-To"), EnvelopeReader.Raw(h, "To"),
-        EnvelopeReader.Raw(h, "Cc"), EnvelopeReader.Raw(h, "Bcc"), EnvelopeReader.Raw(h, "In-Reply-To"),
-        EnvelopeReader.Raw(h, "Message-ID"));
+    private static MessageEnvelope Envelope(HeaderList h) => EnvelopeReader.Envelope(h);
 
     public ValueTask DisposeAsync() => _spool.DisposeAsync();
 }
