@@ -1,3 +1,4 @@
+using Estafeta.MailAuth.Dns;
 using Estafeta.Mail.Inbound;
 using Estafeta.Mail.Pop3;
 using Estafeta.Mail.Smtp;
@@ -14,9 +15,10 @@ namespace Estafeta.Mail;
 /// </summary>
 public sealed class MailEngine : IAsyncDisposable
 {
-    public MailEngine(Database db, MailEngineOptions options, TimeProvider clock, ILoggerFactory logging, IReadOnlyList<IInboundCheck>? inboundChecks = null)
+    public MailEngine(Database db, MailEngineOptions options, TimeProvider clock, ILoggerFactory logging, IDnsResolver dns, IReadOnlyList<IInboundCheck>? inboundChecks = null)
     {
         Database = db;
+        Dns = dns;
         Options = options;
         Clock = clock;
         Log = new MailLog(logging.CreateLogger<MailEngine>());
@@ -30,6 +32,8 @@ public sealed class MailEngine : IAsyncDisposable
     }
 
     public Database Database { get; }
+    /// <summary>The one resolver of the process (cached; --dns points it at a given server).</summary>
+    public IDnsResolver Dns { get; }
     public MailEngineOptions Options { get; }
     public TimeProvider Clock { get; }
     public BlobStore Blobs { get; }

@@ -36,6 +36,13 @@ public sealed record BootSettings
     public int AuthMaxFailures { get; init; } = 10;
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
     public bool AllowPlaintextAuth { get; init; }
+    /// <summary>The DNS server every lookup uses (tests and labs); null = the system's resolvers.</summary>
+    public IPEndPoint? Dns { get; init; }
+    /// <summary>The port outbound delivery connects to on recipients' MX hosts.</summary>
+    public int MxPort { get; init; } = 25;
+    /// <summary>The public base URL of the HTTP server, for links in mail (confirmation, unsubscribe,
+    /// tracking); null = derived from the bound --http address.</summary>
+    public Uri? PublicUrl { get; init; }
 
     /// <summary>The setting names, as options (<c>--name</c>), environment variables and config-file keys.</summary>
     public static readonly IReadOnlyList<(string Name, string Default, string Help)> Keys =
@@ -64,6 +71,9 @@ public sealed record BootSettings
         ("auth-max-failures", "10", "Failed logins from one address (15 minutes) before it is refused"),
         ("shutdown-grace", "10", "Seconds sessions get to finish when stopping"),
         ("allow-plaintext-auth", "false", "Allow passwords over connections without TLS"),
+        ("dns", "system", "DNS server for every lookup (host:port), or 'system' for the machine's resolvers"),
+        ("mx-port", "25", "Port outbound delivery connects to on recipients' mail servers (test labs change it)"),
+        ("public-url", "", "Public base URL of the HTTP server for links in mail (default: http:// + the --http address)"),
     ];
 
     public static string EnvironmentName(string key) => "ESTAFETA_" + key.ToUpperInvariant().Replace('-', '_');
@@ -131,6 +141,13 @@ public sealed record BootSettings
             AuthMaxFailures = (int)Number("auth-max-failures", 1, 1_000_000),
             ShutdownGrace = TimeSpan.FromSeconds(Number("shutdown-grace", 0, 3600)),
             AllowPlaintextAuth = Flag("allow-plaintext-auth"),
+            Dns = Value("dns") is "system" or "" ? null : EndPoint("dns"),
+            MxPort = (int)Number("mx-port", 1, 65535),
+            PublicUrl = NullIfEmpty(Get("public-url")) is { } url
+                ? Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+                    ? uri
+                    : throw new BootSettingsException($"--public-url must be an absolute http(s) URL such as https://mail.ejemplo.es, not '{url}'.")
+                : null,
         };
     }
 

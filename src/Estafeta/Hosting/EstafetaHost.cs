@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Estafeta.Mail;
+using Estafeta.MailAuth.Dns;
 using Estafeta.Net;
 using Estafeta.Pop3;
 using Estafeta.Smtp;
@@ -54,7 +55,8 @@ public sealed class EstafetaHost : IAsyncDisposable
         {
             await db.MigrateAsync(ct);
             var certificate = TlsCertificateLoader.LoadOrCreate(settings.DataDirectory, settings.TlsCertificate, settings.TlsKey, settings.HostName);
-            engine = new MailEngine(db, new MailEngineOptions(settings.HostName, settings.MaxMessageSize), TimeProvider.System, logging);
+            var dns = new DnsClientResolver(settings.Dns is { } server ? new DnsClientResolverOptions { Servers = [server] } : null);
+            engine = new MailEngine(db, new MailEngineOptions(settings.HostName, settings.MaxMessageSize), TimeProvider.System, logging, dns);
             var throttle = new LoginThrottle(TimeProvider.System, settings.AuthMaxFailures);
 
             SmtpServer Smtp(SmtpMode mode) => new(new SmtpServerOptions
