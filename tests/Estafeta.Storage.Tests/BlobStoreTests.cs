@@ -28,7 +28,7 @@ public sealed class BlobStoreTests : IDisposable
         var expected = Convert.ToHexStringLower(SHA256.HashData(bytes));
         Assert.Equal(expected, blob.Hash);
         Assert.Equal(bytes.Length, blob.Size);
-        Assert.Equal(Path.Combine(dir, "messages", expected[..2], expected[2..4], expected + ".eml"), store.PathOf(blob.Hash));
+        Assert.Equal(Path.Combine(dir, "messages", expected[..2], expected + ".eml"), store.PathOf(blob.Hash));
         Assert.Equal(bytes, await File.ReadAllBytesAsync(store.PathOf(blob.Hash)));
         Assert.Empty(Directory.EnumerateFiles(store.TempDirectory));
     }

@@ -1,7 +1,7 @@
 namespace Estafeta.Storage;
 
 /// <summary>
-/// Message content, stored once per distinct content under <c>DATA/messages/ab/cd/&lt;sha256&gt;.eml</c>.
+/// Message content, stored once per distinct content under <c>DATA/messages/ab/&lt;sha256&gt;.eml</c>.
 /// New content is written to <c>DATA/tmp/</c> while it is hashed, fsync'd, renamed into place and the
 /// directory fsync'd (see <see cref="DirectorySync"/>), so once <see cref="BlobWriter.CommitAsync"/> returns the
 /// file survives a crash. Files are deleted when no message or queue row references them any more.
@@ -68,7 +68,7 @@ public sealed class BlobStore
 
     public bool Exists(string hash) => File.Exists(PathOf(hash));
 
-    /// <summary>The file of a blob: <c>messages/ab/cd/abcd….eml</c>. Rejects anything but 64 lowercase hex digits.</summary>
+    /// <summary>The file of a blob: <c>messages/ab/abcd….eml</c>. Rejects anything but 64 lowercase hex digits.</summary>
     public string PathOf(string hash)
     {
         if (!IsHash(hash))
@@ -76,7 +76,7 @@ public sealed class BlobStore
             throw new InvalidInputException($"'{hash}' is not a SHA-256 hex digest");
         }
 
-        return Path.Combine(MessagesDirectory, hash[..2], hash[2..4], hash + ".eml");
+        return Path.Combine(MessagesDirectory, hash[..2], hash + ".eml");
     }
 
     internal static bool IsHash(string? hash) =>
@@ -99,20 +99,21 @@ public sealed class BlobStore
         DirectorySync.Flush(directory);
     }
 
+    // One level of 256 folders: few enough that all of them exist after the first few hundred messages
+    // (no mkdir and parent fsync on the delivery path), and a million messages make ~4,000 files per folder,
+    // which ext4 and XFS index by name.
+    private readonly bool[] _known = new bool[256];
+
     private void EnsureDirectory(string directory)
     {
-        if (Directory.Exists(directory))
+        var slot = Convert.ToInt32(Path.GetFileName(directory), 16);
+        if (Volatile.Read(ref _known[slot])) return;
+        if (!Directory.Exists(directory))
         {
-            return;
+            Directory.CreateDirectory(directory);
+            DirectorySync.Flush(MessagesDirectory);
+            DirectorySync.Flush(DataDirectory);
         }
-
-        var parent = Path.GetDirectoryName(directory)!;
-        if (!string.Equals(directory, MessagesDirectory, StringComparison.Ordinal))
-        {
-            EnsureDirectory(parent);
-        }
-
-        Directory.CreateDirectory(directory);
-        DirectorySync.Flush(parent);
+        Volatile.Write(ref _known[slot], true);
     }
 }
