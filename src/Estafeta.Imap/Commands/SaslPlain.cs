@@ -1,0 +1,58 @@
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Estafeta.Imap.Commands;
+
+internal sealed record SaslPlainCredentials(string Login, string Password);
+
+/// <summary>The SASL PLAIN message (RFC 4616): base64 of authzid NUL authcid NUL passwd, each UTF-8. Only an
+/// empty authorization identity, or one equal to the login, is accepted.</summary>
+internal static class SaslPlain
+{
+    public static bool TryDecode(ReadOnlySpan<byte> encoded, [NotNullWhen(true)] out SaslPlainCredentials? credentials, out string error)
+    {
+        credentials = null;
+        if (encoded.Length == 0 || encoded.SequenceEqual("="u8))
+        {
+            error = "Empty SASL PLAIN response";
+            return false;
+        }
+        if (!Base64.IsValid(encoded, out var length) || encoded.IndexOfAny(" \t\r\n"u8) >= 0)
+        {
+            error = "SASL response is not valid base64";
+            return false;
+        }
+        var decoded = new byte[length];
+        if (Base64.DecodeFromUtf8(encoded, decoded, out _, out var written) != System.Buffers.OperationStatus.Done || written != length)
+        {
+            error = "SASL response is not valid base64";
+            return false;
+        }
+        var message = decoded.AsSpan();
+        var first = message.IndexOf((byte)0);
+        var second = first < 0 ? -1 : message[(first + 1)..].IndexOf((byte)0);
+        if (first < 0 || second < 0 || message[(first + 1 + second + 1)..].IndexOf((byte)0) >= 0)
+        {
+            error = "SASL PLAIN response must be authzid NUL authcid NUL passwd";
+            return false;
+        }
+        var authzid = message[..first];
+        var authcid = message.Slice(first + 1, second);
+        var password = message[(first + 1 + second + 1)..];
+        if (authcid.Length == 0 || password.Length == 0 || !Utf8.IsValid(authzid) || !Utf8.IsValid(authcid) || !Utf8.IsValid(password))
+        {
+            error = "SASL PLAIN login and password must be non-empty UTF-8";
+            return false;
+        }
+        if (authzid.Length > 0 && !authzid.SequenceEqual(authcid))
+        {
+            error = "Logging in as another user is not supported";
+            return false;
+        }
+        credentials = new SaslPlainCredentials(Encoding.UTF8.GetString(authcid), Encoding.UTF8.GetString(password));
+        error = "";
+        return true;
+    }
+}

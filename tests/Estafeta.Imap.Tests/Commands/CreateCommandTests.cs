@@ -1,0 +1,21 @@
+using Estafeta.Imap.Tests.Support;
+
+namespace Estafeta.Imap.Tests.Commands;
+
+public sealed class CreateCommandTests
+{
+    [Fact]
+    public async Task Create_makes_a_mailbox_with_its_parents_and_an_optional_special_use()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await server.LoginAsync();
+        client.AssertOk(await client.CommandAsync("CREATE a/b/"));
+        client.AssertOk(await client.CommandAsync("CREATE Old (USE (\\Archive))"));
+        var list = await client.CommandAsync("LIST \"\" *");
+        Assert.Contains(list.Untagged, l => l.EndsWith("\"a/b\"", StringComparison.Ordinal));
+        Assert.Contains("* LIST (\\HasNoChildren \\Archive) \"/\" \"Old\"", list.Untagged);
+        Assert.Contains("[ALREADYEXISTS]", (await client.CommandAsync("CREATE inbox")).Tagged);
+        Assert.Contains("[ALREADYEXISTS]", (await client.CommandAsync("CREATE Old")).Tagged);
+        Assert.Contains("BAD", (await client.CommandAsync("CREATE a//b")).Tagged);
+    }
+}

@@ -1,0 +1,64 @@
+using Estafeta.Imap.Tests.Support;
+
+namespace Estafeta.Imap.Tests.Commands;
+
+public sealed class SearchCommandTests
+{
+    private static async Task<ImapTestClient> MailboxAsync(ImapHarness server)
+    {
+        server.Alice.Deliver("INBOX", Messages.Simple("Lunch plans", "chef@example.org", "Pasta at noon"), Estafeta.Imap.Store.MessageFlags.Seen, new DateTimeOffset(2024, 1, 2, 10, 0, 0, TimeSpan.Zero));
+        server.Alice.Deliver("INBOX", Messages.File("campaign.eml"), internalDate: new DateTimeOffset(2024, 1, 4, 10, 0, 0, TimeSpan.Zero));
+        server.Alice.Deliver("INBOX", Messages.Simple("Reunión", "ana@example.com", "Nos vemos mañana"), Estafeta.Imap.Store.MessageFlags.Flagged, new DateTimeOffset(2024, 2, 1, 10, 0, 0, TimeSpan.Zero));
+        return await server.SelectInboxAsync();
+    }
+
+    [Theory]
+    [InlineData("SEARCH ALL", "* SEARCH 1 2 3")]
+    [InlineData("SEARCH SEEN", "* SEARCH 1")]
+    [InlineData("SEARCH UNSEEN NOT FLAGGED", "* SEARCH 2")]
+    [InlineData("SEARCH OR FLAGGED SEEN", "* SEARCH 1 3")]
+    [InlineData("SEARCH FROM chef", "* SEARCH 1")]
+    [InlineData("SEARCH SUBJECT \"ofertas de verano\"", "* SEARCH 2")]
+    [InlineData("SEARCH CHARSET UTF-8 BODY \"mañana\"", "* SEARCH 3")]
+    [InlineData("SEARCH TEXT pasta", "* SEARCH 1")]
+    [InlineData("SEARCH SINCE 3-Jan-2024 BEFORE 1-Feb-2024", "* SEARCH 2")]
+    [InlineData("SEARCH ON 1-Feb-2024", "* SEARCH 3")]
+    [InlineData("SEARCH SENTSINCE 1-Jan-2024 LARGER 1000", "* SEARCH 2")]
+    [InlineData("SEARCH 2:* HEADER List-Unsubscribe tienda", "* SEARCH 2")]
+    [InlineData("UID SEARCH UID 2:3 (NOT SEEN)", "* SEARCH 2 3")]
+    [InlineData("SEARCH KEYWORD $Junk", "* SEARCH")]
+    public async Task Search_keys_select_the_right_messages(string command, string expected)
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+        var reply = await client.CommandAsync(command);
+        client.AssertOk(reply);
+        Assert.Equal(expected, reply.Untagged.Single());
+    }
+
+    [Fact]
+    public async Task Search_return_gives_an_esearch_response()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+        var reply = await client.CommandAsync("UID SEARCH RETURN (MIN MAX COUNT ALL) ALL");
+        Assert.Equal("* ESEARCH (TAG \"A003\") UID MIN 1 MAX 3 COUNT 3 ALL 1:3", reply.Untagged.Single());
+    }
+
+    [Fact]
+    public async Task Search_with_an_unknown_charset_answers_badcharset()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+        Assert.Contains("[BADCHARSET (UTF-8 US-ASCII)]", (await client.CommandAsync("SEARCH CHARSET KOI8-R ALL")).Tagged);
+    }
+
+    [Fact]
+    public async Task Search_modseq_reports_the_highest_modseq_found()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+        var reply = await client.CommandAsync("SEARCH MODSEQ 1");
+        Assert.Matches(@"^\* SEARCH 1 2 3 \(MODSEQ \d+\)$", reply.Untagged.Single());
+    }
+}
