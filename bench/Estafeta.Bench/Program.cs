@@ -1,7 +1,13 @@
 using System.Globalization;
 using Estafeta.Bench;
 
+// estafeta-bench auth [SECONDS]
 // estafeta-bench imap-preload|imap-load|imap-idle HOST PORT USERFORMAT PASSWORD USERS [CLIENTS] [SECONDS|MESSAGES] [READYFILE]
+if (args is ["auth", ..])
+{
+    Console.WriteLine(await AuthSpeed.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5)));
+    return 0;
+}
 if (args.Length < 5)
 {
     Console.Error.WriteLine("usage: estafeta-bench imap-preload|imap-load|imap-idle HOST PORT USERFORMAT PASSWORD USERS [CLIENTS|MESSAGES|SESSIONS] [SECONDS] [READYFILE]");

@@ -106,15 +106,29 @@ public static class DkimCanonicalizer
     }
 
     /// <summary>Relaxed: whitespace at line ends is dropped, runs of whitespace become one SP,
-    /// trailing empty lines are dropped; an empty body stays empty.</summary>
+    /// trailing empty lines are dropped; an empty body stays empty. Lines that are already canonical
+    /// (no tab, no two spaces in a row, no whitespace before the CRLF) are passed on as one span per
+    /// run of such lines, straight from the message, so typical text is scanned once and hashed once.</summary>
     private static void WriteRelaxedBody(ReadOnlySpan<byte> body, CanonicalSink sink)
     {
         var pendingEmptyLines = 0;
         var position = 0;
+        var runStart = -1; // start of canonical lines not yet written; they end at `position`
         while (position < body.Length)
         {
             var rest = body[position..];
             var lineEnd = rest.IndexOf(Crlf);
+            if (lineEnd > 0 && pendingEmptyLines == 0 && IsCanonicalLine(rest[..lineEnd]))
+            {
+                if (runStart < 0) runStart = position;
+                position += lineEnd + 2;
+                continue;
+            }
+            if (runStart >= 0)
+            {
+                sink.Write(body[runStart..position]);
+                runStart = -1;
+            }
             ReadOnlySpan<byte> line;
             if (lineEnd < 0)
             {
@@ -136,7 +150,11 @@ public static class DkimCanonicalizer
             WriteCollapsed(line, sink);
             sink.Write(Crlf);
         }
+        if (runStart >= 0) sink.Write(body[runStart..position]);
     }
+
+    private static bool IsCanonicalLine(ReadOnlySpan<byte> line) =>
+        line[^1] != (byte)' ' && line[^1] != (byte)'\t' && line.IndexOf((byte)'\t') < 0 && line.IndexOf("  "u8) < 0;
 
     /// <summary>Writes a line (already without trailing whitespace) with each run of SP/HTAB
     /// turned into one SP. Text is copied in whole segments between runs that need changing (a

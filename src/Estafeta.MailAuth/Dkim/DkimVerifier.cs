@@ -13,6 +13,7 @@ public sealed class DkimVerifier
     private readonly IDnsResolver dns;
     private readonly TimeProvider clock;
     private readonly DkimVerifierOptions options;
+    private readonly DkimPublicKeyCache keys = new();
 
     public DkimVerifier(IDnsResolver dns, TimeProvider? clock = null, DkimVerifierOptions? options = null)
     {
@@ -102,7 +103,7 @@ public sealed class DkimVerifier
         if (record.Strict && !signature.IdentityDomain.Equals(signature.Domain, StringComparison.OrdinalIgnoreCase))
             return Describe(signature, DkimStatus.PermError, $"key at {keyName} has t=s and the i= domain is not exactly d=");
 
-        using var key = DkimPublicKey.Import(record, out var keyError);
+        var key = keys.Get(record, out var keyError);
         if (key is null) return Describe(signature, DkimStatus.PermError, $"unusable key at {keyName}: {keyError}");
         if (key is DkimPublicKey.Rsa rsa && rsa.KeySize < options.MinimumRsaKeyBits)
             return Describe(signature, DkimStatus.Policy, FormattableString.Invariant($"RSA key of {rsa.KeySize} bits is shorter than the {options.MinimumRsaKeyBits} bits RFC 8301 requires"));

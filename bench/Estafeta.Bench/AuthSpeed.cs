@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Estafeta.MailAuth.Dkim;
+using Estafeta.MailAuth.Spf;
+using Estafeta.Testing;
+
+namespace Estafeta.Bench;
+
+/// <summary>Single-thread rates of the authentication kernels: DKIM sign and verify of a 22 KB campaign
+/// message (RSA-2048 and Ed25519, relaxed/relaxed, through the product's signer and verifier), and SPF
+/// evaluation with a warm cache. Each rate is measured for a fixed time after a warm-up.</summary>
+public static class AuthSpeed
+{
+    public static async Task<string> RunAsync(TimeSpan each)
+    {
+        var message = CampaignMessage();
+        var rsa = new DkimSigningKey("ejemplo.test", "r2026", DkimPrivateKey.GenerateRsa(2048));
+        var ed = new DkimSigningKey("ejemplo.test", "e2026", DkimPrivateKey.GenerateEd25519());
+        var zone = new DnsZone();
+        zone.AddTxt("r2026._domainkey.ejemplo.test", rsa.Key.DnsTxtStrings.ToArray());
+        zone.AddTxt("e2026._domainkey.ejemplo.test", ed.Key.DnsTxtStrings.ToArray());
+        zone.AddTxt("ejemplo.test", "v=spf1 ip4:192.0.2.0/24 include:_spf.proveedor.test mx -all");
+        zone.AddTxt("_spf.proveedor.test", "v=spf1 ip4:198.51.100.0/24 include:_spf2.proveedor.test ~all");
+        zone.AddTxt("_spf2.proveedor.test", "v=spf1 ip6:2001:db8::/32 a:envio.proveedor.test -all");
+        zone.AddA("envio.proveedor.test", "203.0.113.9");
+        zone.AddMx("ejemplo.test", 10, "mx.ejemplo.test");
+        zone.AddA("mx.ejemplo.test", "203.0.113.25");
+        var dns = new InMemoryDnsResolver(zone);
+
+        var rsaSigner = new DkimSigner(rsa);
+        var edSigner = new DkimSigner(ed);
+        var rsaSigned = rsaSigner.SignAndPrepend(message);
+        var edSigned = edSigner.SignAndPrepend(message);
+        var verifier = new DkimVerifier(dns);
+        var spf = new SpfEvaluator(dns);
+        var client = IPAddress.Parse("203.0.113.9");
+
+        var body = message.AsSpan(message.AsSpan().IndexOf("\r\n\r\n"u8) + 4).ToArray();
+        var rates = new List<string>
+        {
+            Rate("body-hash-relaxed", each, () => DkimCanonicalizer.BodyHash(body, DkimCanonicalization.Relaxed)),
+            Rate("body-hash-simple", each, () => DkimCanonicalizer.BodyHash(body, DkimCanonicalization.Simple)),
+            Rate("dkim-sign-rsa2048", each, () => rsaSigner.Sign(message)),
+            Rate("dkim-sign-ed25519", each, () => edSigner.Sign(message)),
+            await RateAsync("dkim-verify-rsa2048", each, () => verifier.VerifyAsync(rsaSigned)),
+            await RateAsync("dkim-verify-ed25519", each, () => verifier.VerifyAsync(edSigned)),
+            await RateAsync("spf-eval-warm", each, () => spf.CheckHostAsync(client, "ejemplo.test", "boletin@ejemplo.test", "envio.proveedor.test")),
+        };
+        return string.Join('\n', rates) + $"\nmessage-bytes {message.Length}";
+    }
+
+    private static string Rate(string name, TimeSpan each, Action work)
+    {
+        for (var i = 0; i < 50; i++) work();
+        var n = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < each) { work(); n++; }
+        return string.Create(CultureInfo.InvariantCulture, $"{name} {n / watch.Elapsed.TotalSeconds:F0}");
+    }
+
+    private static async Task<string> RateAsync<T>(string name, TimeSpan each, Func<Task<T>> work)
+    {
+        for (var i = 0; i < 50; i++) await work();
+        var n = 0;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < each) { await work(); n++; }
+        return string.Create(CultureInfo.InvariantCulture, $"{name} {n / watch.Elapsed.TotalSeconds:F0}");
+    }
+
+    /// <summary>A 22 KB campaign message: multipart/alternative, text and HTML, Spanish content.</summary>
+    public static byte[] CampaignMessage()
+    {
+        var html = new StringBuilder();
+        while (html.Length < 15_000)
+            html.Append("<tr><td style=\"font-family:Arial;padding:8px\">¡Oferta de Navidad! Descubre nuestros productos con envío incluido. <a href=\"https://ejemplo.test/c/abc123\">Ver más</a></td></tr>\r\n");
+        var text = new StringBuilder();
+        while (text.Length < 6_000) text.Append("¡Oferta de Navidad! Descubre nuestros productos con envío incluido: https://ejemplo.test/c/abc123\r\n");
+        var b = new StringBuilder();
+        b.Append("From: Tienda Ejemplo <boletin@ejemplo.test>\r\nTo: cliente@destino.test\r\nSubject: =?utf-8?q?=C2=A1Oferta_de_Navidad!?=\r\n");
+        b.Append("Date: Thu, 26 Nov 2026 10:00:00 +0000\r\nMessage-ID: <campana-1@ejemplo.test>\r\nMIME-Version: 1.0\r\n");
+        b.Append("List-Unsubscribe: <https://ejemplo.test/u/abc>, <mailto:unsubscribe+abc@ejemplo.test>\r\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+        b.Append("Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n");
+        b.Append(text).Append("\r\n--b1\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n<html><body><table>\r\n");
+        b.Append(html).Append("</table></body></html>\r\n--b1--\r\n");
+        return Encoding.UTF8.GetBytes(b.ToString());
+    }
+}
