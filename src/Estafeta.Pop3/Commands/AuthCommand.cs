@@ -1,3 +1,5 @@
+using Estafeta.Net;
+
 namespace Estafeta.Pop3.Commands;
 
 /// <summary>

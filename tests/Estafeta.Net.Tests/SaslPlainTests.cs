@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Estafeta.Pop3.Tests.Grammar;
+namespace Estafeta.Net.Tests;
 
 public sealed class SaslPlainTests
 {

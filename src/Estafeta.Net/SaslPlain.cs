@@ -3,33 +3,33 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Unicode;
 
-namespace Estafeta.Pop3;
+namespace Estafeta.Net;
 
-internal sealed record SaslPlainCredentials(string Login, string Password);
+public sealed record SaslPlainCredentials(string Login, string Password);
 
-/// <summary>
-/// The SASL PLAIN message (RFC 4616): base64 of authzid NUL authcid NUL passwd, each UTF-8. Only an
-/// empty authorization identity, or one equal to the login, is accepted: logging in as someone else
-/// is not offered.
-/// </summary>
-internal static class SaslPlain
+/// <summary>The SASL PLAIN message (RFC 4616) as IMAP and POP3 receive it: base64 of authzid NUL authcid NUL
+/// passwd, each UTF-8. Only an empty authorization identity, or one equal to the login, is accepted:
+/// logging in as someone else is not offered.</summary>
+public static class SaslPlain
 {
-    public static bool TryDecode(string encoded, [NotNullWhen(true)] out SaslPlainCredentials? credentials, out string error)
+    public static bool TryDecode(string encoded, [NotNullWhen(true)] out SaslPlainCredentials? credentials, out string error) =>
+        TryDecode(Encoding.Latin1.GetBytes(encoded), out credentials, out error);
+
+    public static bool TryDecode(ReadOnlySpan<byte> encoded, [NotNullWhen(true)] out SaslPlainCredentials? credentials, out string error)
     {
         credentials = null;
-        if (encoded.Length == 0 || encoded == "=")
+        if (encoded.Length == 0 || encoded.SequenceEqual("="u8))
         {
             error = "Empty SASL PLAIN response";
             return false;
         }
-        var bytes = Encoding.Latin1.GetBytes(encoded);
-        if (!Base64.IsValid(bytes, out var length) || bytes.AsSpan().IndexOfAny(" \t\r\n"u8) >= 0)
+        if (!Base64.IsValid(encoded, out var length) || encoded.IndexOfAny(" \t\r\n"u8) >= 0)
         {
             error = "SASL response is not valid base64";
             return false;
         }
         var decoded = new byte[length];
-        if (Base64.DecodeFromUtf8(bytes, decoded, out _, out var written) != System.Buffers.OperationStatus.Done || written != length)
+        if (Base64.DecodeFromUtf8(encoded, decoded, out _, out var written) != System.Buffers.OperationStatus.Done || written != length)
         {
             error = "SASL response is not valid base64";
             return false;
