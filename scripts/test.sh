@@ -29,6 +29,13 @@ for trx in "$results"/*.trx; do
   failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
   skipped=$((skipped + $(get notExecuted)))
 done
+# A test project whose host crashed or was killed leaves no results file: count it as failed.
+expected=$(grep -l '<ProjectReference\|<PackageReference' tests/*/*.csproj | grep -vc 'Estafeta.Testing')
+found=$(ls "$results"/*.trx 2>/dev/null | wc -l)
+if [ "$found" -lt "$expected" ]; then
+  echo "only $found of $expected test projects reported results" >&2
+  failed=$((failed + expected - found)); [ "$status" -eq 0 ] && status=1
+fi
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status
