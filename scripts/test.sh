@@ -17,6 +17,7 @@ dotnet build Estafeta.slnx -c Release -nologo -v quiet || { echo "0 passed, 1 fa
 
 dotnet test Estafeta.slnx -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" \
+  --blame-hang-timeout 8m --blame-hang-dump-type none \
   -- RunConfiguration.TreatNoTestsAsError=false
 status=$?
 
