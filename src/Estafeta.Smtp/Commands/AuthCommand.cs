@@ -105,7 +105,7 @@ internal static class AuthCommand
     {
         var response = await ResponseAsync(session, initial, new SmtpReply(334, "", ""), ct).ConfigureAwait(false);
         if (response.Outcome != Outcome.Credentials) return response;
-        return SaslPlain.TryParse(response.Data, out var credentials) switch
+        return Auth.SaslPlain.TryParse(response.Data, out var credentials) switch
         {
             SaslPlainStatus.Ok => Exchange.Of(credentials),
             SaslPlainStatus.AuthorizationIdentityMismatch => Exchange.Refused(credentials),
