@@ -1,3 +1,4 @@
+using Estafeta.Mail.Authentication;
 using Estafeta.MailAuth.Dns;
 using Estafeta.Mail.Inbound;
 using Estafeta.Mail.Pop3;
@@ -28,6 +29,8 @@ public sealed class MailEngine : IAsyncDisposable
         Mail = new MailStore(db, Blobs);
         Writer = new DeliveryWriter(db);
         InboundChecks = inboundChecks ?? [];
+        Signing = new OutboundSigning(new DkimKeyStore(db, clock), dns, options.HostName, clock);
+        ReportIntake = new DmarcReportIntake(db, logging.CreateLogger("Estafeta.Mail.Authentication"));
         Pop3Backend = new Pop3Backend(Accounts, Mail);
     }
 
@@ -43,10 +46,25 @@ public sealed class MailEngine : IAsyncDisposable
     public DeliveryWriter Writer { get; }
     /// <summary>The inbound pipeline's checks, run in order on every message the MX receives.</summary>
     public IReadOnlyList<IInboundCheck> InboundChecks { get; }
+    /// <summary>DKIM signing (and ARC sealing of forwarded mail) of every message queued for remote delivery.</summary>
+    public OutboundSigning Signing { get; }
+    /// <summary>Reads the mail that arrives at the domains' DMARC report addresses.</summary>
+    public DmarcReportIntake ReportIntake { get; }
     public IPop3Backend Pop3Backend { get; }
+    /// <summary>IMAP logins and each user's mailboxes over the mail store.</summary>
+    public Estafeta.Imap.Store.IImapBackend ImapBackend => field ??= new Imap.ImapBackend(Database, Accounts, Mail, Writer, Blobs, Clock);
     internal MailLog Log { get; }
 
-    public ISmtpPolicy SmtpPolicy(SmtpMode mode) => new SmtpPolicy(mode, Accounts, Directory);
+    /// <summary>The audience's unsubscribe addresses at the MX (set by the host); null: none.</summary>
+    public IUnsubscribeMailbox? Unsubscribe { get; set; }
+
+    public ISmtpPolicy SmtpPolicy(SmtpMode mode) => mode == SmtpMode.Mx
+        ? new UnsubscribePolicy(new Feedback.FeedbackPolicy(new SmtpPolicy(mode, Accounts, Directory), Feedback), this)
+        : new SmtpPolicy(mode, Accounts, Directory);
+
+    /// <summary>Bounces and complaints coming back to VERP and feedback addresses (see <see cref="Feedback.FeedbackReceiver"/>).</summary>
+    public Feedback.FeedbackReceiver Feedback => _feedback ??= new Feedback.FeedbackReceiver(this);
+    private Feedback.FeedbackReceiver? _feedback;
     public IMessageSink MessageSink(SmtpMode mode) => new MessageSink(mode, this);
 
     /// <summary>
@@ -62,6 +80,7 @@ public sealed class MailEngine : IAsyncDisposable
         var accounts = new List<long>();
         var remote = new List<OutboundRecipient>();
         var refused = new List<string>();
+        var reportCopy = false;
         foreach (var rcpt in message.Recipients.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var resolution = await Directory.ResolveAsync(rcpt, ct);
@@ -74,16 +93,23 @@ public sealed class MailEngine : IAsyncDisposable
                 case RecipientResolutionKind.NotLocalDomain:
                     remote.Add(new OutboundRecipient(rcpt));
                     break;
+                case RecipientResolutionKind.DmarcReports:
+                    reportCopy = true;
+                    break;
                 default:
                     refused.Add(rcpt);
                     break;
             }
         }
 
+        if (reportCopy) await ReportIntake.AcceptAsync(new MemoryStream(message.Content.ToArray(), writable: false), ct);
+        if (reportCopy && accounts.Count == 0 && remote.Count == 0) return new SubmissionReceipt(queueId, "", 0, null, refused);
+
         var received = $"Received: by {Options.HostName} (Estafeta) with local id {queueId};\r\n\t{now.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture)}\r\n";
         await using var writer = Blobs.Create();
         if (accounts.Count > 0) await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"Return-Path: <{message.EnvelopeSender}>\r\n"), ct);
         await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(received), ct);
+        if (remote.Count > 0) await writer.WriteAsync(System.Text.Encoding.UTF8.GetBytes(await Signing.DkimFieldsAsync(message.Content, ct)), ct);
         await writer.WriteAsync(message.Content, ct);
         var blob = await writer.CommitAsync(ct);
 
@@ -94,7 +120,9 @@ public sealed class MailEngine : IAsyncDisposable
             accounts.Select(DeliveryTarget.Inbox).ToList(),
             now,
             EnvelopeReader.Envelope(headers),
-            Outbound: remote.Count == 0 ? null : new OutboundMessage(message.EnvelopeSender, remote, message.AccountId, message.DsnRet, message.DsnEnvId)), ct);
+            Outbound: remote.Count == 0 ? null : new OutboundMessage(message.EnvelopeSender, remote, message.AccountId, message.DsnRet, message.DsnEnvId,
+                // Platform mail (no submitting account, a real sender) gets VERP so that its bounces map back to a recipient.
+                Verp: message.AccountId is null && message.EnvelopeSender.Contains('@'))), ct);
         return new SubmissionReceipt(queueId, blob.Hash, receipt.Copies.Count, receipt.QueueId, refused);
     }
 

@@ -54,6 +54,9 @@ public sealed class Database : IAsyncDisposable
 
     internal PasswordVerificationCache PasswordCache { get; } = new();
 
+    /// <summary>Committed mailbox changes of this process, for IMAP IDLE and for reading HIGHESTMODSEQ without I/O.</summary>
+    public MailboxChangeFeed Changes { get; } = new();
+
     /// <summary>
     /// Opens the data folder. With <paramref name="connectionString"/> null or empty the index is the SQLite file
     /// <c>DATA/estafeta.db</c>; otherwise it is the PostgreSQL database named by the URL or Npgsql connection string.

@@ -49,10 +49,13 @@ internal static class Rows
         public long Subscribed { get; set; }
         public long MessageCount { get; set; }
         public long UnseenCount { get; set; }
+        public long DeletedCount { get; set; }
         public long TotalBytes { get; set; }
 
         public Mailbox ToMailbox() => new(
-            Id, AccountId, Name, SpecialUse, UidValidity, UidNext, HighestModSeq, Subscribed != 0, MessageCount, UnseenCount, TotalBytes);
+            Id, AccountId, Name, SpecialUse, UidValidity, UidNext, HighestModSeq, Subscribed != 0, MessageCount, UnseenCount, TotalBytes, DeletedCount);
+
+        public MailboxInfo ToInfo() => new(Id, AccountId, Name, SpecialUse, UidValidity, UidNext, HighestModSeq, Subscribed != 0);
     }
 
     internal sealed class MessageRow

@@ -52,6 +52,20 @@ internal sealed class SqlDialect
     }
 
     /// <summary>
+    /// Starts a read-only transaction whose statements all see one snapshot: SQLite's deferred transaction (WAL
+    /// readers keep the snapshot of their first read), PostgreSQL's REPEATABLE READ.
+    /// </summary>
+    public async Task<DbTransaction> BeginReadAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            return sqlite.BeginTransaction(deferred: true);
+        }
+
+        return await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Serialises schema migrations between processes. SQLite's write lock already does; PostgreSQL takes a
     /// transaction-scoped advisory lock.
     /// </summary>

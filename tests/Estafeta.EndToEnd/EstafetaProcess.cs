@@ -39,7 +39,7 @@ public static class EstafetaProcess
         var portsFile = Hosting.PortsFile.PathIn(dataDirectory);
         File.Delete(portsFile);
         string[] args = ["serve", "--data", dataDirectory, "--http", "127.0.0.1:0", "--smtp", "127.0.0.1:0", "--submission", "127.0.0.1:0",
-            "--submissions", "127.0.0.1:0", "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0", .. extra];
+            "--submissions", "127.0.0.1:0", "--pop3", "127.0.0.1:0", "--pop3s", "127.0.0.1:0", "--imap", "127.0.0.1:0", "--imaps", "127.0.0.1:0", .. extra];
         var process = Process.Start(StartInfo(args))!;
         var log = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };

@@ -20,6 +20,8 @@ public class ServerFixture : IAsyncLifetime
     public IPEndPoint Submissions => Host.Endpoints["submissions"];
     public IPEndPoint Pop3 => Host.Endpoints["pop3"];
     public IPEndPoint Pop3s => Host.Endpoints["pop3s"];
+    public IPEndPoint Imap => Host.Endpoints["imap"];
+    public IPEndPoint Imaps => Host.Endpoints["imaps"];
     public IPEndPoint Http => Host.Endpoints["http"];
     public const long SmallMaxMessageSize = 256 * 1024;
 
@@ -35,6 +37,8 @@ public class ServerFixture : IAsyncLifetime
             ["submissions"] = "127.0.0.1:0",
             ["pop3"] = "127.0.0.1:0",
             ["pop3s"] = "127.0.0.1:0",
+            ["imap"] = "127.0.0.1:0",
+            ["imaps"] = "127.0.0.1:0",
             ["max-message-size"] = SmallMaxMessageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["shutdown-grace"] = "2",
         };

@@ -1,4 +1,5 @@
 using System.Text;
+using Estafeta.Mail.Authentication;
 using Estafeta.Mail.Inbound;
 using Estafeta.Net;
 using Estafeta.Smtp;
@@ -19,6 +20,8 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
     public const string JunkMailbox = "Junk";
 
     private readonly SpoolStream _spool = new(engine.Blobs.TempDirectory);
+    private bool _toReportAddress;
+    private string? _forwardedBy;
 
     public Stream Content => _spool;
 
@@ -31,16 +34,23 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
             var headers = ReadHeader();
             if (mode == SmtpMode.Submission && await CheckFromHeaderAsync(headers, ct) is { } fromRefusal) return fromRefusal;
 
-            var routes = await RouteAsync(ct);
+            // Bounces and complaints for VERP and feedback addresses are recorded here, before normal routing.
+            var remaining = mode == SmtpMode.Mx ? await UnsubscribeMail.ReceiveAsync(engine, recipients, from.Address, ct) : recipients;
+            var routed = mode == SmtpMode.Mx ? await engine.Feedback.ReceiveAsync(remaining, _spool.OpenRead, ct) : recipients;
+            if (routed.Count == 0) return new SmtpReply(250, "2.0.0", $"Ok: feedback recorded as {queueId}");
+
+            var routes = await RouteAsync(routed, ct);
             if (routes.Refusal is { } routeRefusal) return routeRefusal;
 
             var verdict = mode == SmtpMode.Mx ? await RunInboundChecksAsync(headers, ct) : InboundVerdict.Neutral;
             if (verdict.Refusal is { } refusal) return refusal;
+            if (_toReportAddress && await AcceptReportAsync(routes, ct) is { } reportReply) return reportReply;
 
             var messageSize = _spool.Length;
             if (await CheckQuotaAsync(routes.Accounts, messageSize, ct) is { } quotaRefusal) return quotaRefusal;
 
-            var blob = await WriteMessageFileAsync(verdict, queueId, now, ct);
+            var authentication = await OutboundAuthenticationAsync(routes, verdict, ct);
+            var blob = await WriteMessageFileAsync(verdict, authentication, queueId, now, ct);
             var folder = verdict.Score >= engine.Options.JunkThreshold ? JunkMailbox : MailboxName.Inbox;
             await engine.Writer.CommitAsync(new Delivery(
                 blob,
@@ -91,17 +101,21 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
 
     /// <summary>Local accounts get a copy each (once, even when several recipients lead to one account);
     /// other addresses, and the remote targets of aliases, go to the outbound queue.</summary>
-    private async Task<Routes> RouteAsync(CancellationToken ct)
+    private async Task<Routes> RouteAsync(IReadOnlyList<ForwardPath> routed, CancellationToken ct)
     {
         var accounts = new List<long>();
         var remote = new List<OutboundRecipient>();
         var seenRemote = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var rcpt in recipients)
+        foreach (var rcpt in routed)
         {
             var resolution = await engine.Directory.ResolveAsync(rcpt.Address, ct);
             switch (resolution.Kind)
             {
+                case RecipientResolutionKind.DmarcReports:
+                    _toReportAddress = true;
+                    break;
                 case RecipientResolutionKind.Local:
+                    if (resolution.RemoteTargets.Count > 0) _forwardedBy ??= rcpt.Domain;
                     foreach (var id in resolution.AccountIds) if (!accounts.Contains(id)) accounts.Add(id);
                     foreach (var target in resolution.RemoteTargets)
                         if (seenRemote.Add(target)) remote.Add(new OutboundRecipient(target, DsnText.Notify(rcpt.Notify), DsnText.Orcpt(rcpt.OriginalRecipient)));
@@ -149,14 +163,36 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
         return null;
     }
 
-    /// <summary>Trace fields, the inbound checks' fields, then the content, written once and fsync'd.</summary>
-    private async Task<BlobRef> WriteMessageFileAsync(InboundVerdict verdict, string queueId, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Mail to a domain's DMARC report address goes to report intake. The reply when nothing else
+    /// is to be stored (the report's own reply), null when other recipients still get the message.</summary>
+    private async Task<SmtpReply?> AcceptReportAsync(Routes routes, CancellationToken ct)
+    {
+        var reply = await engine.ReportIntake.AcceptAsync(_spool.OpenRead(), ct);
+        return routes.Accounts.Count == 0 && routes.Remote.Count == 0 ? reply : null;
+    }
+
+    /// <summary>For a copy queued for remote delivery: DKIM signatures of submitted mail with the From domain's
+    /// keys, or an ARC set when the MX forwards through an alias. Computed over the content alone.</summary>
+    private async Task<string> OutboundAuthenticationAsync(Routes routes, InboundVerdict verdict, CancellationToken ct)
+    {
+        if (routes.Remote.Count == 0) return "";
+        var content = await MessageBytes.ReadAllAsync(_spool.OpenRead(), ct);
+        if (mode == SmtpMode.Submission) return await engine.Signing.DkimFieldsAsync(content, ct);
+        return _forwardedBy is null ? "" : await engine.Signing.ArcFieldsAsync(content, verdict.HeaderFields, _forwardedBy, ct);
+    }
+
+    /// <summary>Trace fields, the outbound signatures, the inbound checks' fields and spam score, then the
+    /// content, written once and fsync'd.</summary>
+    private async Task<BlobRef> WriteMessageFileAsync(InboundVerdict verdict, string authentication, string queueId, DateTimeOffset now, CancellationToken ct)
     {
         await using var writer = engine.Blobs.Create();
         var prefix = new StringBuilder();
         prefix.Append(TraceHeaders.ReturnPath(from));
         prefix.Append(TraceHeaders.Received(session, from, recipients, engine.Options.HostName, queueId, now));
+        prefix.Append(authentication);
         foreach (var field in verdict.HeaderFields) prefix.Append(field).Append("\r\n");
+        if (mode == SmtpMode.Mx && engine.InboundChecks.Count > 0)
+            prefix.Append(SpamHeader.Field(verdict.Score, engine.Options.JunkThreshold, verdict.Reasons)).Append("\r\n");
         await writer.WriteAsync(Encoding.UTF8.GetBytes(prefix.ToString()), ct);
         await using (var content = _spool.OpenRead())
             await content.CopyToAsync(writer, 64 * 1024, ct);

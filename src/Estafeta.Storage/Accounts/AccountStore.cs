@@ -138,8 +138,8 @@ public sealed class AccountStore(Database db)
             id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                 "SELECT id FROM accounts WHERE address = @canonical", new { canonical }, tx, cancellationToken: ct)).ConfigureAwait(false)
                 ?? throw new NotFoundException($"account {canonical} does not exist");
-            await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE mailboxes SET highest_modseq = highest_modseq WHERE account_id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            var mailboxIds = (await connection.QueryAsync<long>(new CommandDefinition(
+                "UPDATE mailboxes SET highest_modseq = highest_modseq WHERE account_id = @id RETURNING id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
             hashes = [.. await connection.QueryAsync<string>(new CommandDefinition(
                 """
                 SELECT DISTINCT m.blob_hash FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = @id
@@ -149,10 +149,23 @@ public sealed class AccountStore(Database db)
                 "DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = @id)",
                 new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM expunged_messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = @id)",
+                new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM mailboxes WHERE account_id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM accounts WHERE id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
+            // Sessions that have these mailboxes open keep their feed entries; their ids may be reused.
+            var retired = mailboxIds.Select(db.Changes.Retire).ToList();
+            try
+            {
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                retired.ForEach(r => r.Undo());
+                throw;
+            }
         }
 
         db.PasswordCache.Forget(id);

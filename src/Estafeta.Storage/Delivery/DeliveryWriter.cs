@@ -186,6 +186,7 @@ public sealed class DeliveryWriter : IAsyncDisposable
 
         // 3. Reserve UIDs and modseqs: one UPDATE per mailbox, in id order.
         var next = new Dictionary<long, (long Uid, long ModSeq)>();
+        var highest = new Dictionary<long, long>();
         foreach (var group in deliveries.SelectMany(d => d.Targets).GroupBy(t => mailboxOf[t].MailboxId).OrderBy(g => g.Key))
         {
             var count = (long)group.Count();
@@ -197,6 +198,7 @@ public sealed class DeliveryWriter : IAsyncDisposable
                 """,
                 new { count, mailboxId = group.Key }, tx, cancellationToken: ct)).ConfigureAwait(false);
             next[group.Key] = (reserved.UidNext - count, reserved.HighestModSeq - count + 1);
+            highest[group.Key] = reserved.HighestModSeq;
         }
 
         // 4. Used bytes, per account in id order.
@@ -232,6 +234,11 @@ public sealed class DeliveryWriter : IAsyncDisposable
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        foreach (var (mailboxId, modseq) in highest)
+        {
+            db.Changes.Publish(mailboxId, modseq);
+        }
+
         Interlocked.Increment(ref transactions);
         Interlocked.Add(ref delivered, deliveries.Count);
         return receipts;

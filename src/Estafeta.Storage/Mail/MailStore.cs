@@ -7,7 +7,7 @@ namespace Estafeta.Storage;
 /// Mailboxes and messages of accounts: what POP3 and IMAP read and change. New messages arrive through
 /// <see cref="DeliveryWriter"/>; everything else that changes the store is here.
 /// </summary>
-public sealed class MailStore
+public sealed partial class MailStore
 {
     private const int Chunk = 500;
 
@@ -17,6 +17,7 @@ public sealed class MailStore
         b.uid_next AS UidNext, b.highest_modseq AS HighestModSeq, b.subscribed AS Subscribed,
         CAST(COUNT(m.id) AS BIGINT) AS MessageCount,
         CAST(COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND (m.flags & 1) = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS UnseenCount,
+        CAST(COALESCE(SUM(CASE WHEN (m.flags & 8) <> 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS DeletedCount,
         CAST(COALESCE(SUM(m.size), 0) AS BIGINT) AS TotalBytes
         """;
 
@@ -162,16 +163,21 @@ public sealed class MailStore
         }
 
         List<string> hashes;
+        long modseq;
+        MailboxChangeFeed.Retirement retirement = default;
         await using (var connection = await db.OpenAsync(ct).ConfigureAwait(false))
         {
             await using var tx = await db.Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var mailboxId = await MailboxIdAsync(connection, tx, accountId, normalized, ct).ConfigureAwait(false)
                 ?? throw new NotFoundException($"mailbox {normalized} does not exist");
             // Locks the mailbox row before the account row, the order DeliveryWriter uses.
-            _ = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            modseq = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
                 "UPDATE mailboxes SET highest_modseq = highest_modseq + 1 WHERE id = @mailboxId RETURNING highest_modseq",
                 new { mailboxId }, tx, cancellationToken: ct)).ConfigureAwait(false)
                 ?? throw new NotFoundException($"mailbox {normalized} does not exist");
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO expunged_messages (mailbox_id, uid, modseq) SELECT mailbox_id, uid, @modseq FROM messages WHERE mailbox_id = @mailboxId",
+                new { mailboxId, modseq }, tx, cancellationToken: ct)).ConfigureAwait(false);
             hashes = [.. await connection.QueryAsync<string>(new CommandDefinition(
                 "SELECT DISTINCT blob_hash FROM messages WHERE mailbox_id = @mailboxId",
                 new { mailboxId }, tx, cancellationToken: ct)).ConfigureAwait(false)];
@@ -185,9 +191,19 @@ public sealed class MailStore
                 "DELETE FROM messages WHERE mailbox_id = @mailboxId", new { mailboxId }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, tx, cancellationToken: ct)).ConfigureAwait(false);
-            await tx.CommitAsync(ct).ConfigureAwait(false);
+            retirement = db.Changes.Retire(mailboxId);
+            try
+            {
+                await tx.CommitAsync(ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                retirement.Undo();
+                throw;
+            }
         }
 
+        retirement.Complete(modseq);
         await BlobCollector.DeleteUnreferencedAsync(db, hashes).ConfigureAwait(false);
     }
 
@@ -311,6 +327,7 @@ public sealed class MailStore
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        Publish(modseqByMailbox);
         return [.. results.OrderBy(r => r.MailboxId).ThenBy(r => r.Uid)];
     }
 
@@ -321,6 +338,7 @@ public sealed class MailStore
     public async Task<IReadOnlyList<ExpungedMessage>> ExpungeAsync(IReadOnlyCollection<long> messageIds, CancellationToken ct = default)
     {
         List<Rows.MessageRow> rows;
+        var modseqByMailbox = new Dictionary<long, long>();
         await using (var connection = await db.OpenAsync(ct).ConfigureAwait(false))
         {
             await using var tx = await db.Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
@@ -336,7 +354,7 @@ public sealed class MailStore
             var accountOf = new Dictionary<long, long>();
             foreach (var mailboxId in mailboxIds)
             {
-                await BumpModSeqAsync(connection, tx, mailboxId, ct).ConfigureAwait(false);
+                modseqByMailbox[mailboxId] = await BumpModSeqAsync(connection, tx, mailboxId, ct).ConfigureAwait(false);
                 accountOf[mailboxId] = await connection.QuerySingleAsync<long>(new CommandDefinition(
                     "SELECT account_id FROM mailboxes WHERE id = @mailboxId", new { mailboxId }, tx, cancellationToken: ct)).ConfigureAwait(false);
             }
@@ -344,6 +362,14 @@ public sealed class MailStore
             rows = [];
             foreach (var chunk in messageIds.Distinct().Chunk(Chunk))
             {
+                // The expunge log takes each mailbox's new modseq, bumped above in this transaction.
+                await connection.ExecuteAsync(new CommandDefinition(
+                    $"""
+                    INSERT INTO expunged_messages (mailbox_id, uid, modseq)
+                    SELECT m.mailbox_id, m.uid, b.highest_modseq FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
+                    WHERE {db.Dialect.In("m.id", "chunk")}
+                    """,
+                    new { chunk }, tx, cancellationToken: ct)).ConfigureAwait(false);
                 rows.AddRange(await connection.QueryAsync<Rows.MessageRow>(new CommandDefinition(
                     $"DELETE FROM messages WHERE {db.Dialect.In("id", "chunk")} RETURNING {MessageColumns}",
                     new { chunk }, tx, cancellationToken: ct)).ConfigureAwait(false));
@@ -360,6 +386,7 @@ public sealed class MailStore
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
 
+        Publish(modseqByMailbox);
         await BlobCollector.DeleteUnreferencedAsync(db, [.. rows.Select(r => r.BlobHash)]).ConfigureAwait(false);
         return [.. rows.OrderBy(r => r.MailboxId).ThenBy(r => r.Uid).Select(r => new ExpungedMessage(r.Id, r.MailboxId, r.Uid))];
     }
@@ -388,6 +415,15 @@ public sealed class MailStore
         }
 
         return [.. mailboxIds];
+    }
+
+    /// <summary>Tells this process's watchers about committed changes (mailbox id to its new highest modseq).</summary>
+    private void Publish(IReadOnlyDictionary<long, long> modseqByMailbox)
+    {
+        foreach (var (mailboxId, modseq) in modseqByMailbox)
+        {
+            db.Changes.Publish(mailboxId, modseq);
+        }
     }
 
     private static Task<long> BumpModSeqAsync(DbConnection connection, DbTransaction tx, long mailboxId, CancellationToken ct) =>

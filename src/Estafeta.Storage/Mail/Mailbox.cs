@@ -3,6 +3,7 @@ namespace Estafeta.Storage;
 /// <summary>
 /// A mailbox of an account with its IMAP state and a summary of its content. <see cref="UidValidity"/> is
 /// distinct for every mailbox creation; <see cref="UidNext"/> is the UID the next message will get.
+/// <see cref="DeletedCount"/> counts the messages flagged \Deleted.
 /// </summary>
 public sealed record Mailbox(
     long Id,
@@ -15,4 +16,5 @@ public sealed record Mailbox(
     bool Subscribed,
     long MessageCount,
     long UnseenCount,
-    long TotalBytes);
+    long TotalBytes,
+    long DeletedCount = 0);

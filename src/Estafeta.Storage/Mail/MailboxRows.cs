@@ -23,9 +23,10 @@ internal static class MailboxRows
             RETURNING last_uid_validity
             """,
             new { accountId, nowSeconds }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        long id;
         try
         {
-            return await connection.QuerySingleAsync<long>(new CommandDefinition(
+            id = await connection.QuerySingleAsync<long>(new CommandDefinition(
                 """
                 INSERT INTO mailboxes (account_id, name, special_use, uid_validity, uid_next, highest_modseq, subscribed, created_at)
                 VALUES (@accountId, @name, @specialUse, @uidValidity, 1, 1, 1, @now)
@@ -37,5 +38,10 @@ internal static class MailboxRows
         {
             throw new ConflictException($"mailbox {name} already exists", e);
         }
+
+        // SQLite may hand out the id of a deleted mailbox again; its expunge log is not this mailbox's.
+        await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM expunged_messages WHERE mailbox_id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        return id;
     }
 }

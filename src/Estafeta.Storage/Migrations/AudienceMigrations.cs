@@ -5,5 +5,159 @@ internal static partial class SchemaMigrations
     /// <summary>Migrations of the audience: contacts, lists, consent, suppression, segments (300–399).</summary>
     private static readonly IReadOnlyList<Migration> AudienceMigrations =
     [
+        new(300, "audience", """
+            CREATE TABLE contacts (
+                id {{id}},
+                email TEXT NOT NULL UNIQUE,
+                name TEXT NULL,
+                language TEXT NULL,
+                time_zone TEXT NULL,
+                validation TEXT NULL,
+                validation_detail TEXT NULL,
+                paused_until BIGINT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX contacts_created ON contacts (created_at);
+
+            CREATE TABLE contact_fields (
+                id {{id}},
+                name TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                choices TEXT NULL,
+                created_at BIGINT NOT NULL
+            );
+
+            CREATE TABLE contact_values (
+                contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                field_id BIGINT NOT NULL REFERENCES contact_fields (id) ON DELETE CASCADE,
+                text_value TEXT NULL,
+                number_value DOUBLE PRECISION NULL,
+                date_value BIGINT NULL,
+                PRIMARY KEY (contact_id, field_id)
+            );
+            CREATE INDEX contact_values_text ON contact_values (field_id, text_value);
+            CREATE INDEX contact_values_number ON contact_values (field_id, number_value);
+            CREATE INDEX contact_values_date ON contact_values (field_id, date_value);
+
+            CREATE TABLE contact_tags (
+                contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                tag TEXT NOT NULL,
+                PRIMARY KEY (contact_id, tag)
+            );
+            CREATE INDEX contact_tags_tag ON contact_tags (tag, contact_id);
+
+            CREATE TABLE lists (
+                id {{id}},
+                name TEXT NOT NULL UNIQUE,
+                description TEXT NOT NULL DEFAULT '',
+                double_opt_in BIGINT NOT NULL DEFAULT 0,
+                from_address TEXT NULL,
+                consent_text TEXT NOT NULL DEFAULT '',
+                created_at BIGINT NOT NULL
+            );
+
+            CREATE TABLE subscriptions (
+                contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                list_id BIGINT NOT NULL REFERENCES lists (id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                confirmation_sent_at BIGINT NULL,
+                PRIMARY KEY (contact_id, list_id)
+            );
+            CREATE INDEX subscriptions_list ON subscriptions (list_id, status, contact_id);
+            CREATE INDEX subscriptions_unconfirmed ON subscriptions (status, created_at);
+
+            CREATE TABLE consent_records (
+                id {{id}},
+                contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                list_id BIGINT NULL REFERENCES lists (id) ON DELETE SET NULL,
+                status TEXT NOT NULL,
+                source_kind TEXT NOT NULL,
+                source TEXT NOT NULL,
+                ip TEXT NULL,
+                user_agent TEXT NULL,
+                consent_text TEXT NULL,
+                created_at BIGINT NOT NULL
+            );
+            CREATE INDEX consent_records_contact ON consent_records (contact_id, id);
+
+            CREATE TABLE suppressions (
+                id {{id}},
+                email_hash TEXT NOT NULL UNIQUE,
+                email TEXT NULL,
+                reason TEXT NOT NULL,
+                note TEXT NULL,
+                created_at BIGINT NOT NULL
+            );
+
+            CREATE TABLE engagement_events (
+                id {{id}},
+                contact_id BIGINT NOT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                campaign TEXT NULL,
+                occurred_at BIGINT NOT NULL
+            );
+            CREATE INDEX engagement_events_contact ON engagement_events (contact_id, kind, occurred_at);
+            CREATE INDEX engagement_events_campaign ON engagement_events (campaign, kind, contact_id);
+
+            CREATE TABLE segments (
+                id {{id}},
+                name TEXT NOT NULL UNIQUE,
+                expression TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+
+            CREATE TABLE import_jobs (
+                id {{id}},
+                list_id BIGINT NULL REFERENCES lists (id) ON DELETE SET NULL,
+                file_name TEXT NOT NULL,
+                file_hash TEXT NOT NULL,
+                consent_source TEXT NOT NULL,
+                state TEXT NOT NULL,
+                rows_done BIGINT NOT NULL DEFAULT 0,
+                inserted BIGINT NOT NULL DEFAULT 0,
+                updated BIGINT NOT NULL DEFAULT 0,
+                rejected BIGINT NOT NULL DEFAULT 0,
+                suppressed BIGINT NOT NULL DEFAULT 0,
+                warnings BIGINT NOT NULL DEFAULT 0,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL
+            );
+            CREATE INDEX import_jobs_file ON import_jobs (file_hash, state);
+
+            CREATE TABLE import_rows (
+                job_id BIGINT NOT NULL REFERENCES import_jobs (id) ON DELETE CASCADE,
+                row_number BIGINT NOT NULL,
+                email TEXT NULL,
+                outcome TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                PRIMARY KEY (job_id, row_number)
+            );
+
+            CREATE TABLE api_keys (
+                id {{id}},
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL UNIQUE,
+                secret_hash TEXT NOT NULL,
+                scopes TEXT NOT NULL,
+                rate_per_minute BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                last_used_at BIGINT NULL,
+                revoked_at BIGINT NULL
+            );
+
+            CREATE TABLE idempotency_keys (
+                api_key_id BIGINT NOT NULL REFERENCES api_keys (id) ON DELETE CASCADE,
+                idempotency_key TEXT NOT NULL,
+                request_hash TEXT NOT NULL,
+                status BIGINT NOT NULL,
+                body TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                PRIMARY KEY (api_key_id, idempotency_key)
+            );
+            """),
     ];
 }

@@ -115,5 +115,20 @@ internal static partial class SchemaMigrations
             );
             CREATE INDEX outbound_recipients_queue ON outbound_recipients (queue_id);
             """),
+        // The expunge log answers IMAP VANISHED (RFC 7162): every expunge, move and mailbox delete records the
+        // UIDs it removed with the modseq it took. No foreign key: a deleted mailbox's rows outlive it, so sessions
+        // that had it open learn that every message vanished; a mailbox created with a reused id (SQLite hands out
+        // the largest rowid again) clears them first.
+        new(2, "expunge log and changes by modseq", """
+            CREATE TABLE expunged_messages (
+                mailbox_id BIGINT NOT NULL,
+                uid BIGINT NOT NULL,
+                modseq BIGINT NOT NULL,
+                PRIMARY KEY (mailbox_id, uid)
+            );
+            CREATE INDEX expunged_messages_modseq ON expunged_messages (mailbox_id, modseq);
+
+            CREATE INDEX messages_modseq ON messages (mailbox_id, modseq);
+            """),
     ];
 }

@@ -5,7 +5,8 @@ namespace Estafeta.Storage;
 /// <paramref name="EnvelopeSender"/> is the MAIL FROM address (empty for the null sender of bounces);
 /// <paramref name="DsnRet"/> and <paramref name="DsnEnvId"/> are MAIL FROM's RET and ENVID;
 /// <paramref name="AccountId"/> is the authenticated account that submitted it, if any;
-/// <paramref name="NextAttemptAt"/> defaults to now.
+/// <paramref name="NextAttemptAt"/> defaults to now; <paramref name="Verp"/> asks the MTA for a VERP return path
+/// (<c>bounce+token@sender-domain</c>) so that every bounce maps back to one recipient (platform mail).
 /// </summary>
 public sealed record OutboundMessage(
     string EnvelopeSender,
@@ -13,4 +14,5 @@ public sealed record OutboundMessage(
     long? AccountId = null,
     string? DsnRet = null,
     string? DsnEnvId = null,
-    DateTimeOffset? NextAttemptAt = null);
+    DateTimeOffset? NextAttemptAt = null,
+    bool Verp = false);

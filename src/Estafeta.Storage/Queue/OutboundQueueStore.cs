@@ -8,17 +8,21 @@ namespace Estafeta.Storage;
 /// created by <see cref="DeliveryWriter"/> (a <see cref="Delivery"/> with <see cref="Delivery.Outbound"/>), in the same
 /// durable transaction as any local copies.
 /// </summary>
-public sealed class OutboundQueueStore(Database db)
+public sealed partial class OutboundQueueStore(Database db)
 {
     private const string QueueColumns =
         """
         id AS Id, blob_hash AS BlobHash, size AS Size, envelope_sender AS EnvelopeSender, account_id AS AccountId,
         dsn_ret AS DsnRet, dsn_envid AS DsnEnvId, state AS State, attempts AS Attempts, created_at AS CreatedAt,
-        next_attempt_at AS NextAttemptAt, last_error AS LastError
+        next_attempt_at AS NextAttemptAt, last_error AS LastError, verp AS Verp, delay_notified AS DelayNotified,
+        lease_owner AS LeaseOwner, lease_until AS LeaseUntil
         """;
 
     private const string RecipientColumns =
-        "id AS Id, queue_id AS QueueId, address AS Address, state AS State, dsn_notify AS DsnNotify, dsn_orcpt AS DsnOrcpt, last_error AS LastError";
+        """
+        id AS Id, queue_id AS QueueId, address AS Address, state AS State, dsn_notify AS DsnNotify, dsn_orcpt AS DsnOrcpt,
+        last_error AS LastError, attempts AS Attempts, status AS Status, remote_mta AS RemoteMta, updated_at AS UpdatedAt
+        """;
 
     /// <summary>Every queue entry, oldest first.</summary>
     public Task<IReadOnlyList<QueuedMessage>> ListAsync(CancellationToken ct = default) =>
@@ -63,8 +67,8 @@ public sealed class OutboundQueueStore(Database db)
         var now = db.NowMilliseconds();
         var queueId = await connection.QuerySingleAsync<long>(new CommandDefinition(
             """
-            INSERT INTO outbound_queue (blob_hash, size, envelope_sender, account_id, dsn_ret, dsn_envid, state, attempts, created_at, next_attempt_at)
-            VALUES (@hash, @size, @sender, @accountId, @dsnRet, @dsnEnvId, @state, 0, @now, @next)
+            INSERT INTO outbound_queue (blob_hash, size, envelope_sender, account_id, dsn_ret, dsn_envid, state, attempts, created_at, next_attempt_at, verp)
+            VALUES (@hash, @size, @sender, @accountId, @dsnRet, @dsnEnvId, @state, 0, @now, @next, @verp)
             RETURNING id
             """,
             new
@@ -78,6 +82,7 @@ public sealed class OutboundQueueStore(Database db)
                 state = StateName(OutboundState.Queued),
                 now,
                 next = outbound.NextAttemptAt?.ToUnixTimeMilliseconds() ?? now,
+                verp = outbound.Verp ? 1L : 0L,
             },
             tx,
             cancellationToken: ct)).ConfigureAwait(false);
@@ -103,23 +108,23 @@ public sealed class OutboundQueueStore(Database db)
         return queueId;
     }
 
-    private static string StateName(OutboundState state) => state.ToString().ToLowerInvariant();
+    internal static string StateName(OutboundState state) => state.ToString().ToLowerInvariant();
 
     private static OutboundState ParseState(string state) => Enum.Parse<OutboundState>(state, ignoreCase: true);
 
     private async Task<IReadOnlyList<QueuedMessage>> QueryAsync(string sql, object parameters, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<Rows.QueueRow>(new CommandDefinition(sql, parameters, cancellationToken: ct)).ConfigureAwait(false)).ToList();
+        var rows = (await connection.QueryAsync<QueueRow>(new CommandDefinition(sql, parameters, cancellationToken: ct)).ConfigureAwait(false)).ToList();
         if (rows.Count == 0)
         {
             return [];
         }
 
-        var recipients = new List<Rows.QueueRecipientRow>();
+        var recipients = new List<QueueRecipientRow>();
         foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
         {
-            recipients.AddRange(await connection.QueryAsync<Rows.QueueRecipientRow>(new CommandDefinition(
+            recipients.AddRange(await connection.QueryAsync<QueueRecipientRow>(new CommandDefinition(
                 $"SELECT {RecipientColumns} FROM outbound_recipients WHERE {db.Dialect.In("queue_id", "chunk")} ORDER BY id",
                 new { chunk }, cancellationToken: ct)).ConfigureAwait(false));
         }
@@ -138,6 +143,18 @@ public sealed class OutboundQueueStore(Database db)
             Rows.Time(r.CreatedAt),
             Rows.Time(r.NextAttemptAt),
             r.LastError,
-            [.. byQueue[r.Id].Select(x => new QueuedRecipient(x.Id, x.Address, ParseState(x.State), x.DsnNotify, x.DsnOrcpt, x.LastError))]))];
+            [.. byQueue[r.Id].Select(x => new QueuedRecipient(x.Id, x.Address, ParseState(x.State), x.DsnNotify, x.DsnOrcpt, x.LastError)
+            {
+                Attempts = (int)x.Attempts,
+                Status = x.Status,
+                RemoteMta = x.RemoteMta,
+                UpdatedAt = x.UpdatedAt is { } u ? Rows.Time(u) : null,
+            })])
+        {
+            Verp = r.Verp != 0,
+            DelayNotified = r.DelayNotified != 0,
+            LeaseOwner = r.LeaseOwner,
+            LeaseUntil = r.LeaseUntil is { } l ? Rows.Time(l) : null,
+        })];
     }
 }

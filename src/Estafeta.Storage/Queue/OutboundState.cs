@@ -11,4 +11,7 @@ public enum OutboundState
 
     /// <summary>Failed for good; a DSN is due or was sent (recipient only).</summary>
     Failed,
+
+    /// <summary>Kept in the queue but not attempted until released (message only, set by an operator).</summary>
+    Held,
 }

@@ -13,6 +13,14 @@ public sealed class RecipientDirectory(Database db)
 {
     public const int MaxAliasDepth = 10;
 
+    /// <summary>The local part of every local domain's DMARC aggregate report address (dmarc-reports@DOMAIN),
+    /// which the records of <c>estafeta domain records</c> name as rua=. Resolved before accounts and aliases.</summary>
+    public const string DmarcReportLocalPart = "dmarc-reports";
+
+    /// <summary>True for dmarc-reports@ any domain (canonical form); the caller knows the domain is local.</summary>
+    public static bool IsDmarcReportAddress(string canonicalAddress) =>
+        canonicalAddress.StartsWith(DmarcReportLocalPart + "@", StringComparison.Ordinal);
+
     /// <summary>Resolves <paramref name="address"/>; throws <see cref="InvalidInputException"/> when it is malformed.</summary>
     public async Task<RecipientResolution> ResolveAsync(string address, CancellationToken ct = default)
     {
@@ -22,6 +30,11 @@ public sealed class RecipientDirectory(Database db)
         if (!await walk.IsLocalDomainAsync(MailAddressCanonical.DomainOf(canonical)).ConfigureAwait(false))
         {
             return new RecipientResolution(RecipientResolutionKind.NotLocalDomain, canonical, [], [], null);
+        }
+
+        if (IsDmarcReportAddress(canonical))
+        {
+            return new RecipientResolution(RecipientResolutionKind.DmarcReports, canonical, [], [], null);
         }
 
         await walk.VisitAsync(canonical, [], 0).ConfigureAwait(false);

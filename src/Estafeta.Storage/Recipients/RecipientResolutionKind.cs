@@ -13,4 +13,7 @@ public enum RecipientResolutionKind
 
     /// <summary>Aliases loop or nest deeper than the limit and lead nowhere else (SMTP 550 5.4.6).</summary>
     AliasLoop,
+
+    /// <summary>The domain's DMARC aggregate report address: the message goes to report intake, not to a mailbox.</summary>
+    DmarcReports,
 }

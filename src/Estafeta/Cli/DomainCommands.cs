@@ -12,17 +12,19 @@ public static class DomainCommands
         command.Subcommands.Add(List());
         command.Subcommands.Add(Remove());
         command.Subcommands.Add(CatchAll());
+        DomainAuthVerbs.AddTo(command);
         return command;
     }
 
     private static Command Add()
     {
         var name = new Argument<string>("name") { Description = "Domain name, e.g. ejemplo.test (IDN allowed: españa.test)" };
-        var command = new Command("add", "Add a local domain") { name };
+        var command = new Command("add", "Add a local domain and create its DKIM keys (RSA-2048 and Ed25519)") { name };
         command.SetAction((parse, ct) => StorageVerb.RunAsync(parse, async (db, _) =>
         {
             var domain = await new DomainStore(db).AddAsync(parse.GetValue(name)!, ct);
             Output.Done($"Added domain {domain.Name}.");
+            Output.Done(await DomainAuthVerbs.CreateKeysAsync(db, domain.Name, ct));
             return 0;
         }));
         return command;

@@ -1,11 +1,16 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Estafeta.Imap;
 using Estafeta.Mail;
+using Estafeta.Marketing.Audience;
+using Estafeta.Mail.Authentication;
+using Estafeta.Mail.Outbound;
 using Estafeta.MailAuth.Dns;
 using Estafeta.Net;
 using Estafeta.Pop3;
 using Estafeta.Smtp;
 using Estafeta.Storage;
+using Estafeta.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -27,6 +32,8 @@ public sealed class EstafetaHost : IAsyncDisposable
     private readonly BootSettings _settings;
     private readonly X509Certificate2 _certificate;
     private int _disposed;
+    private AuthenticationJobs? _authenticationJobs;
+    private QueueRunner? _outbound;
 
     private EstafetaHost(BootSettings settings, Database db, MailEngine engine, X509Certificate2 certificate, List<ConnectionListener> listeners, WebApplication? web, Dictionary<string, IPEndPoint> endpoints)
     {
@@ -43,6 +50,8 @@ public sealed class EstafetaHost : IAsyncDisposable
     public IReadOnlyDictionary<string, IPEndPoint> Endpoints { get; }
     public Database Database => _db;
     public MailEngine Engine => _engine;
+    /// <summary>The outbound MTA (queue runner).</summary>
+    public QueueRunner Outbound => _outbound!;
 
     public static async Task<EstafetaHost> StartAsync(BootSettings settings, ILoggerFactory logging, CancellationToken ct = default)
     {
@@ -51,13 +60,20 @@ public sealed class EstafetaHost : IAsyncDisposable
         var db = Database.Create(settings.DataDirectory, settings.Database);
         var listeners = new List<ConnectionListener>();
         MailEngine? engine = null;
+        QueueRunner? outbound = null;
         try
         {
             await db.MigrateAsync(ct);
             var certificate = TlsCertificateLoader.LoadOrCreate(settings.DataDirectory, settings.TlsCertificate, settings.TlsKey, settings.HostName);
             var dns = new DnsClientResolver(settings.Dns is { } server ? new DnsClientResolverOptions { Servers = [server] } : null);
-            engine = new MailEngine(db, new MailEngineOptions(settings.HostName, settings.MaxMessageSize), TimeProvider.System, logging, dns);
+            var engineOptions = new MailEngineOptions(settings.HostName, settings.MaxMessageSize);
+            engine = new MailEngine(db, engineOptions, TimeProvider.System, logging, dns,
+                InboundAuthentication.Checks(db, dns, engineOptions, TimeProvider.System, logging));
+            Uri? boundHttp = null;
+            var audience = new AudienceService(db, dns, () => settings.PublicUrl ?? boundHttp ?? new Uri("http://localhost/"), settings.HostName, engine);
+            engine.Unsubscribe = audience.Flows is { } flows ? new UnsubscribeMailbox(audience.Tokens, flows) : null;
             var throttle = new LoginThrottle(TimeProvider.System, settings.AuthMaxFailures);
+            outbound = new QueueRunner(engine, new OutboundOptions { MxPort = settings.MxPort, NodeName = settings.HostName }, logging);
 
             SmtpServer Smtp(SmtpMode mode) => new(new SmtpServerOptions
             {
@@ -79,6 +95,18 @@ public sealed class EstafetaHost : IAsyncDisposable
                 AllowPlaintextAuth = settings.AllowPlaintextAuth,
                 MaxErrors = settings.MaxErrors,
             }, engine.Pop3Backend, throttle, logging.CreateLogger<Pop3Server>());
+            // One IMAP server for both listeners: it counts each account's sessions and caches parsed messages.
+            ImapServer? imap = null;
+            ImapServer Imap() => imap ??= new(new ImapServerOptions
+            {
+                HostName = settings.HostName,
+                Certificate = () => certificate,
+                AllowPlaintextAuth = settings.AllowPlaintextAuth,
+                MaxLineLength = Math.Max(settings.MaxLineLength, 64 * 1024),
+                MaxMessageSize = settings.MaxMessageSize,
+                MaxBadCommands = settings.MaxErrors,
+                IdleTimeout = settings.IdleTimeout > ImapServerOptions.MinIdleTimeout ? settings.IdleTimeout : ImapServerOptions.MinIdleTimeout,
+            }, engine.ImapBackend, throttle, logging.CreateLogger<ImapServer>());
 
             var plan = new List<(string Name, IPEndPoint? EndPoint, Func<IConnectionHandler> Handler, bool ImplicitTls)>
             {
@@ -87,6 +115,8 @@ public sealed class EstafetaHost : IAsyncDisposable
                 ("submissions", settings.Submissions, () => Smtp(SmtpMode.Submission), true),
                 ("pop3", settings.Pop3, Pop3, false),
                 ("pop3s", settings.Pop3s, Pop3, true),
+                ("imap", settings.Imap, Imap, false),
+                ("imaps", settings.Imaps, Imap, true),
             };
             var endpoints = new Dictionary<string, IPEndPoint>();
             var listenerLog = logging.CreateLogger<ConnectionListener>();
@@ -104,16 +134,22 @@ public sealed class EstafetaHost : IAsyncDisposable
             WebApplication? web = null;
             if (settings.Http is { } http)
             {
-                web = BuildWeb(http, db, listeners, logging);
+                web = BuildWeb(http, db, listeners, logging, outbound, audience);
                 await web.StartAsync(ct);
                 endpoints["http"] = IPEndPoint.Parse(new Uri(web.Urls.First()).Authority);
+                boundHttp = new Uri(web.Urls.First());
             }
             await PortsFile.WriteAsync(settings.DataDirectory, endpoints);
-            return new EstafetaHost(settings, db, engine, certificate, listeners, web, endpoints);
+            var host = new EstafetaHost(settings, db, engine, certificate, listeners, web, endpoints);
+            host._authenticationJobs = new AuthenticationJobs(engine, logging.CreateLogger<AuthenticationJobs>());
+            host._outbound = outbound;
+            await outbound.StartAsync(ct);
+            return host;
         }
         catch
         {
             foreach (var l in listeners) await l.DisposeAsync();
+            if (outbound is not null) await outbound.DisposeAsync();
             if (engine is not null) await engine.DisposeAsync();
             await db.DisposeAsync();
             throw;
@@ -129,13 +165,17 @@ public sealed class EstafetaHost : IAsyncDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
     }
 
-    private static WebApplication BuildWeb(IPEndPoint http, Database db, List<ConnectionListener> listeners, ILoggerFactory logging)
+    private static WebApplication BuildWeb(IPEndPoint http, Database db, List<ConnectionListener> listeners, ILoggerFactory logging, QueueRunner outbound, AudienceService audience)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseUrls($"http://{PortsFile.Format(http)}");
+        builder.Services.AddEstafetaWeb();
         var app = builder.Build();
+        app.MapEstafetaWeb(audience, logging);
+        app.MapGet("/metrics", async (CancellationToken ct) =>
+            Results.Text(await outbound.Metrics.RenderAsync(new OutboundQueueStore(db), TimeProvider.System, ct), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/healthz", async (CancellationToken ct) =>
         {
             try
@@ -164,6 +204,7 @@ public sealed class EstafetaHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        if (_authenticationJobs is not null) await _authenticationJobs.DisposeAsync();
         await Task.WhenAll(_listeners.Select(l => l.StopAsync(_settings.ShutdownGrace)));
         foreach (var l in _listeners) await l.DisposeAsync();
         if (_web is not null)
@@ -171,6 +212,7 @@ public sealed class EstafetaHost : IAsyncDisposable
             await _web.StopAsync();
             await _web.DisposeAsync();
         }
+        if (_outbound is not null) await _outbound.DisposeAsync();
         await _engine.DisposeAsync();
         await _db.DisposeAsync();
         _certificate.Dispose();

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# MTA relay benchmark (issue 5). 10,000 messages of 10 KB, one recipient each, to 100 recipient domains, all
+# relayed to Postfix's smtp-sink on loopback: Estafeta's outbound MTA (route * -> the sink) against Postfix 3.7
+# (relayhost -> the same sink), in the same run. Both queues are loaded first with delivery held back, then
+# released; the figure is delivered messages/s from release until the queue is empty (queue drain). Loading:
+# Postfix through smtp-source into a held queue (defer_transports=smtp); Estafeta through MailEngine.SubmitAsync
+# (bench/MtaLoad) with the server stopped. Both: SMTP to the sink without TLS, connections reused, fsync on.
+# Estafeta's messages are not DKIM-signed here unless signing is wired at queueing time. Run as root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MESSAGES=${MESSAGES:-10000}
+DOMAINS=${DOMAINS:-100}
+SIZE=${SIZE:-10240}
+SINK_PORT=${SINK_PORT:-10040}
+PF_PORT=${PF_PORT:-10041}
+out=bench/results; mkdir -p "$out"
+now() { date +%s.%N; }
+
+command -v smtp-sink >/dev/null || { echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections; apt-get update -qq >/dev/null; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix >/dev/null; }
+dotnet build src/Estafeta -c Release -nologo -v quiet -o artifacts/bench-estafeta >/dev/null
+dotnet build bench/MtaLoad -c Release -nologo -v quiet -o artifacts/bench-mtaload >/dev/null
+
+smtp-sink -u nobody -c "127.0.0.1:$SINK_PORT" 1000 > "$out/smtp-sink.log" 2>&1 &
+sink=$!
+trap 'kill $sink 2>/dev/null || true; bash ../shared/peers/postfix-loopback stop >/dev/null' EXIT
+
+# --- Postfix -----------------------------------------------------------------------------------
+bash ../shared/peers/postfix-loopback relay "$PF_PORT" "$SINK_PORT" >/dev/null
+postsuper -d ALL >/dev/null 2>&1 || true
+postconf -e 'defer_transports = smtp' && postfix reload >/dev/null 2>&1
+per=$(( MESSAGES / DOMAINS ))
+pids=()
+for d in $(seq 0 $(( DOMAINS - 1 ))); do
+  smtp-source -s 2 -l "$SIZE" -m "$per" -f bench@origen.bench.test -t "r@d$d.bench.test" "127.0.0.1:$PF_PORT" &
+  pids+=($!)
+  if (( ${#pids[@]} == 10 )); then wait "${pids[@]}"; pids=(); fi
+done
+if (( ${#pids[@]} > 0 )); then wait "${pids[@]}"; fi
+until [ "$(find /var/spool/postfix/incoming /var/spool/postfix/active -type f | wc -l)" = 0 ]; do sleep 0.2; done
+postconf -e 'defer_transports =' && postfix reload >/dev/null 2>&1
+start=$(now); postqueue -f
+until bash ../shared/peers/postfix-loopback drained; do sleep 0.05; done
+pf_secs=$(echo "$(now) - $start" | bc -l)
+bash ../shared/peers/postfix-loopback stop >/dev/null
+
+# --- Estafeta ----------------------------------------------------------------------------------
+data=$(mktemp -d /var/tmp/estafeta-mta-bench.XXXXXX)
+est="dotnet artifacts/bench-estafeta/estafeta.dll"
+$est queue route add '*' "127.0.0.1:$SINK_PORT" --data "$data" >/dev/null
+$est queue settings max-connections-per-destination 20 --data "$data" >/dev/null
+dotnet artifacts/bench-mtaload/MtaLoad.dll "$data" "$MESSAGES" "$DOMAINS" "$SIZE" >/dev/null
+count() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from outbound_queue').fetchone()[0])" "$data/estafeta.db"; }
+start=$(now)
+$est serve --data "$data" --http off --smtp off --submission off --submissions off --pop3 off --pop3s off > "$out/estafeta-mta.log" 2>&1 &
+pid=$!
+until [ "$(count)" = 0 ]; do sleep 0.05; done
+est_secs=$(echo "$(now) - $start" | bc -l)
+kill -TERM $pid; wait $pid || true
+rm -rf "$data"
+
+pf_rate=$(echo "$MESSAGES / $pf_secs" | bc -l)
+est_rate=$(echo "$MESSAGES / $est_secs" | bc -l)
+printf 'Postfix 3.7 relay:   %6.0f msg/s (%.1f s)\n' "$pf_rate" "$pf_secs"
+printf 'Estafeta MTA:        %6.0f msg/s (%.1f s, including process start)\n' "$est_rate" "$est_secs"
+printf 'ratio Estafeta/Postfix: %.2f\n' "$(echo "$est_rate / $pf_rate" | bc -l)"

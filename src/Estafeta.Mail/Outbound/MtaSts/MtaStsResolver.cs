@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using Estafeta.MailAuth.Dns;
+
+namespace Estafeta.Mail.Outbound.MtaSts;
+
+/// <summary>
+/// Finds the MTA-STS policy of a recipient domain (RFC 8461 §3): the <c>_mta-sts.DOMAIN</c> TXT record says a policy
+/// exists and its id; the policy itself is fetched over HTTPS from <c>mta-sts.DOMAIN/.well-known/mta-sts.txt</c> (no
+/// redirects, 64 KiB at most) and cached for its max_age, fetched again when the id changes. A failed fetch keeps
+/// using the cached policy; with none, the domain is treated as having no policy (§5). <see cref="OutboundOptions.MtaStsPolicyUri"/>
+/// replaces the HTTPS location in test labs.
+/// </summary>
+public sealed class MtaStsResolver : IDisposable
+{
+    private const int MaxPolicySize = 64 * 1024;
+    private readonly IDnsResolver _dns;
+    private readonly TimeProvider _clock;
+    private readonly Func<string, Uri> _location;
+    private readonly HttpClient _http;
+    private readonly ConcurrentDictionary<string, (MtaStsPolicy Policy, DateTimeOffset Expires)> _cache = new(StringComparer.OrdinalIgnoreCase);
+
+    public MtaStsResolver(IDnsResolver dns, TimeProvider clock, OutboundOptions options)
+    {
+        _dns = dns;
+        _clock = clock;
+        _location = options.MtaStsPolicyUri ?? (domain => new Uri($"https://mta-sts.{domain}/.well-known/mta-sts.txt"));
+        _http = new HttpClient(options.MtaStsHttpHandler ?? new SocketsHttpHandler { AllowAutoRedirect = false }, disposeHandler: true)
+        {
+            Timeout = TimeSpan.FromSeconds(30),
+            MaxResponseContentBufferSize = MaxPolicySize,
+        };
+    }
+
+    /// <summary>The result of a lookup: the policy (null: none) and, when fetching failed, the RFC 8460 failure type.</summary>
+    public sealed record Lookup(MtaStsPolicy? Policy, string? FetchFailure);
+
+    public async Task<Lookup> FindAsync(string domain, CancellationToken ct)
+    {
+        var now = _clock.GetUtcNow();
+        _cache.TryGetValue(domain, out var cached);
+        var txt = await _dns.TxtAsync("_mta-sts." + domain, ct);
+        var record = txt.Records.Where(r => r.StartsWith("v=STSv1", StringComparison.Ordinal)).ToList();
+        if (txt.Status != DnsStatus.Ok || record.Count != 1)
+        {
+            // No record (or DNS trouble): a cached policy stays in force until it expires (§5.1).
+            return cached.Policy is not null && cached.Expires > now ? new Lookup(cached.Policy, null) : new Lookup(null, null);
+        }
+
+        var id = IdOf(record[0]);
+        if (cached.Policy is not null && cached.Expires > now && cached.Policy.Id == id) return new Lookup(cached.Policy, null);
+        try
+        {
+            using var response = await _http.GetAsync(_location(domain), ct);
+            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/plain")
+                return Fallback(cached, now, "sts-policy-fetch-error");
+            var policy = MtaStsPolicy.Parse(id, await response.Content.ReadAsStringAsync(ct));
+            if (policy is null) return Fallback(cached, now, "sts-policy-invalid");
+            _cache[domain] = (policy, now + policy.MaxAge);
+            return new Lookup(policy, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+        {
+            return Fallback(cached, now, "sts-policy-fetch-error");
+        }
+    }
+
+    private static Lookup Fallback((MtaStsPolicy Policy, DateTimeOffset Expires) cached, DateTimeOffset now, string failure) =>
+        cached.Policy is not null && cached.Expires > now ? new Lookup(cached.Policy, null) : new Lookup(null, failure);
+
+    private static string IdOf(string record)
+    {
+        foreach (var part in record.Split(';', StringSplitOptions.TrimEntries))
+            if (part.StartsWith("id=", StringComparison.Ordinal)) return part[3..];
+        return "";
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,67 @@
+using System.Net;
+using Estafeta.MailAuth.Dns;
+
+namespace Estafeta.Mail.Outbound;
+
+/// <summary>
+/// Where mail for a domain goes (RFC 5321 §5.1): its MX records in preference order, equal preferences shuffled;
+/// without MX records the domain itself (implicit MX, its A/AAAA records). A single MX of "." is a null MX
+/// (RFC 7505): the domain takes no mail and the message bounces at once, as it does for a domain that does not
+/// exist. Each host's IPv4 and IPv6 addresses are tried in turn.
+/// </summary>
+public sealed class MxResolver(IDnsResolver dns, Random? random = null)
+{
+    private readonly Random _random = random ?? Random.Shared;
+
+    public async Task<MxLookup> ResolveAsync(string domain, int port, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(domain.Trim('[', ']'), out var literal))
+            return new MxLookup(MxLookupOutcome.Hosts, [new DeliveryHost(domain, 0, literal, port)], null);
+
+        var mx = await dns.MxAsync(domain, ct);
+        if (mx.Status == DnsStatus.TemporaryFailure) return MxLookup.Later($"DNS lookup of the MX records of {domain} failed, trying again later");
+        if (mx.Status == DnsStatus.NameError) return MxLookup.NoMail("5.1.2", $"The domain {domain} does not exist");
+
+        if (mx.Records.Count == 0)
+        {
+            var implicitHosts = await AddressesAsync(domain, 0, port, ct);
+            if (implicitHosts.TemporaryFailure && implicitHosts.Hosts.Count == 0) return MxLookup.Later($"DNS lookup of {domain} failed, trying again later");
+            return implicitHosts.Hosts.Count == 0
+                ? MxLookup.NoMail("5.1.2", $"The domain {domain} has no MX record and no address")
+                : new MxLookup(MxLookupOutcome.Hosts, implicitHosts.Hosts, null);
+        }
+
+        if (mx.Records.Count == 1 && mx.Records[0].Exchange.Trim('.').Length == 0)
+            return MxLookup.NoMail("5.1.10", $"The domain {domain} accepts no mail (null MX, RFC 7505)");
+
+        var ordered = mx.Records
+            .Where(r => r.Exchange.Trim('.').Length > 0)
+            .GroupBy(r => r.Preference)
+            .OrderBy(g => g.Key)
+            .SelectMany(g => g.OrderBy(_ => _random.Next()))
+            .ToList();
+        var hosts = new List<DeliveryHost>();
+        var anyTemporary = false;
+        foreach (var record in ordered)
+        {
+            var found = await AddressesAsync(record.Exchange, record.Preference, port, ct);
+            anyTemporary |= found.TemporaryFailure;
+            hosts.AddRange(found.Hosts);
+        }
+
+        if (hosts.Count > 0) return new MxLookup(MxLookupOutcome.Hosts, hosts, null);
+        return anyTemporary
+            ? MxLookup.Later($"DNS lookup of the MX hosts of {domain} failed, trying again later")
+            : MxLookup.Later($"No MX host of {domain} has an address");
+    }
+
+    /// <summary>The A and AAAA addresses of one host name.</summary>
+    public async Task<(IReadOnlyList<DeliveryHost> Hosts, bool TemporaryFailure)> AddressesAsync(string host, int preference, int port, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return ([new DeliveryHost(host, preference, literal, port)], false);
+        var v4 = await dns.AAsync(host, ct);
+        var v6 = await dns.AaaaAsync(host, ct);
+        var hosts = v4.Records.Concat(v6.Records).Distinct().Select(a => new DeliveryHost(host, preference, a, port)).ToList();
+        return (hosts, v4.Status == DnsStatus.TemporaryFailure || v6.Status == DnsStatus.TemporaryFailure);
+    }
+}

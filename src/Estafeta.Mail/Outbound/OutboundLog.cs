@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging;
+
+namespace Estafeta.Mail.Outbound;
+
+internal sealed partial class OutboundLog(ILogger log)
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: to=<{Recipient}> relay={Host} tls={Tls} status={Outcome} ({Answer})")]
+    public partial void Recipient(long queueId, string recipient, string host, string tls, string outcome, string answer);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: to=<{Recipient}> status={Outcome} ({Answer})")]
+    public partial void RecipientWithoutHost(long queueId, string recipient, string outcome, string answer);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "destination {Destination}: {Host} failed: {Problem}")]
+    public partial void HostFailed(string destination, string host, string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: removed ({Outcome})")]
+    public partial void Removed(long queueId, string outcome);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: {Kind} notice sent to <{Sender}> as queue {NoticeId}")]
+    public partial void NoticeSent(long queueId, string kind, string sender, long? noticeId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "released {Count} message(s) that were in flight when {Node} stopped; they are delivered again")]
+    public partial void LeasesReleased(int count, string node);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "queue runner pass failed; trying again")]
+    public partial void PassFailed(Exception e);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "queue {QueueId}: delivery failed unexpectedly; it stays queued")]
+    public partial void JobFailed(Exception e, long queueId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} ({Day}) sent to {Address}")]
+    public partial void TlsReportSent(string domain, string day, string address);
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Estafeta.Storage;
+
+namespace Estafeta.Mail.Outbound;
+
+/// <summary>Counters of the outcomes per destination since the process started, and the Prometheus text
+/// exposition of them with the queue's size and the age of its oldest message.</summary>
+public sealed class OutboundMetrics
+{
+    private readonly ConcurrentDictionary<(string Destination, string Outcome), long> _counts = new();
+
+    public void Count(string destination, OutboundEventKind kind) =>
+        _counts.AddOrUpdate((destination.ToLowerInvariant(), kind.ToString().ToLowerInvariant()), 1, (_, n) => n + 1);
+
+    public IReadOnlyDictionary<(string Destination, string Outcome), long> Snapshot() => _counts.ToDictionary();
+
+    /// <summary>Prometheus text format (version 0.0.4).</summary>
+    public async Task<string> RenderAsync(OutboundQueueStore queue, TimeProvider clock, CancellationToken ct)
+    {
+        var (messages, recipients, oldest) = await queue.SizeAsync(ct);
+        var b = new StringBuilder();
+        b.Append("# HELP estafeta_queue_messages Messages in the outbound queue.\n# TYPE estafeta_queue_messages gauge\n");
+        b.Append(CultureInfo.InvariantCulture, $"estafeta_queue_messages {messages}\n");
+        b.Append("# HELP estafeta_queue_recipients Recipients still to deliver.\n# TYPE estafeta_queue_recipients gauge\n");
+        b.Append(CultureInfo.InvariantCulture, $"estafeta_queue_recipients {recipients}\n");
+        b.Append("# HELP estafeta_queue_oldest_age_seconds Age of the oldest queued message.\n# TYPE estafeta_queue_oldest_age_seconds gauge\n");
+        var age = oldest is { } o ? Math.Max(0, (clock.GetUtcNow() - o).TotalSeconds) : 0;
+        b.Append(CultureInfo.InvariantCulture, $"estafeta_queue_oldest_age_seconds {age:0.###}\n");
+        b.Append("# HELP estafeta_outbound_recipients_total Recipient outcomes per destination since start.\n# TYPE estafeta_outbound_recipients_total counter\n");
+        foreach (var ((destination, outcome), count) in _counts.OrderBy(c => c.Key.Destination, StringComparer.Ordinal).ThenBy(c => c.Key.Outcome, StringComparer.Ordinal))
+            b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_recipients_total{{destination=\"{Escape(destination)}\",outcome=\"{outcome}\"}} {count}\n");
+        return b.ToString();
+    }
+
+    private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+}

@@ -1,0 +1,269 @@
+using System.Net;
+using Estafeta.Mail.Feedback;
+using Estafeta.Mail.Outbound.MtaSts;
+using Estafeta.Storage;
+using MimeKit;
+
+namespace Estafeta.Mail.Outbound;
+
+/// <summary>The destinations' workers: each holds one connection and sends the destination's jobs over it.</summary>
+public sealed partial class QueueRunner
+{
+    private void Enqueue(DeliveryJob job, (DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until) config)
+    {
+        var destination = _destinations.GetOrAdd(job.Destination, key => new Destination(key, key.StartsWith("route:", StringComparison.Ordinal) ? key : null));
+        destination.Limit = config.Limits.Find(job.RecipientDomain, destination.Plan?.Plan.Lookup.Hosts.FirstOrDefault()?.Name);
+        destination.MaxConnections = destination.Limit?.MaxConnections ?? config.Settings.MaxConnectionsPerDestination;
+        destination.Jobs.Enqueue(job);
+        if (destination.TryStartWorker()) _ = Task.Run(() => WorkerAsync(destination, config), CancellationToken.None);
+    }
+
+    private async Task WorkerAsync(Destination destination, (DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until) config)
+    {
+        var ct = _stop.Token;
+        while (true)
+        {
+            var current = new System.Runtime.CompilerServices.StrongBox<DeliveryJob?>();
+            try
+            {
+                while (destination.Jobs.TryDequeue(out var job)) await SessionAsync(destination, current.Value = job, config, current, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                current.Value?.Complete(JobResult.HeldBack(Now));
+                while (destination.Jobs.TryDequeue(out var left)) left.Complete(JobResult.HeldBack(Now));
+            }
+            catch (Exception e) when (e is StorageException or IOException or System.Data.Common.DbException or InvalidOperationException or FormatException)
+            {
+                // The job stays queued (its lease is given back by the settling pass) and is tried again later.
+                if (current.Value is { } failed)
+                {
+                    _log.JobFailed(e, failed.Message.Id);
+                    failed.Complete(JobResult.HeldBack(Now + TimeSpan.FromMinutes(1)));
+                }
+            }
+            destination.WorkerStopped();
+            if (destination.Jobs.IsEmpty || !destination.TryStartWorker()) return;
+        }
+    }
+
+    /// <summary>One connection: opens it for <paramref name="first"/> and sends the destination's jobs over it until
+    /// the queue is empty, the connection breaks, or the per-connection message limit is reached.</summary>
+    private async Task SessionAsync(Destination destination, DeliveryJob first, (DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until) config,
+        System.Runtime.CompilerServices.StrongBox<DeliveryJob?> current, CancellationToken ct)
+    {
+        var now = Now;
+        if (destination.RestUntil > now)
+        {
+            first.Complete(JobResult.HeldBack(destination.RestUntil));
+            return;
+        }
+
+        var plan = await PlanAsync(destination, first, config.Routes, ct);
+        if (plan.Lookup.Outcome != MxLookupOutcome.Hosts)
+        {
+            await RecordAsync(first, plan.Lookup.Problem!, null, null, ct);
+            first.Complete(JobResult.Done());
+            return;
+        }
+
+        await _connections.WaitAsync(ct);
+        try
+        {
+            var (connection, failure) = await ConnectAsync(destination, plan, ct);
+            if (connection is null)
+            {
+                destination.Deferred(Now);
+                await RecordAsync(first, failure!, null, null, ct);
+                first.Complete(JobResult.Deferred(destination.RestUntil));
+                return;
+            }
+
+            await using (connection)
+            {
+                var perConnection = destination.Limit?.MessagesPerConnection is > 0 and var n ? n : config.Settings.MessagesPerConnection;
+                var job = first;
+                while (true)
+                {
+                    if (!destination.TryTakeRate(Now, out var nextFree))
+                    {
+                        job.Complete(JobResult.HeldBack(nextFree));
+                    }
+                    else
+                    {
+                        var usable = await DeliverAsync(destination, connection, job, ct);
+                        if (!usable) return;
+                    }
+                    if (connection.MessagesSent >= perConnection || !destination.Jobs.TryDequeue(out job!)) return;
+                    current.Value = job;
+                }
+            }
+        }
+        finally
+        {
+            _connections.Release();
+        }
+    }
+
+    /// <summary>Sends one job over an open connection and records every recipient's answer before returning.</summary>
+    private async Task<bool> DeliverAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, CancellationToken ct)
+    {
+        MimeMessage content;
+        try
+        {
+            content = QueuedContent.Load(_engine.Blobs, job.Message.BlobHash, ct);
+        }
+        catch (NotFoundException e)
+        {
+            await RecordAsync(job, SmtpAnswer.Permanent("5.3.0", $"the queued message file is missing: {e.Message}"), null, null, ct);
+            job.Complete(JobResult.Done());
+            return true;
+        }
+
+        var envelope = new Envelope(
+            ReturnPath(job),
+            [.. job.Recipients.Select(r => new EnvelopeRecipient(r.Id, r.Address, r.DsnNotify, r.DsnOrcpt))],
+            job.Message.DsnRet,
+            job.Message.DsnEnvId);
+        if (job.Message.Verp)
+        {
+            // One return path per recipient: each recipient gets its own transaction over the same connection.
+            var answered = new HashSet<long>();
+            var usable = true;
+            foreach (var r in envelope.Recipients)
+            {
+                var single = envelope with { Sender = VerpPath(job, r.Id), Recipients = [r] };
+                var result = await connection.SendAsync(single, content, ct);
+                await RecordAnswersAsync(destination, connection, job, result, content.MessageId, ct);
+                answered.Add(r.Id);
+                usable = result.ConnectionUsable;
+                if (!usable) break;
+            }
+            var left = job.Recipients.Where(r => !answered.Contains(r.Id)).ToList();
+            if (left.Count > 0)
+                await RecordAsync(new DeliveryJob(job.Message, left, job.Destination), SmtpAnswer.Temporary("4.4.2", $"connection with {connection.Host} lost"), connection.Host, connection.Tls, ct);
+            job.Complete(JobResult.Done());
+            return usable;
+        }
+
+        var sent = await connection.SendAsync(envelope, content, ct);
+        await RecordAnswersAsync(destination, connection, job, sent, content.MessageId, ct);
+        var successNotices = connection.SupportsDsn
+            ? []
+            : job.Recipients.Where(r => sent.Answers.TryGetValue(r.Id, out var a) && a.IsSuccess && Notifies(r.DsnNotify, "SUCCESS")).Select(r => r.Id).ToList();
+        job.Complete(JobResult.Done(successNotices));
+        return sent.ConnectionUsable;
+    }
+
+    private async Task RecordAnswersAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, SendResult result, string? messageId, CancellationToken ct)
+    {
+        var now = Now;
+        var outcomes = new List<RecipientOutcome>();
+        var attempts = new List<DeliveryAttempt>();
+        var events = new List<OutboundEvent>();
+        var remoteDeferred = false;
+        foreach (var r in job.Recipients)
+        {
+            if (!result.Answers.TryGetValue(r.Id, out var answer)) continue;
+            AddOutcome(job, r, answer, connection.Host, connection.Tls, messageId, now, outcomes, attempts, events);
+            remoteDeferred |= answer.Code == 421 || answer.Status == "4.4.2";
+        }
+        if (outcomes.Count == 0) return;
+        await _queue.RecordAsync(job.Message.Id, outcomes, attempts, events, ct);
+        if (remoteDeferred) destination.Deferred(now);
+        else if (outcomes.Any(o => o.State == OutboundState.Delivered)) destination.Succeeded();
+    }
+
+    /// <summary>Records the same answer for every recipient of a job (a failed lookup or connection, a local error).</summary>
+    private async Task RecordAsync(DeliveryJob job, SmtpAnswer answer, DeliveryHost? host, string? tls, CancellationToken ct)
+    {
+        var outcomes = new List<RecipientOutcome>();
+        var attempts = new List<DeliveryAttempt>();
+        var events = new List<OutboundEvent>();
+        foreach (var r in job.Recipients) AddOutcome(job, r, answer, host, tls, null, Now, outcomes, attempts, events);
+        await _queue.RecordAsync(job.Message.Id, outcomes, attempts, events, ct);
+    }
+
+    private void AddOutcome(DeliveryJob job, QueuedRecipient r, SmtpAnswer answer, DeliveryHost? host, string? tls, string? messageId, DateTimeOffset now,
+        List<RecipientOutcome> outcomes, List<DeliveryAttempt> attempts, List<OutboundEvent> events)
+    {
+        var (state, kind) = answer.IsSuccess ? (OutboundState.Delivered, OutboundEventKind.Delivered)
+            : answer.IsPermanent ? (OutboundState.Failed, OutboundEventKind.Bounced)
+            : (OutboundState.Queued, OutboundEventKind.Deferred);
+        var text = answer.ToString();
+        var domain = DomainOf(r.Address);
+        outcomes.Add(new RecipientOutcome(r.Id, state, answer.Status, text, host?.Name));
+        attempts.Add(new DeliveryAttempt(now, domain, kind.ToString().ToLowerInvariant(), text, r.Address, host?.Name, host is null ? null : $"{host.Address}:{host.Port}", tls));
+        var cls = answer.IsSuccess ? null : BounceClassifier.Classify(answer.Status, text).Name();
+        events.Add(new OutboundEvent(now, kind, r.Address, job.Message.EnvelopeSender, domain, "smtp", cls, job.Message.Id, job.Message.CreatedAt, r.Id, messageId, answer.Status, text));
+        Metrics.Count(domain, kind);
+        if (host is null) _log.RecipientWithoutHost(job.Message.Id, r.Address, kind.ToString().ToLowerInvariant(), text);
+        else _log.Recipient(job.Message.Id, r.Address, host.ToString(), tls ?? "none", kind.ToString().ToLowerInvariant(), text);
+    }
+
+    /// <summary>Tries the plan's hosts in order until one gives a session; records TLS outcomes for reports.</summary>
+    private async Task<(SmtpDelivery? Connection, SmtpAnswer? Failure)> ConnectAsync(Destination destination, DeliveryPlan plan, CancellationToken ct)
+    {
+        SmtpAnswer? failure = null;
+        foreach (var host in plan.Lookup.Hosts)
+        {
+            try
+            {
+                var connection = await SmtpDelivery.ConnectAsync(host, plan.Tls, _engine.Options.HostName, plan.Auth, _options.ConnectTimeout, _options.CommandTimeout, ct);
+                await _tlsReports.CountAsync(plan, host.Name, connection.IsEncrypted ? "success" : "starttls-not-supported", Now, ct);
+                return (connection, null);
+            }
+            catch (DeliveryConnectException e)
+            {
+                failure = e.Answer;
+                _log.HostFailed(destination.Key, host.ToString(), e.Answer.ToString());
+                if (e.TlsFailure is { } tlsFailure) await _tlsReports.CountAsync(plan, host.Name, tlsFailure, Now, ct);
+                if (e.Answer.IsPermanent) failure = e.Answer with { Code = 451, Status = "4" + e.Answer.Status[1..] };
+            }
+        }
+        return (null, failure ?? SmtpAnswer.Temporary("4.4.1", $"no host of {destination.Key} could be reached"));
+    }
+
+    /// <summary>Resolves (and caches for a minute) how to reach the destination: its route, or its MX hosts filtered
+    /// by an MTA-STS policy in enforce mode.</summary>
+    private async Task<DeliveryPlan> PlanAsync(Destination destination, DeliveryJob job, RoutingTable routes, CancellationToken ct)
+    {
+        var now = Now;
+        if (destination.Plan is { } cached && cached.Until > now) return cached.Plan;
+        DeliveryPlan plan;
+        if (routes.Find(job.RecipientDomain) is { } route)
+        {
+            var (hosts, temporary) = await _mx.AddressesAsync(route.Host, 0, route.Port, ct);
+            var lookup = hosts.Count > 0 ? new MxLookup(MxLookupOutcome.Hosts, hosts, null)
+                : MxLookup.Later(temporary ? $"DNS lookup of the route host {route.Host} failed" : $"The route host {route.Host} has no address");
+            var auth = route.AuthUser is { } user ? new NetworkCredential(user, route.AuthPassword ?? "") : null;
+            plan = new DeliveryPlan(lookup, route.TlsRequired ? TlsRequirement.Encrypt : TlsRequirement.Opportunistic, auth, null, null, null);
+        }
+        else
+        {
+            var lookup = await _mx.ResolveAsync(job.RecipientDomain, _options.MxPort, ct);
+            var sts = lookup.Outcome == MxLookupOutcome.Hosts ? await _sts.FindAsync(job.RecipientDomain, ct) : new MtaStsResolver.Lookup(null, null);
+            var tls = TlsRequirement.Opportunistic;
+            if (sts.Policy is { Mode: MtaStsMode.Enforce } policy)
+            {
+                tls = TlsRequirement.Verify;
+                var allowed = lookup.Hosts.Where(h => policy.Allows(h.Name)).ToList();
+                lookup = allowed.Count > 0 ? lookup with { Hosts = allowed }
+                    : MxLookup.Later($"no MX host of {job.RecipientDomain} matches its MTA-STS policy");
+            }
+            plan = new DeliveryPlan(lookup, tls, null, sts.Policy, sts.FetchFailure, job.RecipientDomain);
+        }
+        destination.Plan = (plan, now + TimeSpan.FromMinutes(1));
+        return plan;
+    }
+
+    private string ReturnPath(DeliveryJob job) => job.Message.EnvelopeSender;
+
+    private string VerpPath(DeliveryJob job, long recipientId) =>
+        job.Message.EnvelopeSender.Contains('@')
+            ? Verp.ReturnPath(DomainOf(job.Message.EnvelopeSender), new VerpToken(job.Message.Id, job.Message.CreatedAt, recipientId))
+            : job.Message.EnvelopeSender;
+
+    internal static bool Notifies(string? notify, string what) =>
+        notify is not null && notify.Split(',', StringSplitOptions.TrimEntries).Contains(what, StringComparer.OrdinalIgnoreCase);
+}

@@ -1,0 +1,271 @@
+using System.Collections.Concurrent;
+using Estafeta.Mail.Feedback;
+using Estafeta.Mail.Outbound.MtaSts;
+using Estafeta.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Estafeta.Mail.Outbound;
+
+/// <summary>
+/// The outbound MTA. Each pass claims due queue entries (a lease, so no other node takes them), splits each message
+/// by destination (recipient domain, or route), hands the pieces to the destinations' workers, and when every piece
+/// of a message is done sends the notices due (DSN), removes the message when nothing is left, or schedules the next
+/// attempt with exponential backoff. Outcomes are recorded per recipient as each remote answer arrives, so a crash
+/// repeats at most the deliveries that were in flight (at-least-once).
+/// </summary>
+public sealed partial class QueueRunner : IAsyncDisposable
+{
+    private readonly MailEngine _engine;
+    private readonly OutboundOptions _options;
+    private readonly OutboundLog _log;
+    private readonly OutboundQueueStore _queue;
+    private readonly OutboundSettingsStore _settingsStore;
+    private readonly MxResolver _mx;
+    private readonly MtaStsResolver _sts;
+    private readonly WarmupGate _warmup;
+    private readonly TlsReporter _tlsReports;
+    private readonly Notices _notices;
+    private readonly ConcurrentDictionary<string, Destination> _destinations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _passes = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _claimLock = new(1, 1);
+    private SemaphoreSlim _connections = new(100, 100);
+    private int _connectionLimit = 100;
+    private int _inFlight;
+    private Task? _loop;
+    private (DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until)? _config;
+
+    public QueueRunner(MailEngine engine, OutboundOptions options, ILoggerFactory logging)
+    {
+        _engine = engine;
+        _options = options;
+        _log = new OutboundLog(logging.CreateLogger<QueueRunner>());
+        _queue = new OutboundQueueStore(engine.Database);
+        _settingsStore = new OutboundSettingsStore(engine.Database);
+        _mx = new MxResolver(engine.Dns);
+        _sts = new MtaStsResolver(engine.Dns, engine.Clock, options);
+        _warmup = new WarmupGate(new OutboundEventStore(engine.Database));
+        _tlsReports = new TlsReporter(engine, new TlsReportStore(engine.Database), _log);
+        _notices = new Notices(engine, _log);
+        Verp = Verp.LoadOrCreate(engine.Database.DataDirectory);
+    }
+
+    public OutboundMetrics Metrics { get; } = new();
+    public Verp Verp { get; }
+    private DateTimeOffset Now => _engine.Clock.GetUtcNow();
+
+    /// <summary>Starts the background loop: a pass every <see cref="OutboundOptions.PollInterval"/> or when woken.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        var released = await _queue.ReleaseLeasesAsync(_options.NodeName, ct);
+        if (released > 0) _log.LeasesReleased(released, _options.NodeName);
+        _loop = Task.Run(LoopAsync, CancellationToken.None);
+    }
+
+    /// <summary>Asks for a pass now (new mail was queued, an operator flushed the queue).</summary>
+    public void Wake() => _wake.Release();
+
+    /// <summary>One pass: claims what is due, delivers it and waits until every claimed message is settled.</summary>
+    public Task RunOnceAsync(CancellationToken ct = default) => PassAsync(ct);
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            try
+            {
+                if (Volatile.Read(ref _inFlight) < _options.MaxMessagesInFlight)
+                {
+                    var pass = GuardedPassAsync();
+                    _passes[pass] = true;
+                    _ = pass.ContinueWith(t => _passes.TryRemove(t, out _), TaskScheduler.Default);
+                }
+                await _tlsReports.SendDueAsync(Now, _stop.Token);
+                await _wake.WaitAsync(_options.PollInterval, _stop.Token);
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is StorageException or IOException or System.Data.Common.DbException)
+            {
+                _log.PassFailed(e);
+                try { await Task.Delay(_options.PollInterval, _stop.Token); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private async Task GuardedPassAsync()
+    {
+        try { await PassAsync(_stop.Token); }
+        catch (OperationCanceledException) when (_stop.IsCancellationRequested) { }
+        catch (Exception e) when (e is StorageException or IOException or System.Data.Common.DbException or InvalidOperationException)
+        {
+            _log.PassFailed(e);
+        }
+    }
+
+    private async Task PassAsync(CancellationToken ct)
+    {
+        IReadOnlyList<QueuedMessage> claimed;
+        var config = await ConfigAsync(ct);
+        await _claimLock.WaitAsync(ct);
+        try
+        {
+            var room = Math.Min(_options.ClaimBatch, _options.MaxMessagesInFlight - Volatile.Read(ref _inFlight));
+            if (room <= 0) return;
+            claimed = await _queue.ClaimDueAsync(_options.NodeName, Now + _options.Lease, room, ct);
+            Interlocked.Add(ref _inFlight, claimed.Count);
+        }
+        finally
+        {
+            _claimLock.Release();
+        }
+
+        if (claimed.Count == 0) return;
+        try
+        {
+            await Task.WhenAll(claimed.Select(m => SettleAsync(m, config, ct)));
+        }
+        finally
+        {
+            Interlocked.Add(ref _inFlight, -claimed.Count);
+        }
+    }
+
+    /// <summary>Delivers one claimed message to all its destinations, then settles it.</summary>
+    private async Task SettleAsync(QueuedMessage message, (DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until) config, CancellationToken ct)
+    {
+        try
+        {
+            var now = Now;
+            var pending = message.Recipients.Where(r => r.State == OutboundState.Queued).ToList();
+            if (pending.Count > 0 && now - message.CreatedAt >= config.Settings.Lifetime)
+            {
+                await ExpireAsync(message, pending, config.Settings, ct);
+                pending = [];
+            }
+
+            var results = new List<JobResult>();
+            if (pending.Count > 0)
+            {
+                if (await _warmup.HoldUntilAsync(message, pending.Count, config.Warmups, now, ct) is { } until)
+                {
+                    await _queue.RescheduleAsync(message.Id, until, "held back by the warm-up schedule of the sending domain", countAttempt: false, ct);
+                    return;
+                }
+
+                var jobs = pending
+                    .GroupBy(r => DestinationKey(config.Routes, DomainOf(r.Address)), StringComparer.Ordinal)
+                    .Select(g => new DeliveryJob(message, [.. g], g.Key))
+                    .ToList();
+                foreach (var job in jobs) Enqueue(job, config);
+                results.AddRange(await Task.WhenAll(jobs.Select(j => j.Done)));
+                _warmup.Release(message, pending.Count);
+            }
+
+            await FinishAsync(message, results, config.Settings, ct);
+        }
+        catch (Exception e) when (e is StorageException or IOException or System.Data.Common.DbException or FormatException)
+        {
+            _log.JobFailed(e, message.Id);
+            await _queue.RescheduleAsync(message.Id, Now + config.Settings.RetryFirst, e.Message, countAttempt: false, CancellationToken.None);
+        }
+    }
+
+    /// <summary>After the deliveries: notices for failures (and successes asked for), then remove the message or
+    /// schedule its next attempt, with a delay notice once it has waited long enough.</summary>
+    private async Task FinishAsync(QueuedMessage claimed, IReadOnlyList<JobResult> results, DeliverySettings settings, CancellationToken ct)
+    {
+        var message = await _queue.GetAsync(claimed.Id, ct);
+        if (message is null) return;
+        var failed = await _queue.PendingFailureNoticesAsync(message.Id, ct);
+        if (failed.Count > 0)
+        {
+            await _notices.FailureAsync(message, [.. message.Recipients.Where(r => failed.Contains(r.Id))], ct);
+            await _queue.MarkFailureNoticesSentAsync(message.Id, failed, ct);
+        }
+        var successes = results.SelectMany(r => r.SuccessNoticeRecipients).ToHashSet();
+        if (successes.Count > 0) await _notices.SuccessAsync(message, [.. message.Recipients.Where(r => successes.Contains(r.Id))], ct);
+
+        if (await _queue.CompleteIfDoneAsync(message.Id, ct))
+        {
+            _log.Removed(message.Id, message.Recipients.All(r => r.State == OutboundState.Delivered) ? "delivered" : "done");
+            return;
+        }
+
+        var now = Now;
+        if (results.Count > 0 && results.All(r => !r.Attempted))
+        {
+            var until = results.Max(r => r.NotBefore) ?? now + settings.RetryFirst;
+            await _queue.RescheduleAsync(message.Id, until, null, countAttempt: false, ct);
+            return;
+        }
+
+        if (!message.DelayNotified && now - message.CreatedAt >= settings.DelayNotice)
+        {
+            await _notices.DelayAsync(message, [.. message.Recipients.Where(r => r.State == OutboundState.Queued)], message.CreatedAt + settings.Lifetime, ct);
+            await _queue.MarkDelayNotifiedAsync(message.Id, ct);
+        }
+
+        var next = now + RetrySchedule.Delay(message.Attempts + 1, settings.RetryFirst, settings.RetryMax);
+        var notBefore = results.Max(r => r.NotBefore);
+        if (notBefore > next) next = notBefore.Value;
+        if (next > message.CreatedAt + settings.Lifetime) next = Max(message.CreatedAt + settings.Lifetime, now + TimeSpan.FromSeconds(1));
+        var lastError = message.Recipients.Where(r => r.State == OutboundState.Queued).Select(r => r.LastError).FirstOrDefault(e => e is not null);
+        await _queue.RescheduleAsync(message.Id, next, lastError, countAttempt: true, ct);
+    }
+
+    /// <summary>The lifetime is over: every recipient still queued fails with 4.4.7 and its last answer.</summary>
+    private async Task ExpireAsync(QueuedMessage message, IReadOnlyList<QueuedRecipient> pending, DeliverySettings settings, CancellationToken ct)
+    {
+        var now = Now;
+        var outcomes = new List<RecipientOutcome>();
+        var events = new List<OutboundEvent>();
+        foreach (var r in pending)
+        {
+            var text = $"message expired after {settings.Lifetime.TotalDays:0.##} days in the queue" + (r.LastError is { } e ? $"; last answer: {e}" : "");
+            outcomes.Add(new RecipientOutcome(r.Id, OutboundState.Failed, "4.4.7", text, r.RemoteMta));
+            var cls = BounceClassifier.Classify(r.Status, r.LastError);
+            events.Add(new OutboundEvent(now, OutboundEventKind.Bounced, r.Address, message.EnvelopeSender, DomainOf(r.Address), "expiry",
+                (cls == BounceClass.Hard ? BounceClass.Soft : cls).Name(), message.Id, message.CreatedAt, r.Id, null, "4.4.7", text));
+            Metrics.Count(DomainOf(r.Address), OutboundEventKind.Bounced);
+            _log.RecipientWithoutHost(message.Id, r.Address, "expired", text);
+        }
+        await _queue.RecordAsync(message.Id, outcomes, [new DeliveryAttempt(now, "expiry", "bounced", "message expired")], events, ct);
+    }
+
+    private async Task<(DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until)> ConfigAsync(CancellationToken ct)
+    {
+        var now = Now;
+        if (_config is { } c && c.Until > now && c.Until - now <= TimeSpan.FromSeconds(5)) return c;
+        var settings = DeliverySettings.From(await _settingsStore.ValuesAsync(ct));
+        var fresh = (settings, new RoutingTable(await _settingsStore.RoutesAsync(ct)), new LimitTable(await _settingsStore.LimitsAsync(ct)),
+            await _settingsStore.WarmupsAsync(ct), now + TimeSpan.FromSeconds(5));
+        if (settings.MaxConnections != _connectionLimit)
+        {
+            _connectionLimit = settings.MaxConnections;
+            _connections = new SemaphoreSlim(settings.MaxConnections, settings.MaxConnections);
+        }
+        _config = fresh;
+        return fresh;
+    }
+
+    private static string DestinationKey(RoutingTable routes, string domain) =>
+        routes.Find(domain) is { } route ? $"route:{route.Host}:{route.Port}:{(route.TlsRequired ? "tls" : "may")}:{route.AuthUser}" : domain;
+
+    internal static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant();
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loop is not null) await _loop;
+        try { await Task.WhenAll(_passes.Keys); }
+        catch (OperationCanceledException) { }
+        _sts.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,40 @@
+using System.Data;
+using System.Data.Common;
+using Estafeta.Storage;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>The few differences between SQLite and PostgreSQL the audience code needs (the rest is SQL both accept).</summary>
+public static class AudienceSql
+{
+    /// <summary>A write transaction; on SQLite it takes the write lock at once (BEGIN IMMEDIATE).</summary>
+    public static async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (connection is SqliteConnection sqlite)
+        {
+            return sqlite.BeginTransaction(deferred: false);
+        }
+
+        return await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>"column is one of the values of the list parameter" (Dapper expands lists for SQLite; PostgreSQL takes an array).</summary>
+    public static string In(Database db, string column, string parameter) => db.Kind == DatabaseKind.Sqlite
+        ? $"{column} IN @{parameter}"
+        : $"{column} = ANY(@{parameter})";
+
+    public static bool IsUniqueViolation(Exception e) => e switch
+    {
+        SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555,
+        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
+        _ => false,
+    };
+
+    public static long Now(Database db) => db.Time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    public static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);
+
+    public static DateTimeOffset? Time(long? unixMilliseconds) => unixMilliseconds is { } ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+}

@@ -1,0 +1,246 @@
+using System.Data.Common;
+using System.Text.Json;
+using Dapper;
+using Estafeta.Storage;
+
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>Contacts with their custom field values and tags. Addresses are checked by the validator before they are stored.</summary>
+public sealed class ContactStore(Database db, AddressValidator validator)
+{
+    internal const string Columns =
+        "id AS Id, email AS Email, name AS Name, language AS Language, time_zone AS TimeZone, validation AS Validation, " +
+        "validation_detail AS ValidationDetail, paused_until AS PausedUntil, created_at AS CreatedAt, updated_at AS UpdatedAt";
+
+    public Database Database => db;
+
+    /// <summary>Creates the contact or updates the one with the same address. Invalid and erased addresses are refused.</summary>
+    public async Task<(Contact Contact, bool Created)> UpsertAsync(ContactInput input, CancellationToken ct = default)
+    {
+        var validation = await validator.ValidateAsync(input.Email, ct).ConfigureAwait(false);
+        if (validation.Verdict == AddressVerdict.Invalid)
+        {
+            throw new InvalidInputException($"'{input.Email}' cannot be mailed: {validation.Describe()}");
+        }
+
+        var email = validation.Canonical!;
+        var language = ContactRules.Language(input.Language);
+        var timeZone = ContactRules.TimeZone(input.TimeZone);
+        var name = ContactRules.Name(input.Name);
+        var tags = (input.Tags ?? []).Select(ContactRules.Tag).Distinct(StringComparer.Ordinal).ToList();
+        var removeTags = (input.RemoveTags ?? []).Select(ContactRules.Tag).ToList();
+        var fieldInput = (input.Fields ?? new Dictionary<string, string?>()).ToDictionary(kv => FieldValues.NormalizeName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
+
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+        if (await Suppressions.FindReasonAsync(connection, tx, email, ct).ConfigureAwait(false) == SuppressionReason.Erased)
+        {
+            throw new ConflictException($"{email} was erased at the person's request and may not be added again");
+        }
+
+        var now = AudienceSql.Now(db);
+        var existing = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM contacts WHERE email = @email", new { email }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        var detail = ValidationDetail(validation);
+        long id;
+        if (existing is { } found)
+        {
+            id = found;
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE contacts SET name = COALESCE(@name, name), language = COALESCE(@language, language),
+                    time_zone = COALESCE(@timeZone, time_zone), validation = @verdict, validation_detail = @detail, updated_at = @now
+                WHERE id = @id
+                """,
+                new { id, name, language, timeZone, verdict = AddressValidation.VerdictName(validation.Verdict), detail, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        else
+        {
+            id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, created_at, updated_at)
+                VALUES (@email, @name, @language, @timeZone, @verdict, @detail, @now, @now) RETURNING id
+                """,
+                new { email, name, language, timeZone, verdict = AddressValidation.VerdictName(validation.Verdict), detail, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+
+        await WriteFieldsAsync(connection, tx, id, fieldInput, now, ct).ConfigureAwait(false);
+        foreach (var tag in tags)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO contact_tags (contact_id, tag) VALUES (@id, @tag) ON CONFLICT DO NOTHING", new { id, tag }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+
+        foreach (var tag in removeTags)
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM contact_tags WHERE contact_id = @id AND tag = @tag", new { id, tag }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return ((await LoadAsync(connection, null, [id], ct).ConfigureAwait(false))[0], existing is null);
+    }
+
+    /// <summary>Changes an existing contact (its address included); throws <see cref="NotFoundException"/> when there is none.</summary>
+    public async Task<Contact> UpdateAsync(long id, ContactInput input, CancellationToken ct = default)
+    {
+        var current = await GetAsync(id, ct).ConfigureAwait(false) ?? throw new NotFoundException($"contact {id} does not exist");
+        if (!string.Equals(current.Email, input.Email, StringComparison.Ordinal))
+        {
+            var validation = await validator.ValidateAsync(input.Email, ct).ConfigureAwait(false);
+            if (validation.Verdict == AddressVerdict.Invalid) throw new InvalidInputException($"'{input.Email}' cannot be mailed: {validation.Describe()}");
+            await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+            try
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE contacts SET email = @email, validation = @verdict, validation_detail = @detail, updated_at = @now WHERE id = @id",
+                    new { id, email = validation.Canonical, verdict = AddressValidation.VerdictName(validation.Verdict), detail = ValidationDetail(validation), now = AudienceSql.Now(db) },
+                    cancellationToken: ct)).ConfigureAwait(false);
+            }
+            catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+            {
+                throw new ConflictException($"another contact has the address {validation.Canonical}", e);
+            }
+        }
+
+        var (contact, _) = await UpsertAsync(input with { Email = input.Email }, ct).ConfigureAwait(false);
+        return contact;
+    }
+
+    public async Task<Contact?> GetAsync(long id, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var found = await LoadAsync(connection, null, [id], ct).ConfigureAwait(false);
+        return found.Count == 0 ? null : found[0];
+    }
+
+    public async Task<Contact?> FindAsync(string email, CancellationToken ct = default)
+    {
+        if (!MailAddressCanonical.TryAddress(email, out var canonical)) return null;
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var id = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+            "SELECT id FROM contacts WHERE email = @canonical", new { canonical }, cancellationToken: ct)).ConfigureAwait(false);
+        return id is null ? null : (await LoadAsync(connection, null, [id.Value], ct).ConfigureAwait(false))[0];
+    }
+
+    /// <summary>A page of contacts in id order after <paramref name="afterId"/>, optionally only those a segment selects.</summary>
+    public async Task<IReadOnlyList<Contact>> ListAsync(long afterId, int limit, SegmentQuery? segment = null, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var parameters = new DynamicParameters(segment?.Parameters);
+        parameters.Add("after", afterId);
+        parameters.Add("limit", (long)limit);
+        var where = segment is null ? "" : $" AND ({segment.Where})";
+        var ids = await connection.QueryAsync<long>(new CommandDefinition(
+            $"SELECT c.id FROM contacts c WHERE c.id > @after{where} ORDER BY c.id LIMIT @limit", parameters, cancellationToken: ct)).ConfigureAwait(false);
+        return await LoadAsync(connection, null, [.. ids], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Sets or clears the pause of all sending to the contact (preference centre).</summary>
+    public async Task PauseAsync(long id, DateTimeOffset? until, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var changed = await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE contacts SET paused_until = @until, updated_at = @now WHERE id = @id",
+            new { id, until = until?.ToUnixTimeMilliseconds(), now = AudienceSql.Now(db) }, cancellationToken: ct)).ConfigureAwait(false);
+        if (changed == 0) throw new NotFoundException($"contact {id} does not exist");
+    }
+
+    /// <summary>Loads contacts with fields and tags, in the order of <paramref name="ids"/>.</summary>
+    internal async Task<IReadOnlyList<Contact>> LoadAsync(DbConnection connection, DbTransaction? tx, IReadOnlyList<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0) return [];
+        var list = ids.ToList();
+        var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
+            $"SELECT {Columns} FROM contacts WHERE {AudienceSql.In(db, "id", "ids")}", new { ids = list }, tx, cancellationToken: ct)).ConfigureAwait(false))
+            .ToDictionary(r => r.Id);
+        var values = await connection.QueryAsync<ValueRow>(new CommandDefinition(
+            $"""
+            SELECT v.contact_id AS ContactId, f.name AS Name, f.type AS Type, v.text_value AS TextValue, v.number_value AS NumberValue, v.date_value AS DateValue
+            FROM contact_values v JOIN contact_fields f ON f.id = v.field_id WHERE {AudienceSql.In(db, "v.contact_id", "ids")} ORDER BY f.name
+            """, new { ids = list }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        var tags = await connection.QueryAsync<(long ContactId, string Tag)>(new CommandDefinition(
+            $"SELECT contact_id, tag FROM contact_tags WHERE {AudienceSql.In(db, "contact_id", "ids")} ORDER BY tag", new { ids = list }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        var fieldsBy = values.GroupBy(v => v.ContactId).ToDictionary(
+            g => g.Key,
+            g => (IReadOnlyDictionary<string, object?>)g.ToDictionary(v => v.Name, v => FieldValues.Present(FieldTypes.Parse(v.Type), v.TextValue, v.NumberValue, v.DateValue), StringComparer.Ordinal));
+        var tagsBy = tags.GroupBy(t => t.ContactId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(t => t.Tag)]);
+        var result = new List<Contact>(list.Count);
+        foreach (var id in list)
+        {
+            if (!rows.TryGetValue(id, out var r)) continue;
+            result.Add(new Contact(
+                r.Id, r.Email, r.Name, r.Language, r.TimeZone,
+                fieldsBy.GetValueOrDefault(r.Id) ?? new Dictionary<string, object?>(),
+                tagsBy.GetValueOrDefault(r.Id) ?? [],
+                ParseValidation(r.Validation, r.ValidationDetail),
+                AudienceSql.Time(r.PausedUntil), AudienceSql.Time(r.CreatedAt), AudienceSql.Time(r.UpdatedAt)));
+        }
+
+        return result;
+    }
+
+    internal static async Task WriteFieldsAsync(DbConnection connection, DbTransaction tx, long contactId, IReadOnlyDictionary<string, string?> fields, long now, CancellationToken ct)
+    {
+        if (fields.Count == 0) return;
+        var definitions = await FieldStore.EnsureAsync(connection, tx, fields.Keys, now, ct).ConfigureAwait(false);
+        foreach (var (name, raw) in fields)
+        {
+            var field = definitions[name];
+            if (string.IsNullOrWhiteSpace(raw))
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "DELETE FROM contact_values WHERE contact_id = @contactId AND field_id = @fieldId", new { contactId, fieldId = field.Id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                continue;
+            }
+
+            var stored = FieldValues.Parse(field, raw);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO contact_values (contact_id, field_id, text_value, number_value, date_value) VALUES (@contactId, @fieldId, @text, @number, @date)
+                ON CONFLICT (contact_id, field_id) DO UPDATE SET text_value = excluded.text_value, number_value = excluded.number_value, date_value = excluded.date_value
+                """,
+                new { contactId, fieldId = field.Id, text = stored.Text, number = stored.Number, date = stored.Date }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
+
+    internal static string ValidationDetail(AddressValidation v) =>
+        JsonSerializer.Serialize(new ValidationJson { Flags = [.. v.Flags], Suggestion = v.Suggestion });
+
+    private static ContactValidation? ParseValidation(string? verdict, string? detail)
+    {
+        if (verdict is null) return null;
+        var parsed = detail is null ? null : JsonSerializer.Deserialize<ValidationJson>(detail);
+        return new ContactValidation(verdict, parsed?.Flags ?? [], parsed?.Suggestion);
+    }
+
+    internal sealed class ValidationJson
+    {
+        public List<string> Flags { get; set; } = [];
+        public string? Suggestion { get; set; }
+    }
+
+    internal sealed class Row
+    {
+        public long Id { get; set; }
+        public string Email { get; set; } = "";
+        public string? Name { get; set; }
+        public string? Language { get; set; }
+        public string? TimeZone { get; set; }
+        public string? Validation { get; set; }
+        public string? ValidationDetail { get; set; }
+        public long? PausedUntil { get; set; }
+        public long CreatedAt { get; set; }
+        public long UpdatedAt { get; set; }
+    }
+
+    private sealed class ValueRow
+    {
+        public long ContactId { get; set; }
+        public string Name { get; set; } = "";
+        public string Type { get; set; } = "";
+        public string? TextValue { get; set; }
+        public double? NumberValue { get; set; }
+        public long? DateValue { get; set; }
+    }
+}

@@ -1,0 +1,26 @@
+using System.Text;
+
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>
+/// Writes RFC 4180 cells: quoted when they hold a comma, quote, line break or edge whitespace. Text cells that
+/// a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading apostrophe.
+/// </summary>
+internal static class CsvCells
+{
+    public static void AppendRow(StringBuilder line, IEnumerable<string> cells, bool guardFormulas)
+    {
+        var first = true;
+        foreach (var cell in cells)
+        {
+            if (!first) line.Append(',');
+            first = false;
+            var value = guardFormulas && cell.Length > 0 && cell[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + cell : cell;
+            var quote = value.AsSpan().IndexOfAny(",\"\r\n") >= 0 || (value.Length > 0 && (char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])));
+            if (quote) line.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
+            else line.Append(value);
+        }
+
+        line.Append("\r\n");
+    }
+}

@@ -1,0 +1,7 @@
+namespace Estafeta.Marketing.Audience;
+
+public enum ExportFormat
+{
+    Csv,
+    JsonLines,
+}

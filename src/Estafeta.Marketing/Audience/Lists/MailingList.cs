@@ -1,0 +1,17 @@
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>
+/// A list people subscribe to. With <see cref="DoubleOptIn"/> a subscription stays unconfirmed until the person
+/// follows the link in the confirmation mail. <see cref="Description"/> is shown on forms and preference pages;
+/// <see cref="ConsentText"/> is what a person agrees to when subscribing (kept with each consent record);
+/// <see cref="FromAddress"/> sends the confirmation mail (default: no-reply at the server's host name).
+/// </summary>
+public sealed record MailingList(
+    long Id,
+    string Name,
+    string Description,
+    bool DoubleOptIn,
+    string? FromAddress,
+    string ConsentText,
+    DateTimeOffset CreatedAt,
+    IReadOnlyDictionary<string, long> Counts);

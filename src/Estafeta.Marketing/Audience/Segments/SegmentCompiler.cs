@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text;
+using Dapper;
+using Estafeta.Storage;
+
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>
+/// Compiles a segment expression to a parameterised SQL condition that SQLite and PostgreSQL both run.
+/// Field names are checked against the built-in properties and the custom field definitions, and every
+/// value against the field's type, so mistakes are reported with their position before any SQL runs.
+/// </summary>
+public sealed class SegmentCompiler
+{
+    private readonly string expression;
+    private readonly DatabaseKind kind;
+    private readonly IReadOnlyDictionary<string, FieldDefinition> fields;
+    private readonly DateTimeOffset now;
+    private readonly DynamicParameters parameters = new();
+    private int parameterCount;
+
+    private SegmentCompiler(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, DateTimeOffset now)
+    {
+        this.expression = expression;
+        this.kind = kind;
+        this.fields = fields;
+        this.now = now;
+    }
+
+    private enum BuiltInKind
+    {
+        Text,
+        Timestamp,
+    }
+
+    /// <summary>Compiles against the database's custom fields; relative times (now(), within:) are taken from the database's clock.</summary>
+    public static async Task<SegmentQuery> CompileAsync(Database db, string expression, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var definitions = await FieldStore.ListAsync(connection, null, ct).ConfigureAwait(false);
+        return Compile(expression, db.Kind, definitions.ToDictionary(f => f.Name, StringComparer.Ordinal), db.Time.GetUtcNow());
+    }
+
+    public static SegmentQuery Compile(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, DateTimeOffset now)
+    {
+        var tree = SegmentParser.Parse(expression);
+        var compiler = new SegmentCompiler(expression, kind, fields, now);
+        var sql = compiler.Emit(tree);
+        return new SegmentQuery(expression, sql, compiler.parameters);
+    }
+
+    private SegmentSyntaxException Error(string problem, int position) => new(problem, position, expression);
+
+    private string Parameter(object? value)
+    {
+        var name = "s" + parameterCount.ToString(CultureInfo.InvariantCulture);
+        parameterCount++;
+        parameters.Add(name, value);
+        return "@" + name;
+    }
+
+    private string Emit(SegmentNode node) => node switch
+    {
+        AndNode a => $"({Emit(a.Left)} AND {Emit(a.Right)})",
+        OrNode o => $"({Emit(o.Left)} OR {Emit(o.Right)})",
+        NotNode n => $"(NOT {Emit(n.Inner)})",
+        TagNode t => $"EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND lower(t.tag) = lower({Parameter(t.Tag)}))",
+        ListNode l => $"EXISTS (SELECT 1 FROM subscriptions s JOIN lists l ON l.id = s.list_id WHERE s.contact_id = c.id AND l.name = {Parameter(l.List)} AND s.status = {Parameter(l.Status)})",
+        EventNode e => EmitEvent(e),
+        FieldNode f => EmitField(f),
+        CompareNode cmp => cmp.Operator == "!="
+            ? $"(NOT {EmitCompare(cmp with { Operator = "=" })})"
+            : EmitCompare(cmp),
+        InNode i => EmitIn(i),
+        _ => throw Error("this part of the expression cannot be compiled", node.Position),
+    };
+
+    private string EmitEvent(EventNode e)
+    {
+        var where = new StringBuilder($"e.contact_id = c.id AND e.kind = {Parameter(EngagementKinds.Name(e.Kind))}");
+        if (e.Within is { } within) where.Append($" AND e.occurred_at >= {Parameter((now - within).ToUnixTimeMilliseconds())}");
+        if (e.Since is { } since) where.Append($" AND e.occurred_at >= {Parameter(Milliseconds(since, "since"))}");
+        if (e.Before is { } before) where.Append($" AND e.occurred_at < {Parameter(Milliseconds(before, "before"))}");
+        if (e.Campaign is { } campaign) where.Append($" AND e.campaign = {Parameter(campaign)}");
+        var from = $"FROM engagement_events e WHERE {where}";
+        return (e.CountOperator, e.Count) switch
+        {
+            (">=", 1) or (">", 0) => $"EXISTS (SELECT 1 {from})",
+            ("=", 0) or ("<", 1) or ("<=", 0) => $"NOT EXISTS (SELECT 1 {from})",
+            _ => $"((SELECT COUNT(*) {from}) {e.CountOperator} {Parameter(e.Count)})",
+        };
+    }
+
+    private string EmitField(FieldNode f)
+    {
+        if (BuiltIn(f.Field, f.Position) is { } builtIn)
+        {
+            if (f.AsTruth) throw Error($"{f.Field} is not a true/false field; compare it with a value", f.Position);
+            return $"{builtIn.Sql} IS NOT NULL";
+        }
+
+        var field = Custom(f.Field, f.Position);
+        if (!f.AsTruth) return ValueExists(field, "1 = 1");
+        if (field.Type != FieldType.Boolean) throw Error($"{field.Name} is a {FieldTypes.Name(field.Type)} field, not true/false; compare it with a value", f.Position);
+        return ValueExists(field, $"v.number_value = {Parameter(1.0)}");
+    }
+
+    private string EmitCompare(CompareNode cmp)
+    {
+        if (BuiltIn(cmp.Field, cmp.Position) is { } builtIn)
+        {
+            return $"({builtIn.Sql} IS NOT NULL AND {Condition(builtIn.Sql, builtIn.Kind == BuiltInKind.Text ? FieldType.Text : FieldType.Date, cmp.Field, cmp.Operator, cmp.Value, timestamp: builtIn.Kind == BuiltInKind.Timestamp)})";
+        }
+
+        var field = Custom(cmp.Field, cmp.Position);
+        return ValueExists(field, Condition(Column(field), field.Type, field.Name, cmp.Operator, cmp.Value, timestamp: false, field));
+    }
+
+    private string EmitIn(InNode i)
+    {
+        var parts = i.Values.Select(v => new CompareNode(i.Field, "=", v, v.Position)).Select(EmitCompare);
+        return "(" + string.Join(" OR ", parts) + ")";
+    }
+
+    private string ValueExists(FieldDefinition field, string condition) =>
+        $"EXISTS (SELECT 1 FROM contact_values v WHERE v.contact_id = c.id AND v.field_id = {Parameter(field.Id)} AND {condition})";
+
+    private static string Column(FieldDefinition field) => field.Type switch
+    {
+        FieldType.Number or FieldType.Boolean => "v.number_value",
+        FieldType.Date => "v.date_value",
+        _ => "v.text_value",
+    };
+
+    private string Condition(string column, FieldType type, string fieldName, string op, SegmentValue value, bool timestamp, FieldDefinition? field = null)
+    {
+        switch (type)
+        {
+            case FieldType.Text or FieldType.Choice:
+                if (value.Kind != SegmentValueKind.String) throw Error($"{fieldName} holds text: compare it with a value in quotes", value.Position);
+                var text = (string)value.Literal!;
+                if (field is { Type: FieldType.Choice } && op is "=" && !field.Choices.Any(ch => string.Equals(ch, text, StringComparison.OrdinalIgnoreCase)))
+                {
+                    throw Error($"\"{text}\" is not one of the choices of {fieldName} ({string.Join(", ", field.Choices)})", value.Position);
+                }
+
+                return op switch
+                {
+                    "=" => $"lower({column}) = lower({Parameter(text)})",
+                    "contains" => $"lower({column}) LIKE lower({Parameter("%" + EscapeLike(text) + "%")}) ESCAPE '\\'",
+                    _ => $"{column} {op} {Parameter(text)}",
+                };
+            case FieldType.Number:
+                if (value.Kind != SegmentValueKind.Number) throw Error($"{fieldName} is a number: compare it with a number", value.Position);
+                if (op == "contains") throw Error("'contains' works on text fields only", value.Position);
+                return $"{column} {op} {Parameter((double)value.Literal!)}";
+            case FieldType.Boolean:
+                if (value.Kind != SegmentValueKind.Boolean) throw Error($"{fieldName} is true/false: compare it with true or false", value.Position);
+                if (op != "=") throw Error($"{fieldName} is true/false: only = and != apply", value.Position);
+                return $"{column} = {Parameter((bool)value.Literal! ? 1.0 : 0.0)}";
+            default:
+                if (op == "contains") throw Error("'contains' works on text fields only", value.Position);
+                var ms = Milliseconds(value, fieldName);
+                if (op == "=" && (timestamp || value.Kind == SegmentValueKind.Now))
+                {
+                    // A timestamp equals a date when it falls on that day.
+                    var day = DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime.Date;
+                    var start = new DateTimeOffset(day, TimeSpan.Zero).ToUnixTimeMilliseconds();
+                    return $"({column} >= {Parameter(start)} AND {column} < {Parameter(start + 86_400_000L)})";
+                }
+
+                return $"{column} {op} {Parameter(ms)}";
+        }
+    }
+
+    private long Milliseconds(SegmentValue value, string what)
+    {
+        DateTimeOffset at = value.Kind switch
+        {
+            SegmentValueKind.Date => (DateTimeOffset)value.Literal!,
+            SegmentValueKind.Now => now,
+            SegmentValueKind.Today => new DateTimeOffset(now.UtcDateTime.Date, TimeSpan.Zero),
+            SegmentValueKind.String when FieldValues.ParseDate((string)value.Literal!) is { } parsed => DateTimeOffset.FromUnixTimeMilliseconds(parsed),
+            _ => throw Error($"{what} is a date: compare it with a date (2026-01-31), now() or today(), optionally ± a duration", value.Position),
+        };
+        return (at + value.Offset).ToUnixTimeMilliseconds();
+    }
+
+    private static string EscapeLike(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
+
+    private (string Sql, BuiltInKind Kind)? BuiltIn(string name, int position) => name switch
+    {
+        "email" => ("c.email", BuiltInKind.Text),
+        "name" => ("c.name", BuiltInKind.Text),
+        "language" => ("c.language", BuiltInKind.Text),
+        "time_zone" => ("c.time_zone", BuiltInKind.Text),
+        "validation" => ("c.validation", BuiltInKind.Text),
+        "domain" => (kind == DatabaseKind.Sqlite ? "substr(c.email, instr(c.email, '@') + 1)" : "split_part(c.email, '@', 2)", BuiltInKind.Text),
+        "created" => ("c.created_at", BuiltInKind.Timestamp),
+        "updated" => ("c.updated_at", BuiltInKind.Timestamp),
+        "id" or "tags" => throw Error($"{name} cannot be used in a comparison here", position),
+        _ => null,
+    };
+
+    private FieldDefinition Custom(string name, int position) =>
+        fields.TryGetValue(name, out var field)
+            ? field
+            : throw Error($"unknown field '{name}' (built-in: email, name, language, time_zone, domain, validation, created, updated; custom: {(fields.Count == 0 ? "none yet" : string.Join(", ", fields.Keys.Order(StringComparer.Ordinal)))})", position);
+}

@@ -1,0 +1,70 @@
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>
+/// Suggests the provider a person most likely meant when the domain is one or two keystrokes away from a
+/// common one (gmial.com → gmail.com, hotmial.es → hotmail.es, yaho.com → yahoo.com). Distances are
+/// Damerau–Levenshtein (a swap of two neighbours counts as one edit).
+/// </summary>
+public static class ProviderTypos
+{
+    private static readonly string[] Providers =
+    [
+        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.es", "hotmail.co.uk", "hotmail.fr", "outlook.com",
+        "outlook.es", "live.com", "live.es", "msn.com", "yahoo.com", "yahoo.es", "ymail.com", "icloud.com", "me.com",
+        "mac.com", "aol.com", "protonmail.com", "proton.me", "gmx.com", "gmx.es", "gmx.de", "mail.com",
+        "telefonica.net", "movistar.es", "orange.es", "vodafone.es", "yandex.com", "zoho.com",
+    ];
+
+    private static readonly HashSet<string> Known = new(Providers, StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The provider domain meant, or null when the domain is a known provider or nothing is close.</summary>
+    public static string? Suggest(string domain)
+    {
+        if (Known.Contains(domain))
+        {
+            return null;
+        }
+
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        var limit = domain.Length <= 9 ? 1 : 2;
+        foreach (var provider in Providers)
+        {
+            if (Math.Abs(provider.Length - domain.Length) > limit)
+            {
+                continue;
+            }
+
+            var distance = Distance(domain, provider);
+            if (distance <= limit && distance < bestDistance)
+            {
+                best = provider;
+                bestDistance = distance;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Optimal string alignment distance (Damerau–Levenshtein without repeated edits of one substring).</summary>
+    public static int Distance(string a, string b)
+    {
+        var d = new int[a.Length + 1, b.Length + 1];
+        for (var i = 0; i <= a.Length; i++) d[i, 0] = i;
+        for (var j = 0; j <= b.Length; j++) d[0, j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                {
+                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                }
+            }
+        }
+
+        return d[a.Length, b.Length];
+    }
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace Estafeta.Web.Api;
+
+/// <summary>The request body is missing or is not the JSON the endpoint takes (400).</summary>
+public sealed class ApiBadRequestException(string message) : Exception(message);
+
+public static class ApiBody
+{
+    public static async Task<T> ReadAsync<T>(HttpContext context)
+        where T : class
+    {
+        if (context.Request.ContentType is { } type && !type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ApiBadRequestException($"send the body as application/json, not {type}");
+        }
+
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, ApiResult.Json, context.RequestAborted)
+                ?? throw new ApiBadRequestException("the body is empty (null)");
+        }
+        catch (JsonException e)
+        {
+            throw new ApiBadRequestException($"the body is not valid JSON for this request: {e.Message}");
+        }
+    }
+}

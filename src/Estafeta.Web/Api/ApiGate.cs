@@ -1,0 +1,84 @@
+using System.Globalization;
+using Estafeta.Marketing.Audience;
+using Estafeta.Storage;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Estafeta.Web.Api;
+
+/// <summary>
+/// Runs around every <c>/api/v1</c> endpoint: authenticates the bearer API key (401), checks the endpoint's scope
+/// (403), applies the key's per-minute rate limit (429 with Retry-After), replays idempotent POSTs, and turns every
+/// error into RFC 9457 problem details.
+/// </summary>
+public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, FixedWindowLimiter limiter, ILogger<ApiGate> log) : IEndpointFilter
+{
+    public const string KeyItem = "estafeta.api-key";
+
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        try
+        {
+            var header = context.Request.Headers.Authorization.ToString();
+            var presented = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : "";
+            var key = presented.Length == 0 ? null : await keys.AuthenticateAsync(presented, context.RequestAborted);
+            if (key is null)
+            {
+                return Problems.For(context, StatusCodes.Status401Unauthorized,
+                    presented.Length == 0 ? "send an API key: Authorization: Bearer est_..." : "the API key is unknown or revoked", "unauthorized")
+                    .With("WWW-Authenticate", "Bearer");
+            }
+
+            var scope = context.GetEndpoint()?.Metadata.GetMetadata<ScopeMetadata>()?.Scope;
+            if (scope is not null && !ApiScopes.Allows(key.Scopes, scope))
+            {
+                return Problems.For(context, StatusCodes.Status403Forbidden, $"this API key lacks the scope {scope}", "forbidden");
+            }
+
+            if (!limiter.TryAcquire("key:" + key.Id.ToString(CultureInfo.InvariantCulture), key.RatePerMinute, out var retry))
+            {
+                return Problems.For(context, StatusCodes.Status429TooManyRequests, $"this API key may make {key.RatePerMinute} requests a minute", "rate-limited")
+                    .With("Retry-After", Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+            }
+
+            context.Items[KeyItem] = key;
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.TryGetValue("Idempotency-Key", out var idem) && idem.ToString().Length > 0)
+            {
+                return await idempotency.RunAsync(context, key, idem.ToString(), async () => await next(invocation));
+            }
+
+            return await next(invocation);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return ProblemFor(context, e);
+        }
+    }
+
+    public ApiResult ProblemFor(HttpContext context, Exception e)
+    {
+        switch (e)
+        {
+            case SegmentSyntaxException s:
+                return Problems.For(context, StatusCodes.Status422UnprocessableEntity, s.Message, "segment-syntax",
+                    new Dictionary<string, object?> { ["position"] = s.Position, ["expression"] = s.Expression });
+            case NotFoundException:
+                return Problems.For(context, StatusCodes.Status404NotFound, e.Message, "not-found");
+            case ConflictException:
+                return Problems.For(context, StatusCodes.Status409Conflict, e.Message, "conflict");
+            case InvalidInputException:
+                return Problems.For(context, StatusCodes.Status422UnprocessableEntity, e.Message, "invalid");
+            case ApiBadRequestException or BadHttpRequestException:
+                return Problems.For(context, StatusCodes.Status400BadRequest, e.Message, "bad-request");
+            case StorageException:
+                return Problems.For(context, StatusCodes.Status422UnprocessableEntity, e.Message, "invalid");
+            default:
+                LogFailure(log, e, context.Request.Method, context.Request.Path.Value ?? "");
+                return Problems.For(context, StatusCodes.Status500InternalServerError, "the request failed; the error is in the server log", "internal");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "API {Method} {Path} failed")]
+    private static partial void LogFailure(ILogger logger, Exception e, string method, string path);
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text.Json;
+using Estafeta.Marketing.Audience;
+
+namespace Estafeta.Web.Api;
+
+/// <summary>A contact to create or change. Field values may be JSON strings, numbers or booleans; null removes the value.</summary>
+public sealed record ContactRequest(
+    string? Email,
+    string? Name = null,
+    string? Language = null,
+    string? TimeZone = null,
+    Dictionary<string, JsonElement>? Fields = null,
+    List<string>? Tags = null,
+    List<string>? RemoveTags = null)
+{
+    public ContactInput ToInput(string? emailOverride = null)
+    {
+        var email = emailOverride ?? Email;
+        if (string.IsNullOrWhiteSpace(email)) throw new ApiBadRequestException("email is required");
+        return new ContactInput(email)
+        {
+            Name = Name,
+            Language = Language,
+            TimeZone = TimeZone,
+            Fields = FieldText(Fields),
+            Tags = Tags,
+            RemoveTags = RemoveTags,
+        };
+    }
+
+    public static Dictionary<string, string?>? FieldText(Dictionary<string, JsonElement>? fields) =>
+        fields?.ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind switch
+        {
+            JsonValueKind.String => kv.Value.GetString(),
+            JsonValueKind.Number => kv.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+            JsonValueKind.True => "true",
+            JsonValueKind.False => "false",
+            JsonValueKind.Null or JsonValueKind.Undefined => null,
+            _ => throw new ApiBadRequestException($"field {kv.Key} must be a string, number, boolean or null"),
+        });
+}
+
+public sealed record FieldRequest(string? Name, string? Type, List<string>? Choices = null);
+
+public sealed record EventRequest(string? Kind, string? Campaign = null, DateTimeOffset? At = null);
+
+public sealed record ValidateRequest(string? Email);
+
+public sealed record ListRequest(string? Name, string? Description = null, bool DoubleOptIn = false, string? FromAddress = null, string? ConsentText = null);
+
+/// <summary>Subscribe through the API. <see cref="Ip"/> and <see cref="UserAgent"/> are those of the person, when the caller collected them.</summary>
+public sealed record SubscribeApiRequest(
+    string? Email,
+    string? Name = null,
+    string? Language = null,
+    Dictionary<string, JsonElement>? Fields = null,
+    string? ConsentText = null,
+    string? Ip = null,
+    string? UserAgent = null);
+
+public sealed record StatusRequest(string? Status);
+
+public sealed record SegmentRequest(string? Name, string? Expression);
+
+public sealed record CountRequest(string? Expression);
+
+public sealed record SuppressionRequest(string? Email, string? Reason = null, string? Note = null);
+
+public sealed record SubscribeResponse(string Outcome, long? ContactId);
+
+public sealed record CountResponse(string Expression, long Count);
+
+public sealed record EraseResponse(long ContactId, bool Erased, string SuppressionHash);
+
+public sealed record SuppressionResponse(string? Email, string Hash, string Reason, string? Note, DateTimeOffset CreatedAt);
+
+public sealed record SegmentResponse(long Id, string Name, string Expression, long? Count, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

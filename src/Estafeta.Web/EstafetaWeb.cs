@@ -1,0 +1,52 @@
+using Estafeta.Marketing.Audience;
+using Estafeta.Web.Api;
+using Estafeta.Web.Pages;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Estafeta.Web;
+
+/// <summary>
+/// Puts the web side of the audience into the host's web application: the REST API under <c>/api/v1</c> (with its
+/// OpenAPI document at <c>/api/v1/openapi.json</c>), the hosted subscribe, confirm, unsubscribe and preference
+/// pages, and the hourly expiry of unconfirmed subscriptions.
+/// </summary>
+public static class EstafetaWeb
+{
+    /// <summary>Registers what the endpoints need; call on the builder before <c>Build()</c>.</summary>
+    public static IServiceCollection AddEstafetaWeb(this IServiceCollection services)
+    {
+        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Estafeta API";
+            document.Info.Version = "v1";
+            document.Info.Description = "Contacts, lists, subscriptions, imports, segments and suppression. Authenticate with Authorization: Bearer est_...; errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>Maps the API and the pages, and starts the hourly expiry (it stops with the application).</summary>
+    public static void MapEstafetaWeb(this WebApplication app, AudienceService audience, ILoggerFactory logging, TimeProvider? time = null)
+    {
+        time ??= audience.Database.Time;
+        var limiter = new FixedWindowLimiter(TimeSpan.FromMinutes(1), time);
+        var gate = new ApiGate(new ApiKeyStore(audience.Database), new Idempotency(audience.Database), limiter, logging.CreateLogger<ApiGate>());
+        var api = app.MapGroup("/api/v1").AddEndpointFilter(gate);
+        ContactsApi.Map(api, audience);
+        ListsApi.Map(api, audience);
+        ImportsApi.Map(api, audience);
+        SegmentsApi.Map(api, audience);
+        SuppressionApi.Map(api, audience);
+        app.MapOpenApi("/api/v1/openapi.json");
+        app.Map("/api/v1/{**rest}", (HttpContext ctx) => Problems.For(ctx, StatusCodes.Status404NotFound, "there is no such API endpoint; see /api/v1/openapi.json", "not-found"))
+            .ExcludeFromDescription();
+
+        var guard = new FormGuard(audience.Tokens, time, new FixedWindowLimiter(TimeSpan.FromHours(1), time));
+        SubscribePages.Map(app, audience, guard);
+        ConsentPages.Map(app, audience);
+        UnconfirmedExpiry.Start(audience, logging.CreateLogger<UnconfirmedExpiry>(), app.Lifetime.ApplicationStopping);
+    }
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using Estafeta.Marketing.Audience;
+using Spectre.Console;
+
+namespace Estafeta.Cli;
+
+public static class ContactsCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("contacts", "Import and export contacts");
+        command.Subcommands.Add(Import());
+        command.Subcommands.Add(Export());
+        return command;
+    }
+
+    private static Command Import()
+    {
+        var file = new Argument<string>("file") { Description = "CSV (any delimiter; UTF-8 with or without BOM, or Latin-1) or JSON lines (.jsonl)" };
+        var list = new Option<string?>("--list") { Description = "List (name or id) to subscribe new rows to" };
+        var map = new Option<string[]>("--map") { Description = "column=field (email, name, first_name, last_name, language, time_zone, tags, skip, or a custom field); repeatable", AllowMultipleArgumentsPerToken = true };
+        var consent = new Option<string?>("--consent-source") { Description = "How these people consented, kept as proof, e.g. \"formulario de la tienda, 2025\"" };
+        var tag = new Option<string[]>("--tag") { Description = "Tag every imported contact; repeatable", AllowMultipleArgumentsPerToken = true };
+        var format = new Option<string?>("--format") { Description = "csv or jsonl (default: from the file name)" };
+        var noDns = new Option<bool>("--no-dns-check") { Description = "Do not check that the domains have MX or A records" };
+        var report = new Option<string?>("--report") { Description = "Write every reported row (rejected, suppressed, warning) to this CSV file" };
+        var json = new Option<bool>("--json") { Description = "Print the whole report as JSON" };
+        var command = new Command("import", "Import contacts (upsert by email); an interrupted import of the same file resumes") { file, list, map, consent, tag, format, noDns, report, json };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            if (string.IsNullOrWhiteSpace(parse.GetValue(consent))) return Output.Fail("state how these people consented with --consent-source \"...\" (it is kept as proof of consent).");
+            long? listId = parse.GetValue(list) is { } name ? (await audience.Lists.ResolveAsync(name, ct)).Id : null;
+            var kind = parse.GetValue(format)?.ToLowerInvariant() switch
+            {
+                null => (ImportFormat?)null,
+                "csv" => ImportFormat.Csv,
+                "jsonl" or "ndjson" => ImportFormat.JsonLines,
+                var other => throw new Estafeta.Storage.InvalidInputException($"--format is csv or jsonl, not {other}"),
+            };
+            var importer = audience.Importer(checkDns: !parse.GetValue(noDns));
+            var options = new ImportOptions(parse.GetValue(consent)!)
+            {
+                ListId = listId,
+                Maps = parse.GetValue(map) ?? [],
+                Tags = parse.GetValue(tag) ?? [],
+                Format = kind,
+            };
+            var path = parse.GetValue(file)!;
+            ImportReport result;
+            if (parse.GetValue(json) || Console.IsOutputRedirected)
+            {
+                result = await importer.ImportAsync(path, options, ct);
+            }
+            else
+            {
+                result = await AnsiConsole.Progress().AutoClear(false).HideCompleted(false)
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
+                    {
+                        var task = progress.AddTask(Markup.Escape(Path.GetFileName(path)), maxValue: Math.Max(1, new FileInfo(path).Length));
+                        var r = await importer.ImportAsync(path, options with { Progress = new Progress<ImportProgress>(p => task.Value = p.BytesRead) }, ct);
+                        task.Value = task.MaxValue;
+                        return r;
+                    });
+            }
+
+            if (parse.GetValue(report) is { } reportPath) await WriteIssuesAsync(reportPath, result, ct);
+            if (parse.GetValue(json))
+            {
+                Output.WriteJson(result);
+                return 0;
+            }
+
+            Output.Done(string.Create(CultureInfo.InvariantCulture,
+                $"Import {result.JobId}{(result.Resumed ? " (resumed)" : "")} of {result.File} ({result.Encoding}): {result.Rows} rows, {result.Inserted} new, {result.Updated} updated, {result.Rejected} rejected, {result.Suppressed} suppressed, {result.Warnings} with warnings."));
+            var shown = result.Issues.Take(50).ToList();
+            Output.WriteTable(["Line", "Email", "Outcome", "Why"], shown.Select(i => new[] { i.Row.ToString(CultureInfo.InvariantCulture), i.Email ?? "", i.Outcome, i.Reason }), "No rows were rejected.");
+            if (result.Issues.Count > shown.Count) Output.Done($"... and {result.Issues.Count - shown.Count} more; write them all with --report FILE or see --json.");
+            return 0;
+        }, dns: !parse.GetValue(noDns)));
+        return command;
+    }
+
+    private static async Task WriteIssuesAsync(string path, ImportReport report, CancellationToken ct)
+    {
+        await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
+        await writer.WriteAsync("line,email,outcome,reason\r\n".AsMemory(), ct);
+        foreach (var i in report.Issues)
+        {
+            await writer.WriteAsync(string.Join(',', new[] { i.Row.ToString(CultureInfo.InvariantCulture), i.Email ?? "", i.Outcome, i.Reason }.Select(Quote)).AsMemory(), ct);
+            await writer.WriteAsync("\r\n".AsMemory(), ct);
+        }
+    }
+
+    private static string Quote(string s) => s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+
+    private static Command Export()
+    {
+        var list = new Option<string?>("--list") { Description = "Only this list's contacts (name or id), with their status" };
+        var segment = new Option<string?>("--segment") { Description = "Only the contacts of a segment (expression or saved name)" };
+        var format = new Option<string>("--format") { Description = "csv or jsonl", DefaultValueFactory = _ => "csv" };
+        var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
+        var command = new Command("export", "Export contacts as CSV or JSON lines") { list, segment, format, output };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var kind = parse.GetValue(format)!.ToLowerInvariant() switch
+            {
+                "csv" => ExportFormat.Csv,
+                "jsonl" or "ndjson" => ExportFormat.JsonLines,
+                var other => throw new Estafeta.Storage.InvalidInputException($"--format is csv or jsonl, not {other}"),
+            };
+            long? listId = parse.GetValue(list) is { } name ? (await audience.Lists.ResolveAsync(name, ct)).Id : null;
+            var query = parse.GetValue(segment) is { } expr ? await audience.Segments.ResolveAsync(expr, ct) : null;
+            if (parse.GetValue(output) is { } path)
+            {
+                await using var file = File.Create(path);
+                var count = await audience.Exporter.ExportAsync(file, kind, listId, query, ct);
+                Console.Error.WriteLine($"Exported {count} contacts to {path}.");
+            }
+            else
+            {
+                await using var stdout = Console.OpenStandardOutput();
+                await audience.Exporter.ExportAsync(stdout, kind, listId, query, ct);
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

@@ -1,0 +1,62 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Estafeta.Cli;
+
+public static class ListsCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("lists", "Manage mailing lists");
+        command.Subcommands.Add(Add());
+        command.Subcommands.Add(List());
+        return command;
+    }
+
+    private static Command Add()
+    {
+        var name = new Argument<string>("name") { Description = "List name, e.g. Boletín" };
+        var doubleOptIn = new Option<bool>("--double-opt-in") { Description = "New subscribers confirm through a link mailed to them" };
+        var description = new Option<string?>("--description") { Description = "Shown on the subscription form and the preference centre" };
+        var from = new Option<string?>("--from") { Description = "Sender of the list's confirmation mail (default no-reply@HOSTNAME)" };
+        var consent = new Option<string?>("--consent-text") { Description = "What a person agrees to when subscribing (kept as proof of consent)" };
+        var command = new Command("add", "Create a list") { name, doubleOptIn, description, from, consent };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var list = await audience.Lists.AddAsync(parse.GetValue(name)!, parse.GetValue(description), parse.GetValue(doubleOptIn), parse.GetValue(from), parse.GetValue(consent), ct);
+            Output.Done($"Added list {list.Name} (id {list.Id}, {(list.DoubleOptIn ? "double" : "single")} opt-in).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("list", "List the mailing lists with their subscription counts") { json };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var lists = await audience.Lists.ListAsync(ct);
+            long Count(IReadOnlyDictionary<string, long> counts, string status) => counts.GetValueOrDefault(status);
+            if (parse.GetValue(json))
+            {
+                Output.WriteJson(lists.Select(l => new { id = l.Id, name = l.Name, description = l.Description, doubleOptIn = l.DoubleOptIn, fromAddress = l.FromAddress, counts = l.Counts, created = l.CreatedAt }));
+            }
+            else
+            {
+                Output.WriteTable(["Id", "List", "Opt-in", "Subscribed", "Unconfirmed", "Unsubscribed", "Bounced", "Complained"],
+                    lists.Select(l => new[]
+                    {
+                        l.Id.ToString(CultureInfo.InvariantCulture), l.Name, l.DoubleOptIn ? "double" : "single",
+                        Count(l.Counts, "subscribed").ToString(CultureInfo.InvariantCulture), Count(l.Counts, "unconfirmed").ToString(CultureInfo.InvariantCulture),
+                        Count(l.Counts, "unsubscribed").ToString(CultureInfo.InvariantCulture), Count(l.Counts, "bounced").ToString(CultureInfo.InvariantCulture),
+                        Count(l.Counts, "complained").ToString(CultureInfo.InvariantCulture),
+                    }),
+                    "No lists yet. Add one with: estafeta lists add Boletín --double-opt-in");
+            }
+
+            return 0;
+        }));
+        return command;
+    }
+}

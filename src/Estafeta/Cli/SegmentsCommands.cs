@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace Estafeta.Cli;
+
+public static class SegmentsCommands
+{
+    public static Command Create()
+    {
+        var command = new Command("segments", "Count, save and list segments (the language is described in docs/segments.md)");
+        command.Subcommands.Add(Count());
+        command.Subcommands.Add(Save());
+        command.Subcommands.Add(List());
+        return command;
+    }
+
+    private static Command Count()
+    {
+        var expression = new Argument<string>("expression") { Description = "A segment expression, e.g. 'country = \"ES\" and opened(within: 30d)', or the name of a saved segment" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("count", "Count the contacts a segment selects now") { expression, json };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var query = await audience.Segments.ResolveAsync(parse.GetValue(expression)!, ct);
+            var count = await audience.Segments.CountAsync(query, ct);
+            if (parse.GetValue(json)) Output.WriteJson(new { expression = query.Expression, count });
+            else Output.Done(count.ToString(CultureInfo.InvariantCulture));
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Save()
+    {
+        var name = new Argument<string>("name") { Description = "Segment name" };
+        var expression = new Argument<string>("expression") { Description = "Segment expression (evaluated each time the segment is used)" };
+        var command = new Command("save", "Save (or replace) a named segment") { name, expression };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var segment = await audience.Segments.SaveAsync(parse.GetValue(name)!, parse.GetValue(expression)!, ct);
+            Output.Done($"Saved segment {segment.Name} (id {segment.Id}).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command List()
+    {
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("list", "List the saved segments") { json };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var segments = await audience.Segments.ListAsync(ct);
+            if (parse.GetValue(json)) Output.WriteJson(segments.Select(s => new { id = s.Id, name = s.Name, expression = s.Expression, updated = s.UpdatedAt }));
+            else Output.WriteTable(["Id", "Segment", "Expression"], segments.Select(s => new[] { s.Id.ToString(CultureInfo.InvariantCulture), s.Name, s.Expression }),
+                "No saved segments. Save one with: estafeta segments save activos 'opened(within: 90d)'");
+            return 0;
+        }));
+        return command;
+    }
+}

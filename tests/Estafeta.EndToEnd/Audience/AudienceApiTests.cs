@@ -1,0 +1,232 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Estafeta.EndToEnd.Audience;
+
+/// <summary>The REST API through real HTTP: keys and scopes, problem details, pagination, idempotency, rate limits, imports, exports, segments, suppression, GDPR.</summary>
+public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixture<AudienceServerFixture>
+{
+    private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
+
+    private static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("title").GetString()));
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("detail").GetString()));
+        return problem;
+    }
+
+    [Fact]
+    public async Task A_request_without_a_key_gets_a_401_problem()
+    {
+        using var anonymous = server.Client(null);
+        var response = await anonymous.GetAsync("api/v1/contacts");
+
+        await ProblemAsync(response, HttpStatusCode.Unauthorized);
+        Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
+        await ProblemAsync(await server.Client("est_00000000_" + new string('a', 64)).GetAsync("api/v1/lists"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_key_without_the_scope_gets_a_403_problem_and_a_revoked_key_stops_working()
+    {
+        var store = new Estafeta.Web.Api.ApiKeyStore(server.Host.Database);
+        var (key, secret) = await store.CreateAsync("solo-lectura", ["contacts:read"]);
+        using var reader = server.Client(secret);
+
+        Assert.Equal(HttpStatusCode.OK, (await reader.GetAsync("api/v1/contacts")).StatusCode);
+        var problem = await ProblemAsync(await reader.PostAsJsonAsync("api/v1/contacts", new { email = "x@ejemplo.es" }), HttpStatusCode.Forbidden);
+        Assert.Contains("contacts:write", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        await store.RevokeAsync(key.Prefix);
+        await ProblemAsync(await reader.GetAsync("api/v1/contacts"), HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task Contacts_are_created_updated_and_paged_with_a_cursor()
+    {
+        var tag = Unique("api");
+        var created = await server.Api.PostAsJsonAsync("api/v1/contacts", new { email = $"Marta.{tag}@Ejemplo.ES", name = "Marta", language = "es", tags = new[] { tag }, fields = new { puntos = 10, vip = true } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var contact = await created.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal($"marta.{tag}@ejemplo.es", contact.GetProperty("email").GetString());
+        Assert.Equal("/api/v1/contacts/" + contact.GetProperty("id").GetInt64(), created.Headers.Location!.ToString());
+
+        var again = await server.Api.PostAsJsonAsync("api/v1/contacts", new { email = $"marta.{tag}@ejemplo.es", timeZone = "Europe/Madrid" });
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("Europe/Madrid", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("timeZone").GetString());
+
+        for (var i = 0; i < 4; i++) await server.PostJsonAsync("api/v1/contacts", new { email = $"p{i}.{tag}@ejemplo.es", tags = new[] { tag } });
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts?limit=2&segment={Uri.EscapeDataString($"tag(\"{tag}\")")}{(cursor is null ? "" : "&cursor=" + cursor)}");
+            seen.AddRange(page.GetProperty("data").EnumerateArray().Select(c => c.GetProperty("email").GetString()!));
+            cursor = page.GetProperty("nextCursor").GetString();
+        }
+        while (cursor is not null);
+
+        Assert.Equal(5, seen.Count);
+        Assert.Equal(5, seen.Distinct().Count());
+        await ProblemAsync(await server.Api.GetAsync("api/v1/contacts?cursor=nonsense!"), HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task Invalid_input_is_answered_with_problem_details()
+    {
+        await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/contacts", new { email = "ana..b@ejemplo.es" }), HttpStatusCode.UnprocessableEntity);
+        await ProblemAsync(await server.Api.PostAsync("api/v1/contacts", new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        await ProblemAsync(await server.Api.GetAsync("api/v1/contacts/987654321"), HttpStatusCode.NotFound);
+        await ProblemAsync(await server.Api.GetAsync("api/v1/no-such-thing"), HttpStatusCode.NotFound);
+        var name = Unique("dup");
+        await server.NewListAsync(name, doubleOptIn: false);
+        await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/lists", new { name }), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task A_post_with_an_idempotency_key_runs_once_and_is_replayed()
+    {
+        var key = Guid.NewGuid().ToString();
+        var body = new { name = Unique("idem") };
+        HttpRequestMessage Post(object content) => new(HttpMethod.Post, "api/v1/lists") { Content = JsonContent.Create(content), Headers = { { "Idempotency-Key", key } } };
+
+        var first = await server.Api.SendAsync(Post(body));
+        var second = await server.Api.SendAsync(Post(body));
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal("true", second.Headers.GetValues("Idempotency-Replayed").Single());
+        var lists = await server.Api.GetFromJsonAsync<JsonElement>("api/v1/lists");
+        Assert.Single(lists.EnumerateArray(), l => l.GetProperty("name").GetString() == body.name);
+        await ProblemAsync(await server.Api.SendAsync(Post(new { name = Unique("otra") })), HttpStatusCode.UnprocessableEntity);
+    }
+
+    [Fact]
+    public async Task A_key_over_its_rate_limit_gets_429_with_retry_after()
+    {
+        var (_, secret) = await new Estafeta.Web.Api.ApiKeyStore(server.Host.Database).CreateAsync("lenta", ["lists:read"], ratePerMinute: 3);
+        using var slow = server.Client(secret);
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await slow.GetAsync("api/v1/lists")).StatusCode);
+
+        var limited = await slow.GetAsync("api/v1/lists");
+
+        await ProblemAsync(limited, HttpStatusCode.TooManyRequests);
+        Assert.InRange(int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 1, 60);
+    }
+
+    [Fact]
+    public async Task A_csv_imported_through_the_api_is_counted_by_a_segment_and_exported()
+    {
+        var list = Unique("import");
+        await server.NewListAsync(list, doubleOptIn: false);
+        var tag = Unique("t");
+        var csv = $"correo;nombre;pais\n1.{tag}@ejemplo.es;Uno;ES\n2.{tag}@ejemplo.es;Dos;PT\nroto;Tres;ES\n";
+        var response = await server.Api.PostAsync(
+            $"api/v1/imports?list={list}&consentSource={Uri.EscapeDataString("feria de Sevilla")}&tag={tag}&checkDns=false",
+            new StringContent(csv, Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(2, report.GetProperty("inserted").GetInt64());
+        var issue = Assert.Single(report.GetProperty("issues").EnumerateArray());
+        Assert.Equal(4, issue.GetProperty("row").GetInt64());
+        Assert.Equal("rejected", issue.GetProperty("outcome").GetString());
+        Assert.Equal(report.GetProperty("inserted").GetInt64(), (await server.Api.GetFromJsonAsync<JsonElement>(response.Headers.Location)).GetProperty("inserted").GetInt64());
+
+        var count = await server.PostJsonAsync("api/v1/segments/count", new { expression = $"tag(\"{tag}\") and pais = \"ES\" and list(\"{list}\")" });
+        Assert.Equal(1, count.GetProperty("count").GetInt64());
+
+        var export = await server.Api.GetStringAsync($"api/v1/exports?list={list}&segment={Uri.EscapeDataString($"tag(\"{tag}\")")}&format=csv");
+        var lines = export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("email,name,language,time_zone,tags,created,status", lines[0], StringComparison.Ordinal);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains(lines, l => l.StartsWith($"1.{tag}@ejemplo.es,Uno,", StringComparison.Ordinal) && l.Contains(",subscribed,", StringComparison.Ordinal));
+
+        var jsonl = await server.Api.GetStringAsync($"api/v1/exports?segment={Uri.EscapeDataString($"tag(\"{tag}\")")}&format=jsonl");
+        Assert.Equal(2, jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task A_segment_with_a_mistake_is_a_422_problem_that_points_at_the_position()
+    {
+        var response = await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression = "opened(within: 30) and tag(\"x\")" });
+
+        var problem = await ProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Equal(15, problem.GetProperty("position").GetInt32());
+        Assert.Contains("duration", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Saved_segments_are_dynamic()
+    {
+        var tag = Unique("seg");
+        var saved = await server.PostJsonAsync("api/v1/segments", new { name = tag, expression = $"tag(\"{tag}\")" });
+        Assert.Equal(0, saved.GetProperty("count").GetInt64());
+
+        await server.PostJsonAsync("api/v1/contacts", new { email = $"s.{tag}@ejemplo.es", tags = new[] { tag } });
+
+        var id = saved.GetProperty("id").GetInt64();
+        Assert.Equal(1, (await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/segments/{id}")).GetProperty("count").GetInt64());
+        Assert.Single((await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/segments/{id}/contacts")).GetProperty("data").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Suppression_is_added_read_refuses_subscription_and_lifted()
+    {
+        var email = Unique("sup") + "@ejemplo.es";
+        var list = await server.NewListAsync(Unique("lista"), doubleOptIn: false);
+        await server.PostJsonAsync("api/v1/suppression", new { email, reason = "complaint", note = "ARF" });
+
+        Assert.Equal("complaint", (await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/suppression/{email}")).GetProperty("reason").GetString());
+        await ProblemAsync(await server.Api.PostAsJsonAsync($"api/v1/lists/{list}/subscriptions", new { email }), HttpStatusCode.Conflict);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await server.Api.DeleteAsync($"api/v1/suppression/{email}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await server.Api.PostAsJsonAsync($"api/v1/lists/{list}/subscriptions", new { email })).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_contact_is_exported_and_erased_for_gdpr()
+    {
+        var email = Unique("gdpr") + "@ejemplo.es";
+        var list = await server.NewListAsync(Unique("lista"), doubleOptIn: false);
+        var subscribed = await server.PostJsonAsync($"api/v1/lists/{list}/subscriptions", new { email, name = "Olga", ip = "198.51.100.4", userAgent = "Tienda/1.0" });
+        var id = subscribed.GetProperty("contactId").GetInt64();
+        await server.PostJsonAsync($"api/v1/contacts/{id}/events", new { kind = "converted", campaign = "rebajas" });
+
+        var dossier = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{id}/export");
+        Assert.Equal("Olga", dossier.GetProperty("contact").GetProperty("name").GetString());
+        var record = Assert.Single(dossier.GetProperty("consentRecords").EnumerateArray());
+        Assert.Equal("198.51.100.4", record.GetProperty("evidence").GetProperty("ip").GetString());
+        Assert.Equal("api", record.GetProperty("evidence").GetProperty("kind").GetString());
+        Assert.Equal("converted", Assert.Single(dossier.GetProperty("events").EnumerateArray()).GetProperty("kind").GetString());
+
+        var erased = await server.Api.DeleteAsync($"api/v1/contacts/{id}");
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        await ProblemAsync(await server.Api.GetAsync($"api/v1/contacts/{id}"), HttpStatusCode.NotFound);
+        await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/contacts", new { email }), HttpStatusCode.Conflict);
+        var suppression = await server.Api.GetFromJsonAsync<JsonElement>("api/v1/suppression?limit=500");
+        Assert.Contains(suppression.GetProperty("data").EnumerateArray(), e => e.GetProperty("reason").GetString() == "erased" && e.GetProperty("email").ValueKind == JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task The_openapi_document_describes_the_api()
+    {
+        using var anonymous = server.Client(null);
+        var doc = await anonymous.GetFromJsonAsync<JsonElement>("api/v1/openapi.json");
+
+        Assert.StartsWith("3.", doc.GetProperty("openapi").GetString(), StringComparison.Ordinal);
+        var paths = doc.GetProperty("paths");
+        foreach (var path in new[] { "/api/v1/contacts", "/api/v1/lists", "/api/v1/lists/{id}/subscriptions", "/api/v1/imports", "/api/v1/segments/count", "/api/v1/suppression" })
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        Assert.False(paths.TryGetProperty("/subscribe/{listId}", out _));
+    }
+}

@@ -1,0 +1,216 @@
+using System.Net;
+using Estafeta.Mail.Authentication;
+using Estafeta.Storage;
+using Estafeta.Testing;
+
+namespace Estafeta.Mail.Tests.Authentication;
+
+public sealed class DomainCheckTests
+{
+    private const string Domain = "ejemplo.test";
+    private static readonly DateTimeOffset Now = new(2026, 11, 5, 10, 0, 0, TimeSpan.Zero);
+    private static readonly IPAddress Ours = IPAddress.Parse("203.0.113.7");
+
+    /// <summary>Everything domain records asks for, published.</summary>
+    private static DnsZone GoodZone()
+    {
+        var zone = new DnsZone();
+        foreach (var record in DomainRecords.Build(Domain, "mx.ejemplo.test", [Ours], TestKeys.Pair()).Records)
+        {
+            if (record.Type == "MX") zone.AddMx(Domain, 10, "mx.ejemplo.test");
+            else zone.AddTxt(record.Name, [.. record.Strings]);
+        }
+        return zone;
+    }
+
+    private static Task<DomainCheckResult> CheckAsync(DnsZone zone, DateTimeOffset? noneSince = null, IReadOnlyList<(DkimKeyInfo, MailAuth.Dkim.DkimPrivateKey)>? keys = null) =>
+        new DomainCheck(new InMemoryDnsResolver(zone), new ManualTimeProvider(Now))
+            .RunAsync(new DomainCheckInput(Domain, "mx.ejemplo.test", [Ours], keys ?? TestKeys.Pair(), noneSince));
+
+    private static RecordCheck Single(DomainCheckResult result, string record, RecordStatus status) =>
+        Assert.Single(result.Checks, c => c.Record == record && c.Status == status);
+
+    [Fact]
+    public async Task A_zone_with_every_record_published_has_no_problems()
+    {
+        var result = await CheckAsync(GoodZone());
+
+        Assert.False(result.HasProblems, string.Join("\n", result.Checks));
+        Assert.All(result.Checks, c => Assert.Equal(RecordStatus.Ok, c.Status));
+        Assert.Equal("authorises 203.0.113.7; 0 DNS lookups", Single(result, "SPF", RecordStatus.Ok).Detail);
+    }
+
+    [Fact]
+    public async Task No_spf_record_is_missing_with_the_record_to_publish()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt);
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Missing);
+
+        Assert.Equal("publish: ejemplo.test. 3600 IN TXT \"v=spf1 ip4:203.0.113.7 -all\"", spf.Fix);
+    }
+
+    [Fact]
+    public async Task Two_spf_records_are_wrong_and_the_fix_merges_them()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt)
+            .AddTxt(Domain, "v=spf1 include:_spf.proveedor.test -all")
+            .AddTxt(Domain, "v=spf1 ip4:198.51.100.0/24 ~all")
+            .AddTxt("_spf.proveedor.test", "v=spf1 ip4:192.0.2.0/24 -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.StartsWith("2 SPF records", spf.Detail, StringComparison.Ordinal);
+        Assert.Equal("publish one record instead of them: ejemplo.test. 3600 IN TXT \"v=spf1 include:_spf.proveedor.test ip4:198.51.100.0/24 ip4:203.0.113.7 -all\"", spf.Fix);
+    }
+
+    [Fact]
+    public async Task A_syntax_error_is_reported_with_its_position()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt).AddTxt(Domain, "v=spf1 ip4:203.0.113.7 inclde:x.test -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.StartsWith("syntax error at column 24: ", spf.Detail, StringComparison.Ordinal);
+        Assert.Contains("\n                       ^ ", spf.Detail, StringComparison.Ordinal);
+        Assert.Equal("correct the record at the marked position; for this server alone it is: ejemplo.test. 3600 IN TXT \"v=spf1 ip4:203.0.113.7 -all\"", spf.Fix);
+    }
+
+    [Fact]
+    public async Task More_than_ten_lookups_are_wrong_with_what_each_include_costs()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt)
+            .AddTxt(Domain, "v=spf1 ip4:203.0.113.7 include:grande.test include:pequeno.test mx -all")
+            .AddTxt("grande.test", "v=spf1 a mx include:mas.test ptr exists:x.test -all")
+            .AddTxt("mas.test", "v=spf1 a mx a:b.test mx:c.test -all")
+            .AddTxt("pequeno.test", "v=spf1 a -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.Equal("13 DNS lookups, more than the 10 receivers allow (SPF permerror): include:grande.test costs 10, include:pequeno.test costs 2, mx costs 1", spf.Detail);
+        Assert.Contains("at most 10 lookups", spf.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Our_addresses_not_authorised_get_a_record_that_adds_them()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt).AddTxt(Domain, "v=spf1 ip4:198.51.100.1 -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.Equal("this server's addresses are not authorised: 203.0.113.7 (fail by -all)", spf.Detail);
+        Assert.Equal("publish: ejemplo.test. 3600 IN TXT \"v=spf1 ip4:198.51.100.1 ip4:203.0.113.7 -all\"", spf.Fix);
+    }
+
+    [Fact]
+    public async Task An_unpublished_dkim_key_is_missing_with_its_record()
+    {
+        var zone = GoodZone().Remove("e202611r._domainkey.ejemplo.test");
+
+        var dkim = Single(await CheckAsync(zone), "DKIM rsa-sha256", RecordStatus.Missing);
+
+        Assert.Equal("key not published: receivers cannot verify our signatures (dkim=permerror)", dkim.Detail);
+        Assert.Equal("publish: " + DomainRecords.Dkim(TestKeys.Info("e202611r", "rsa-sha256"), TestKeys.Rsa).ZoneLine, dkim.Fix);
+    }
+
+    [Fact]
+    public async Task A_published_key_that_is_not_ours_is_wrong()
+    {
+        var zone = GoodZone().Remove("e202611r._domainkey.ejemplo.test").AddTxt("e202611r._domainkey.ejemplo.test", [.. TestKeys.OtherRsa.DnsTxtStrings]);
+
+        var dkim = Single(await CheckAsync(zone), "DKIM rsa-sha256", RecordStatus.Wrong);
+
+        Assert.Equal("the published key does not match our private key: signatures will fail", dkim.Detail);
+        Assert.StartsWith("replace it with: e202611r._domainkey.ejemplo.test. 3600 IN TXT (", dkim.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_pending_key_seen_in_dns_is_reported_for_activation()
+    {
+        var pending = TestKeys.Info("e202612r", "rsa-sha256", DkimKeyState.Pending);
+        var zone = GoodZone().AddTxt("e202612r._domainkey.ejemplo.test", [.. TestKeys.OtherRsa.DnsTxtStrings]);
+
+        var result = await CheckAsync(zone, keys: [.. TestKeys.Pair(), (pending, TestKeys.OtherRsa)]);
+
+        Assert.Equal(pending, Assert.Single(result.PendingKeysSeen));
+        Assert.False(result.HasProblems);
+    }
+
+    [Fact]
+    public async Task No_dmarc_record_is_missing_with_the_record_to_publish()
+    {
+        var zone = GoodZone().Remove("_dmarc.ejemplo.test");
+
+        var dmarc = Single(await CheckAsync(zone), "DMARC", RecordStatus.Missing);
+
+        Assert.Equal("publish: _dmarc.ejemplo.test. 3600 IN TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@ejemplo.test\"", dmarc.Fix);
+    }
+
+    [Fact]
+    public async Task P_none_for_more_than_thirty_days_is_weak_with_the_quarantine_record()
+    {
+        var result = await CheckAsync(GoodZone(), noneSince: Now.AddDays(-45));
+
+        var dmarc = Single(result, "DMARC", RecordStatus.Weak);
+        Assert.Equal("p=none for 45 days: mail forging the domain is still delivered", dmarc.Detail);
+        Assert.EndsWith("publish: _dmarc.ejemplo.test. 3600 IN TXT \"v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@ejemplo.test\"", dmarc.Fix, StringComparison.Ordinal);
+        Assert.False(result.HasProblems);
+        Assert.True(result.DmarcPolicyIsNone);
+    }
+
+    [Fact]
+    public async Task Relying_on_pct_only_works_as_intended_under_rfc_7489()
+    {
+        var zone = GoodZone().Remove("_dmarc.ejemplo.test").AddTxt("_dmarc.ejemplo.test", "v=DMARC1; p=quarantine; pct=25; rua=mailto:dmarc-reports@ejemplo.test");
+
+        var dmarc = Single(await CheckAsync(zone), "DMARC", RecordStatus.Weak);
+
+        Assert.Equal("pct=25 only works as intended under RFC 7489: receivers following RFC 9989 ignore pct= and apply p=quarantine to all failing mail", dmarc.Detail);
+        Assert.Equal("remove pct=; to try a stricter policy first, publish it with t=y (testing) instead", dmarc.Fix);
+    }
+
+    [Fact]
+    public async Task An_external_rua_without_the_authorisation_record_is_unreachable()
+    {
+        var zone = GoodZone().Remove("_dmarc.ejemplo.test").AddTxt("_dmarc.ejemplo.test", "v=DMARC1; p=reject; rua=mailto:informes@analitica.test");
+
+        var rua = Single(await CheckAsync(zone), "DMARC rua", RecordStatus.Wrong);
+
+        Assert.Equal("rua mailto:informes@analitica.test is outside ejemplo.test and analitica.test does not accept its reports: receivers will not send them (RFC 9990)", rua.Detail);
+        Assert.Equal("publish at the destination: ejemplo.test._report._dmarc.analitica.test. 3600 IN TXT \"v=DMARC1\"; or use rua=mailto:dmarc-reports@ejemplo.test", rua.Fix);
+
+        zone.AddTxt("ejemplo.test._report._dmarc.analitica.test", "v=DMARC1");
+        Assert.False((await CheckAsync(zone)).HasProblems);
+    }
+
+    [Fact]
+    public async Task An_mx_that_points_elsewhere_is_wrong()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Mx).AddMx(Domain, 10, "mail.proveedor.test");
+
+        var mx = Single(await CheckAsync(zone), "MX", RecordStatus.Wrong);
+
+        Assert.Equal("MX points at mail.proveedor.test, not at this server (mx.ejemplo.test)", mx.Detail);
+        Assert.Equal("replace the MX records with: ejemplo.test. 3600 IN MX 10 mx.ejemplo.test.", mx.Fix);
+    }
+
+    [Fact]
+    public async Task Missing_mta_sts_and_tls_rpt_are_reported_but_optional()
+    {
+        var zone = GoodZone().Remove("_mta-sts.ejemplo.test").Remove("_smtp._tls.ejemplo.test");
+
+        var result = await CheckAsync(zone);
+
+        Assert.False(Single(result, "MTA-STS", RecordStatus.Missing).Required);
+        Assert.False(Single(result, "TLS-RPT", RecordStatus.Missing).Required);
+        Assert.False(result.HasProblems);
+    }
+
+    [Fact]
+    public void Terms_are_inserted_before_the_all_mechanism()
+    {
+        Assert.Equal("v=spf1 mx ip4:203.0.113.7 ~all", SpfRecordText.WithTerms("v=spf1 mx ~all", ["ip4:203.0.113.7"]));
+        Assert.Equal("v=spf1 ip4:203.0.113.7 redirect=x.test", SpfRecordText.WithTerms("v=spf1 redirect=x.test", ["ip4:203.0.113.7"]));
+        Assert.Equal("v=spf1 mx ip4:203.0.113.7", SpfRecordText.WithTerms("v=spf1 mx", ["ip4:203.0.113.7"]));
+    }
+}

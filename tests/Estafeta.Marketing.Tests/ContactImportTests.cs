@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text;
+using Estafeta.Marketing.Audience;
+
+namespace Estafeta.Marketing.Tests;
+
+public abstract class ContactImportTests(AudienceBackend backend) : AudienceTests(backend), IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("estafeta-import-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    private string Write(string name, byte[] content)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    private string WriteText(string name, string text, Encoding encoding, bool bom = false) =>
+        Write(name, [.. (bom ? encoding.GetPreamble() : []), .. encoding.GetBytes(text)]);
+
+    private static string Tag() => "import-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Malformed_rows_are_rejected_with_their_line_and_reason_and_good_rows_are_imported()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var a = Email("ana");
+        var b = Email("bea");
+        var path = WriteText("malformed.csv",
+            "email,name,country\n" +
+            $"{a},Ana,ES\n" +
+            "no-es-un-correo,Pepe,ES\n" +
+            $"{b},\"Bea \"\"la jefa\"\"\",PT\n" +
+            "solo,dos\n" +
+            "x@ejemplo.es,a\"b,ES\n" +
+            ",Nadie,ES\n",
+            new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria 2025") { ListId = list.Id });
+
+        Assert.Equal(2, report.Inserted);
+        Assert.Equal(4, report.Rejected);
+        Assert.Equal([3L, 5L, 6L, 7L], report.Issues.Where(i => i.Outcome == "rejected").Select(i => i.Row));
+        Assert.Contains("no @", report.Issues.Single(i => i.Row == 3).Reason.Replace("an @", "no @", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("number of fields", report.Issues.Single(i => i.Row == 5).Reason, StringComparison.Ordinal);
+        Assert.Contains("quote", report.Issues.Single(i => i.Row == 6).Reason, StringComparison.Ordinal);
+        Assert.Equal("no email address", report.Issues.Single(i => i.Row == 7).Reason);
+        var bea = await Audience.Contacts.FindAsync(b);
+        Assert.Equal("Bea \"la jefa\"", bea!.Name);
+        Assert.Equal("PT", bea.Fields["country"]);
+        var history = await Audience.Subscriptions.HistoryAsync(bea.Id);
+        Assert.Equal(ConsentSourceKind.Import, Assert.Single(history).Evidence.Kind);
+        Assert.StartsWith("feria 2025 [import ", history[0].Evidence.Source, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("utf8-bom", ';')]
+    [InlineData("utf8", '\t')]
+    [InlineData("latin1", ';')]
+    [InlineData("latin1", '|')]
+    [InlineData("utf8", ',')]
+    public async Task Encodings_and_delimiters_are_detected(string encoding, char delimiter)
+    {
+        var email = Email("josé");
+        var d = delimiter.ToString();
+        var text = $"Correo electrónico{d}Nombre{d}Apellidos{d}Población\r\n{email}{d}José{d}Muñoz Ibáñez{d}A Coruña\r\n";
+        var path = encoding switch
+        {
+            "utf8-bom" => WriteText("bom.csv", text, new UTF8Encoding(true), bom: true),
+            "utf8" => WriteText("utf8.csv", text, new UTF8Encoding(false)),
+            _ => WriteText("latin1.csv", text, Encoding.Latin1),
+        };
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda"));
+
+        Assert.Equal(1, report.Inserted);
+        Assert.Equal(encoding == "latin1" ? "windows-1252 (Latin-1)" : encoding == "utf8-bom" ? "utf-8 (BOM)" : "utf-8", report.Encoding);
+        var contact = await Audience.Contacts.FindAsync(email);
+        Assert.Equal("José Muñoz Ibáñez", contact!.Name);
+        Assert.Equal("A Coruña", contact.Fields["poblacion"]);
+    }
+
+    [Fact]
+    public async Task Json_lines_are_imported_with_lists_as_tags_and_broken_lines_reported()
+    {
+        var email = Email();
+        var tag = Tag();
+        var path = WriteText("c.jsonl",
+            $"{{\"email\":\"{email}\",\"name\":\"Marta\",\"language\":\"es\",\"tags\":[\"{tag}\",\"vip\"],\"puntos\":42}}\n" +
+            "{\"email\": \n" +
+            "[1,2]\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("app móvil"));
+
+        Assert.Equal(1, report.Inserted);
+        Assert.Equal([2L, 3L], report.Issues.Select(i => i.Row));
+        var contact = await Audience.Contacts.FindAsync(email);
+        Assert.Contains(tag, contact!.Tags);
+        Assert.Equal("42", contact.Fields["puntos"]);
+    }
+
+    [Fact]
+    public async Task Column_maps_rename_and_skip_columns()
+    {
+        var email = Email();
+        var path = WriteText("m.csv", $"E,Quien,Secreto\n{email},Rosa,clave\n", new UTF8Encoding(false));
+
+        await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("crm") { Maps = ["E=email", "Quien=name", "Secreto=skip"] });
+
+        var contact = await Audience.Contacts.FindAsync(email);
+        Assert.Equal("Rosa", contact!.Name);
+        Assert.Empty(contact.Fields);
+    }
+
+    [Fact]
+    public async Task An_import_never_subscribes_a_suppressed_address_nor_resubscribes_one_who_left()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var suppressed = Email("baja");
+        var left = await NewContactAsync();
+        await Audience.Suppression.AddAsync(suppressed, SuppressionReason.Complaint, null, Operator);
+        await Audience.Subscriptions.SetAsync(left.Id, list.Id, SubscriptionStatus.Unsubscribed, Operator);
+        var path = WriteText("s.csv", $"email\n{suppressed}\n{left.Email}\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("antiguo crm") { ListId = list.Id });
+
+        Assert.Equal(1, report.Suppressed);
+        Assert.Equal("suppressed", report.Issues.Single(i => i.Row == 2).Outcome);
+        Assert.Null(await Audience.Contacts.FindAsync(suppressed));
+        Assert.Equal(SubscriptionStatus.Unsubscribed, (await Audience.Subscriptions.GetAsync(left.Id, list.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Risky_addresses_are_imported_with_a_warning_in_the_report()
+    {
+        var path = WriteText("r.csv", $"email\ninfo.{Guid.NewGuid():N}@gmial.com\n{Email()}\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria"));
+
+        Assert.Equal(2, report.Inserted);
+        var warning = Assert.Single(report.Issues);
+        Assert.Equal("warning", warning.Outcome);
+        Assert.Contains("did you mean", warning.Reason, StringComparison.Ordinal);
+        Assert.Contains("@gmail.com?", warning.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ten_thousand_rows_with_bad_ones_are_imported_in_batches()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var tag = Tag();
+        var text = new StringBuilder("email;first_name;last_name;country;city;signup\n");
+        for (var i = 0; i < 10_000; i++)
+        {
+            text.Append(i % 100 == 7 ? $"broken-{i}" : $"p{i}.{tag}@ejemplo.es").Append(CultureInfo.InvariantCulture, $";Nombre{i};Apellido{i};ES;Madrid;2025-0{1 + (i % 9)}-15\n");
+        }
+
+        var path = WriteText("10k.csv", text.ToString(), new UTF8Encoding(false));
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("web") { ListId = list.Id, Tags = [tag], BatchSize = 1500 });
+
+        Assert.Equal(10_000, report.Rows);
+        Assert.Equal(9_900, report.Inserted);
+        Assert.Equal(100, report.Rejected);
+        Assert.Equal(9_900, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and list(\"{list.Name}\")")));
+    }
+
+    [Fact]
+    public async Task An_interrupted_import_resumes_after_its_checkpoint_without_duplicates()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var tag = Tag();
+        var text = new StringBuilder("email,name\n");
+        for (var i = 0; i < 3000; i++) text.Append(CultureInfo.InvariantCulture, $"r{i}.{tag}@ejemplo.es,Persona {i}\n");
+        text.Append("mal,Roto\n");
+        var path = WriteText("resume.csv", text.ToString(), new UTF8Encoding(false));
+        using var stop = new CancellationTokenSource();
+        var options = new ImportOptions("tienda") { ListId = list.Id, Tags = [tag], BatchSize = 500 };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Audience.Importer(checkDns: false).ImportAsync(path,
+            options with { Progress = new SynchronousProgress(p => { if (p.Rows >= 1200) stop.Cancel(); }) }, stop.Token));
+        var partial = await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\")"));
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, options);
+
+        Assert.InRange(partial, 500, 2999);
+        Assert.True(report.Resumed);
+        Assert.Equal(3001, report.Rows);
+        Assert.Equal(3000, report.Inserted + report.Updated);
+        Assert.Equal(0, report.Updated);
+        Assert.Equal(1, report.Rejected);
+        Assert.Equal(3000, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and list(\"{list.Name}\")")));
+        var someone = await Audience.Contacts.FindAsync($"r0.{tag}@ejemplo.es");
+        Assert.Single(await Audience.Subscriptions.HistoryAsync(someone!.Id));
+    }
+
+    private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => report(value);
+    }
+}
+
+public sealed class ContactImportOnSqlite(SqliteAudience backend) : ContactImportTests(backend), IClassFixture<SqliteAudience>;
+
+public sealed class ContactImportOnPostgres(PostgresAudience backend) : ContactImportTests(backend), IClassFixture<PostgresAudience>;

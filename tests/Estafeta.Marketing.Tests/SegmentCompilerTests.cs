@@ -1,0 +1,145 @@
+using Estafeta.Marketing.Audience;
+using Estafeta.Storage;
+
+namespace Estafeta.Marketing.Tests;
+
+/// <summary>The segment language end to end: each expression compiled and run on the database must select exactly the listed people.</summary>
+public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTests(backend)
+{
+    private const string Group = "segment-people";
+
+    public static TheoryData<string, string> Selections => new()
+    {
+        { "country = \"ES\" and tag(\"cliente\") and opened(within: 30d) and not clicked(campaign: \"navidad-2026\")", "bea" },
+        { "country = \"es\"", "ana bea eva" },
+        { "country != \"ES\"", "carlos dani" },
+        { "country in (\"PT\", \"FR\")", "carlos" },
+        { "country not in (\"ES\")", "carlos dani" },
+        { "exists(country)", "ana bea carlos eva" },
+        { "not exists(country)", "dani" },
+        { "age >= 34", "ana carlos" },
+        { "age > 20 and age < 50", "ana" },
+        { "vip", "ana" },
+        { "vip = false", "carlos" },
+        { "birthday < 1995-01-01", "ana" },
+        { "birthday = 1990-05-01", "ana" },
+        { "opened(within: 30d) >= 3", "bea" },
+        { "opened(since: today() - 7d)", "bea" },
+        { "opened(before: now() - 30d)", "carlos" },
+        { "opened(campaign: \"navidad-2026\")", "ana" },
+        { "opened() = 0", "dani eva" },
+        { "list(\"segment-news\")", "eva" },
+        { "list(\"segment-news\", status: \"unconfirmed\")", "ana" },
+        { "name contains \"AR\"", "carlos" },
+        { "language = \"en\" or language = \"es\" and country = \"PT\"", "bea carlos" },
+        { "(language = \"en\" or language = \"es\") and not country = \"PT\"", "ana bea" },
+        { "domain = \"correo.pt\"", "carlos" },
+        { "created >= today() - 1d and created <= now() + 1h", "ana bea carlos dani eva" },
+        { "email contains \"ana.\"", "ana" },
+        { "clicked() or converted()", "ana" },
+    };
+
+    public static TheoryData<string, int, string> Mistakes => new()
+    {
+        { "country = ", 10, "expected a value" },
+        { "country = \"ES\" and", 18, "expected a field" },
+        { "pais = \"ES\"", 0, "unknown field 'pais'" },
+        { "age = \"x\"", 6, "age is a number" },
+        { "opened(within: 30)", 15, "expected a duration" },
+        { "tag(cliente)", 4, "expected a tag in quotes" },
+        { "country = \"ES\" )", 15, "unexpected ')'" },
+        { "\"sin cerrar", 0, "no closing quote" },
+        { "vip = 1", 6, "vip is true/false" },
+        { "opened(within: 3x)", 16, "not a duration unit" },
+        { "opened(campaign: \"a\", campaign: \"b\")", 22, "given twice" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Selections))]
+    public async Task An_expression_selects_exactly_the_contacts_it_describes(string expression, string expected)
+    {
+        var people = await EnsurePeopleAsync();
+        var query = await SegmentCompiler.CompileAsync(Db, $"({expression}) and tag(\"{Group}\")");
+        var selected = await Audience.Contacts.ListAsync(0, 100, query);
+
+        var names = selected.Select(c => people.First(p => p.Value == c.Id).Key).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, string.Join(' ', names));
+        Assert.Equal(selected.Count, await Audience.Segments.CountAsync(query));
+    }
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public async Task A_mistake_is_reported_at_its_position(string expression, int position, string problem)
+    {
+        await EnsurePeopleAsync();
+        var e = await Assert.ThrowsAsync<SegmentSyntaxException>(() => SegmentCompiler.CompileAsync(Db, expression));
+
+        Assert.Equal(position, e.Position);
+        Assert.Contains(problem, e.Problem, StringComparison.Ordinal);
+        Assert.Contains("^", e.Pointer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_literal_becomes_a_parameter_and_never_part_of_the_sql()
+    {
+        await EnsurePeopleAsync();
+        var query = await SegmentCompiler.CompileAsync(Db, "name = \"x'); DROP TABLE contacts; --\" or tag(\"'\") or opened(campaign: \"\\\"\") >= 2");
+
+        Assert.DoesNotContain("DROP", query.Where, StringComparison.Ordinal);
+        Assert.DoesNotContain("'", query.Where.Replace("'\\'", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Equal(0, await Audience.Segments.CountAsync(query));
+        Assert.NotNull(await Audience.Contacts.GetAsync((await EnsurePeopleAsync())["ana"]));
+    }
+
+    [Fact]
+    public async Task A_saved_segment_is_evaluated_each_time_it_is_used()
+    {
+        var people = await EnsurePeopleAsync();
+        var name = Name("segmento");
+        await Audience.Segments.SaveAsync(name, $"tag(\"{Group}\") and tag(\"nuevo-{name}\")");
+        Assert.Equal(0, await Audience.Segments.CountAsync(await Audience.Segments.ResolveAsync(name)));
+
+        await Audience.Contacts.UpsertAsync(new ContactInput((await Audience.Contacts.GetAsync(people["dani"]))!.Email) { Tags = [$"nuevo-{name}"] });
+
+        Assert.Equal(1, await Audience.Segments.CountAsync(await Audience.Segments.ResolveAsync(name)));
+    }
+
+    /// <summary>Five people with fields, tags, list memberships and engagement, made once per database.</summary>
+    private async Task<Dictionary<string, long>> EnsurePeopleAsync()
+    {
+        var existing = await Audience.Contacts.ListAsync(0, 500, await SegmentCompiler.CompileAsync(Db, $"tag(\"{Group}\")"));
+        if (existing.Count == 5)
+        {
+            return existing.ToDictionary(c => c.Email.Split('.')[0], c => c.Id);
+        }
+
+        await Audience.Fields.DefineAsync("country", FieldType.Text);
+        await Audience.Fields.DefineAsync("age", FieldType.Number);
+        await Audience.Fields.DefineAsync("vip", FieldType.Boolean);
+        await Audience.Fields.DefineAsync("birthday", FieldType.Date);
+        var news = await Audience.Lists.AddAsync("segment-news");
+        var other = await Audience.Lists.AddAsync("segment-other");
+        var now = DateTimeOffset.UtcNow;
+        async Task<long> Person(string name, string email, string? display, string? language, Dictionary<string, string?> fields, params string[] tags) =>
+            (await Audience.Contacts.UpsertAsync(new ContactInput(email) { Name = display, Language = language, Fields = fields, Tags = [Group, .. tags] })).Contact.Id;
+
+        var ana = await Person("ana", "ana.s@ejemplo.es", "Ana", "es", new() { ["country"] = "ES", ["age"] = "34", ["vip"] = "true", ["birthday"] = "1990-05-01" }, "cliente");
+        var bea = await Person("bea", "bea.s@ejemplo.es", "Bea", "en", new() { ["country"] = "ES", ["age"] = "20", ["birthday"] = "2001-02-03" }, "cliente");
+        var carlos = await Person("carlos", "carlos.s@correo.pt", "Carlos", "es", new() { ["country"] = "PT", ["age"] = "50", ["vip"] = "false" });
+        var dani = await Person("dani", "dani.s@ejemplo.es", null, null, new());
+        var eva = await Person("eva", "eva.s@ejemplo.es", "Eva", null, new() { ["country"] = "ES" }, "cliente");
+
+        await Audience.Engagement.RecordAsync(ana, EngagementKind.Opened, "navidad-2026", now.AddDays(-10));
+        await Audience.Engagement.RecordAsync(ana, EngagementKind.Clicked, "navidad-2026", now.AddDays(-10));
+        for (var i = 0; i < 3; i++) await Audience.Engagement.RecordAsync(bea, EngagementKind.Opened, "rebajas", now.AddDays(-5));
+        await Audience.Engagement.RecordAsync(carlos, EngagementKind.Opened, "verano", now.AddDays(-40));
+        await Audience.Subscriptions.SetAsync(eva, news.Id, SubscriptionStatus.Subscribed, Operator);
+        await Audience.Subscriptions.SetAsync(ana, news.Id, SubscriptionStatus.Unconfirmed, Operator);
+        await Audience.Subscriptions.SetAsync(bea, other.Id, SubscriptionStatus.Subscribed, Operator);
+        return new() { ["ana"] = ana, ["bea"] = bea, ["carlos"] = carlos, ["dani"] = dani, ["eva"] = eva };
+    }
+}
+
+public sealed class SegmentCompilerOnSqlite(SqliteAudience backend) : SegmentCompilerTests(backend), IClassFixture<SqliteAudience>;
+
+public sealed class SegmentCompilerOnPostgres(PostgresAudience backend) : SegmentCompilerTests(backend), IClassFixture<PostgresAudience>;
