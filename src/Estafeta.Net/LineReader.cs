@@ -25,7 +25,16 @@ public static class LineReader
         var discarding = false;
         while (true)
         {
-            var result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(ct).ConfigureAwait(false);
+            }
+            catch (IOException) when (ct.IsCancellationRequested)
+            {
+                // A read cancelled inside SslStream may surface as an IOException: report it as the cancellation it is.
+                throw new OperationCanceledException(ct);
+            }
             var buffer = result.Buffer;
             var lf = buffer.PositionOf((byte)'\n');
             if (lf is { } end)
