@@ -36,6 +36,7 @@ public sealed record BootSettings
     public int AuthMaxFailures { get; init; } = 10;
     public TimeSpan ShutdownGrace { get; init; } = TimeSpan.FromSeconds(10);
     public bool AllowPlaintextAuth { get; init; }
+    public int ImapMaxSessionsPerAccount { get; init; } = 20;
     /// <summary>The DNS server every lookup uses (tests and labs); null = the system's resolvers.</summary>
     public IPEndPoint? Dns { get; init; }
     /// <summary>The port outbound delivery connects to on recipients' MX hosts.</summary>
@@ -71,6 +72,7 @@ public sealed record BootSettings
         ("auth-max-failures", "10", "Failed logins from one address (15 minutes) before it is refused"),
         ("shutdown-grace", "10", "Seconds sessions get to finish when stopping"),
         ("allow-plaintext-auth", "false", "Allow passwords over connections without TLS"),
+        ("imap-max-sessions-per-account", "20", "IMAP sessions one account may have open at once"),
         ("dns", "system", "DNS server for every lookup (host:port), or 'system' for the machine's resolvers"),
         ("mx-port", "25", "Port outbound delivery connects to on recipients' mail servers (test labs change it)"),
         ("public-url", "", "Public base URL of the HTTP server for links in mail (default: http:// + the --http address)"),
@@ -141,6 +143,7 @@ public sealed record BootSettings
             AuthMaxFailures = (int)Number("auth-max-failures", 1, 1_000_000),
             ShutdownGrace = TimeSpan.FromSeconds(Number("shutdown-grace", 0, 3600)),
             AllowPlaintextAuth = Flag("allow-plaintext-auth"),
+            ImapMaxSessionsPerAccount = (int)Number("imap-max-sessions-per-account", 1, 100_000),
             Dns = Value("dns") is "system" or "" ? null : EndPoint("dns"),
             MxPort = (int)Number("mx-port", 1, 65535),
             PublicUrl = NullIfEmpty(Get("public-url")) is { } url

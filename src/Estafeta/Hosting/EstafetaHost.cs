@@ -105,6 +105,7 @@ public sealed class EstafetaHost : IAsyncDisposable
                 MaxLineLength = Math.Max(settings.MaxLineLength, 64 * 1024),
                 MaxMessageSize = settings.MaxMessageSize,
                 MaxBadCommands = settings.MaxErrors,
+                MaxSessionsPerAccount = settings.ImapMaxSessionsPerAccount,
                 IdleTimeout = settings.IdleTimeout > ImapServerOptions.MinIdleTimeout ? settings.IdleTimeout : ImapServerOptions.MinIdleTimeout,
             }, engine.ImapBackend, throttle, logging.CreateLogger<ImapServer>());
 
