@@ -93,33 +93,6 @@ internal static class Rows
             EnvDate, EnvSubject, EnvFrom, EnvSender, EnvReplyTo, EnvTo, EnvCc, EnvBcc, EnvInReplyTo, EnvMessageId);
     }
 
-    internal sealed class QueueRow
-    {
-        public long Id { get; set; }
-        public string BlobHash { get; set; } = "";
-        public long Size { get; set; }
-        public string EnvelopeSender { get; set; } = "";
-        public long? AccountId { get; set; }
-        public string? DsnRet { get; set; }
-        public string? DsnEnvId { get; set; }
-        public string State { get; set; } = "";
-        public long Attempts { get; set; }
-        public long CreatedAt { get; set; }
-        public long NextAttemptAt { get; set; }
-        public string? LastError { get; set; }
-    }
-
-    internal sealed class QueueRecipientRow
-    {
-        public long Id { get; set; }
-        public long QueueId { get; set; }
-        public string Address { get; set; } = "";
-        public string State { get; set; } = "";
-        public string? DsnNotify { get; set; }
-        public string? DsnOrcpt { get; set; }
-        public string? LastError { get; set; }
-    }
-
     public static IReadOnlyList<string> SplitKeywords(string keywords) =>
         keywords.Length == 0 ? [] : keywords.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
