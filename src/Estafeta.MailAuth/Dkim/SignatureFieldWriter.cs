@@ -2,13 +2,14 @@ using System.Text;
 
 namespace Estafeta.MailAuth.Dkim;
 
-/// <summary>Writes a DKIM-Signature field folded at tag boundaries (and inside h= and b=) so that
-/// no line passes 78 characters. Lines are folded with CRLF SP.</summary>
-internal sealed class SignatureFieldWriter
+/// <summary>Writes a DKIM-Signature field (or, for ARC, an ARC-Message-Signature or ARC-Seal field)
+/// folded at tag boundaries (and inside h= and b=) so that no line passes 78 characters, with b= alone
+/// at the end so that the text hashed before signing is exactly what is sent. Lines are folded with CRLF SP.</summary>
+internal sealed class SignatureFieldWriter(string fieldName = "DKIM-Signature")
 {
     private const int LineLimit = 78;
-    private readonly StringBuilder text = new("DKIM-Signature:", 1024);
-    private int column = "DKIM-Signature:".Length;
+    private readonly StringBuilder text = new StringBuilder(1024).Append(fieldName).Append(':');
+    private int column = fieldName.Length + 1;
 
     /// <summary>Appends "name=value;" as one unit, on the next line when it does not fit.</summary>
     public void Tag(string name, string value)
