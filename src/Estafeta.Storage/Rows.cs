@@ -51,9 +51,11 @@ internal static class Rows
         public long UnseenCount { get; set; }
         public long DeletedCount { get; set; }
         public long TotalBytes { get; set; }
+        public long RecentCount { get; set; }
 
         public Mailbox ToMailbox() => new(
-            Id, AccountId, Name, SpecialUse, UidValidity, UidNext, HighestModSeq, Subscribed != 0, MessageCount, UnseenCount, TotalBytes, DeletedCount);
+            Id, AccountId, Name, SpecialUse, UidValidity, UidNext, HighestModSeq, Subscribed != 0, MessageCount, UnseenCount, TotalBytes, DeletedCount,
+            RecentCount);
 
         public MailboxInfo ToInfo() => new(Id, AccountId, Name, SpecialUse, UidValidity, UidNext, HighestModSeq, Subscribed != 0);
     }

@@ -303,6 +303,69 @@ public abstract class ImapMailStoreTests(StorageBackend backend) : StorageTests(
     }
 
     [Fact]
+    public async Task Recent_messages_go_to_the_first_claim_and_reading_without_claiming_takes_nothing()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await KeyAsync(account);
+        await using var writer = new DeliveryWriter(Db);
+        for (var i = 0; i < 3; i++) await FileAsync(writer, account, inbox, "m" + i);
+        Assert.Equal(3, (await Mail.GetMailboxAsync(account.Id, "INBOX"))!.RecentCount);
+
+        Assert.Equal(0, await Mail.ClaimRecentAsync(inbox, 3, claim: false));
+        Assert.Equal(3, (await Mail.GetMailboxAsync(account.Id, "INBOX"))!.RecentCount);
+        Assert.Equal(0, await Mail.ClaimRecentAsync(inbox, 2, claim: true));
+        Assert.Equal(1, (await Mail.GetMailboxAsync(account.Id, "INBOX"))!.RecentCount);
+        Assert.Equal(2, await Mail.ClaimRecentAsync(inbox, 3, claim: true));
+        Assert.Equal(3, await Mail.ClaimRecentAsync(inbox, 3, claim: true));
+        // A claim below the mark never lowers it.
+        Assert.Equal(3, await Mail.ClaimRecentAsync(inbox, 1, claim: true));
+        Assert.Equal(0, (await Mail.GetMailboxAsync(account.Id, "INBOX"))!.RecentCount);
+
+        await FileAsync(writer, account, inbox, "later");
+        Assert.Equal(1, (await Mail.GetMailboxAsync(account.Id, "INBOX"))!.RecentCount);
+        Assert.Equal(3, await Mail.ClaimRecentAsync(inbox, 4, claim: true));
+
+        // Copies are new arrivals in their mailbox; a mailbox that is gone has nothing recent.
+        await Mail.CopyMessagesAsync(inbox, [(1, 2)], "Archive", move: false);
+        Assert.Equal(2, (await Mail.GetMailboxAsync(account.Id, "Archive"))!.RecentCount);
+        await Mail.CreateMailboxAsync(account.Id, "Gone");
+        var gone = await KeyAsync(account, "Gone");
+        await Mail.DeleteMailboxAsync(account.Id, "Gone");
+        Assert.Equal(7, await Mail.ClaimRecentAsync(gone, 7, claim: true));
+    }
+
+    [Fact]
+    public async Task Concurrent_claims_hand_each_recent_message_to_exactly_one_claimant()
+    {
+        var account = await NewAccountAsync();
+        var inbox = await KeyAsync(account);
+        await using var writer = new DeliveryWriter(Db);
+        const int Messages = 40;
+        const int Sessions = 6;
+        var claimed = new System.Collections.Concurrent.ConcurrentBag<long>();
+
+        var delivering = Task.Run(async () =>
+        {
+            for (var i = 0; i < Messages; i++) await FileAsync(writer, account, inbox, "m" + i);
+        });
+        var sessions = Enumerable.Range(0, Sessions).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var done = delivering.IsCompleted;
+                var upTo = (await Mail.ListUidsAsync(inbox)).LastOrDefault();
+                var previous = await Mail.ClaimRecentAsync(inbox, upTo, claim: true);
+                for (var uid = previous + 1; uid <= upTo; uid++) claimed.Add(uid);
+                if (done) return;
+            }
+        })).ToList();
+        await Task.WhenAll([delivering, .. sessions]);
+
+        Assert.Equal(Enumerable.Range(1, Messages).Select(i => (long)i), claimed.Order());
+        Assert.Equal(0, (await Mail.GetMailboxAsync(account.Id, "INBOX"))!.RecentCount);
+    }
+
+    [Fact]
     public async Task Content_of_a_listed_message_reads_back_as_stored()
     {
         var account = await NewAccountAsync();

@@ -109,7 +109,7 @@ internal static class FetchCommand
                     case FetchKind.Uid: w.Raw("UID ").Number(message.Uid); break;
                     case FetchKind.Flags:
                         w.Raw("FLAGS ");
-                        FlagText.Write(w, message.Flags, message.Keywords);
+                        FlagText.Write(w, message.Flags, message.Keywords, view.IsRecent(message.Uid));
                         break;
                     case FetchKind.InternalDate: w.Raw("INTERNALDATE \"").Raw(ImapDate.Format(message.InternalDate)).Raw("\""); break;
                     case FetchKind.Size: w.Raw("RFC822.SIZE ").Number(message.Size); break;

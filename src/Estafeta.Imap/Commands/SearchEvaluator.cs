@@ -69,6 +69,7 @@ internal sealed class SearchEvaluator(SessionContext context, SelectedMailbox vi
         {
             case AllKey: return true;
             case FlagKey f: return m.Flags.HasFlag(f.Flag) == f.Set;
+            case RecentKey: return view.IsRecent(m.Uid);
             case KeywordKey k: return m.Keywords.Contains(k.Keyword, StringComparer.OrdinalIgnoreCase) == k.Set;
             case SequenceKey s:
             {

@@ -44,9 +44,12 @@ internal static class SelectCommand
         if (mailbox is null) return new(Completion.No("Mailbox does not exist", "NONEXISTENT"), authenticated);
 
         MailboxSnapshot snapshot;
+        SelectedMailbox view;
         try
         {
             snapshot = await mailbox.GetSnapshotAsync(ct).ConfigureAwait(false);
+            view = new SelectedMailbox(mailbox, readOnly, snapshot);
+            await view.ClaimRecentAsync(context, view.Uids, ct).ConfigureAwait(false);
         }
         catch
         {
@@ -54,13 +57,12 @@ internal static class SelectCommand
             throw;
         }
         if (condStore) context.CondStore = true;
-        var view = new SelectedMailbox(mailbox, readOnly, snapshot);
         var w = context.Writer;
         view.WriteFlags(w);
         w.Raw("* ").Number(view.Count).Raw(" EXISTS\r\n");
         if (!context.Rev2)
         {
-            w.Raw("* 0 RECENT\r\n");
+            w.Raw("* ").Number(view.RecentCount).Raw(" RECENT\r\n");
             if (snapshot.FirstUnseenUid is { } unseen && view.SequenceOf(unseen) is > 0 and var seq)
                 w.Raw("* OK [UNSEEN ").Number(seq).Raw("] First unseen\r\n");
         }
@@ -133,7 +135,7 @@ internal static class SelectCommand
         foreach (var message in changes.Changed)
         {
             var seq = view.SequenceOf(message.Uid);
-            if (seq > 0 && message.ModSeq <= view.KnownModSeq) SelectedMailbox.WriteFlagsFetch(context, seq, message);
+            if (seq > 0 && message.ModSeq <= view.KnownModSeq) view.WriteFlagsFetch(context, seq, message);
         }
     }
 }

@@ -41,7 +41,8 @@ internal static class StatusItems
                 "DELETED" => status.Deleted,
                 "SIZE" => status.Size,
                 "HIGHESTMODSEQ" => status.HighestModSeq,
-                _ => 0,
+                "RECENT" => status.Recent,
+                _ => throw new InvalidOperationException($"STATUS item {items[i]} is read but not written"),
             });
         }
         w.Raw(")\r\n");

@@ -67,7 +67,7 @@ internal static class StoreCommand
             {
                 if (!first) w.Sp();
                 w.Raw("FLAGS ");
-                FlagText.Write(w, message.Flags, message.Keywords);
+                FlagText.Write(w, message.Flags, message.Keywords, view.IsRecent(message.Uid));
                 first = false;
             }
             if (context.CondStore)

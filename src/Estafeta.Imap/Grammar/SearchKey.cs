@@ -13,6 +13,9 @@ internal sealed record AllKey : SearchKey;
 
 internal sealed record FlagKey(MessageFlags Flag, bool Set) : SearchKey;
 
+/// <summary>RECENT: the message is \Recent for this session (NEW is RECENT UNSEEN, OLD is NOT RECENT).</summary>
+internal sealed record RecentKey : SearchKey;
+
 internal sealed record KeywordKey(string Keyword, bool Set) : SearchKey;
 
 internal sealed record SequenceKey(SequenceSet Set, bool Uid) : SearchKey;

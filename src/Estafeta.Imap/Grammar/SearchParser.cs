@@ -55,9 +55,9 @@ internal static class SearchParser
             case "UNDRAFT": return new FlagKey(MessageFlags.Draft, false);
             case "UNFLAGGED": return new FlagKey(MessageFlags.Flagged, false);
             case "UNSEEN": return new FlagKey(MessageFlags.Seen, false);
-            case "NEW": return new FlagKey(MessageFlags.Seen, false);
-            case "OLD": return new AllKey();
-            case "RECENT": return new NotKey(new AllKey());
+            case "NEW": return new AndKey([new RecentKey(), new FlagKey(MessageFlags.Seen, false)]);
+            case "OLD": return new NotKey(new RecentKey());
+            case "RECENT": return new RecentKey();
             case "KEYWORD": t.Sp(); return new KeywordKey(t.Atom(), true);
             case "UNKEYWORD": t.Sp(); return new KeywordKey(t.Atom(), false);
             case "BEFORE": t.Sp(); return new DateKey(DateComparison.Before, ImapDate.ReadDate(t), false);

@@ -18,8 +18,8 @@ internal static class FlagText
         (MessageFlags.Draft, "\\Draft"),
     ];
 
-    /// <summary>"(\Seen $Forwarded)".</summary>
-    public static void Write(ResponseWriter w, MessageFlags flags, IReadOnlyList<string> keywords)
+    /// <summary>"(\Seen $Forwarded)", with \Recent after the system flags (where Dovecot puts it) when the message is recent for this session.</summary>
+    public static void Write(ResponseWriter w, MessageFlags flags, IReadOnlyList<string> keywords, bool recent)
     {
         w.Open();
         var first = true;
@@ -28,6 +28,12 @@ internal static class FlagText
             if (!flags.HasFlag(flag)) continue;
             if (!first) w.Sp();
             w.Raw(name);
+            first = false;
+        }
+        if (recent)
+        {
+            if (!first) w.Sp();
+            w.Raw("\\Recent");
             first = false;
         }
         foreach (var keyword in keywords)

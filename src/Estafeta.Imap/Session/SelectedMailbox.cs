@@ -16,6 +16,10 @@ internal sealed class SelectedMailbox
     private readonly Dictionary<long, long> _reported = [];
     private readonly HashSet<string> _keywords;
 
+    // The UIDs that are \Recent for this session (RFC 3501 §2.3.2): claimed when it selected the mailbox or
+    // learnt of the messages, and never for IMAP4rev2, which has no \Recent.
+    private readonly HashSet<long> _recent = [];
+
     public SelectedMailbox(IImapMailbox mailbox, bool readOnly, MailboxSnapshot snapshot)
     {
         Store = mailbox;
@@ -39,6 +43,24 @@ internal sealed class SelectedMailbox
     public IReadOnlyList<long> Uids => _uids;
     public IReadOnlyCollection<string> Keywords => _keywords;
     public long MaxUid => _uids.Count == 0 ? 0 : _uids[^1];
+
+    /// <summary>The number of messages in the view that are \Recent for this session.</summary>
+    public int RecentCount => _recent.Count;
+
+    public bool IsRecent(long uid) => _recent.Contains(uid);
+
+    /// <summary>
+    /// Takes \Recent for <paramref name="added"/> (UIDs that just entered the view, ascending): those no other
+    /// session had claimed become recent for this one. A read-only session (EXAMINE) sees the unclaimed ones as
+    /// recent without taking the flag away from the next session that selects the mailbox (RFC 3501 §6.3.2).
+    /// IMAP4rev2 has no \Recent (RFC 9051 Appendix E), so such a session claims nothing.
+    /// </summary>
+    public async ValueTask ClaimRecentAsync(SessionContext context, IReadOnlyList<long> added, CancellationToken ct)
+    {
+        if (context.Rev2 || added.Count == 0) return;
+        var previous = await Store.ClaimRecentAsync(added[^1], claim: !ReadOnly, ct).ConfigureAwait(false);
+        for (var i = added.Count - 1; i >= 0 && added[i] > previous; i--) _recent.Add(added[i]);
+    }
 
     /// <summary>The message sequence number of a UID, or 0 when it is not in the view.</summary>
     public int SequenceOf(long uid)
@@ -101,7 +123,7 @@ internal sealed class SelectedMailbox
     /// </summary>
     public async ValueTask SyncAsync(SessionContext context, bool allowExpunges, CancellationToken ct)
     {
-        var newMessages = false;
+        var added = new List<long>();
         var flagChanges = new List<ImapMessage>();
         if (Store.HighestModSeq > KnownModSeq)
         {
@@ -120,7 +142,7 @@ internal sealed class SelectedMailbox
                 if (message.Uid > MaxUid)
                 {
                     _uids.Add(message.Uid);
-                    newMessages = true;
+                    added.Add(message.Uid);
                 }
                 else if (SequenceOf(message.Uid) > 0 && !_pendingExpunges.Contains(message.Uid)
                     && !(_reported.TryGetValue(message.Uid, out var seen) && seen >= message.ModSeq))
@@ -132,13 +154,14 @@ internal sealed class SelectedMailbox
             KnownModSeq = Math.Max(KnownModSeq, changes.HighestModSeq);
             UidNext = Math.Max(UidNext, changes.UidNext);
             _reported.Clear();
+            await ClaimRecentAsync(context, added, ct).ConfigureAwait(false);
         }
 
         if (allowExpunges && _pendingExpunges.Count > 0) Flush(context, [.. _pendingExpunges]);
-        if (newMessages)
+        if (added.Count > 0)
         {
             context.Writer.Raw("* ").Number(_uids.Count).Raw(" EXISTS\r\n");
-            if (!context.Rev2) context.Writer.Raw("* 0 RECENT\r\n");
+            if (!context.Rev2) context.Writer.Raw("* ").Number(_recent.Count).Raw(" RECENT\r\n");
         }
         foreach (var message in flagChanges)
         {
@@ -149,11 +172,11 @@ internal sealed class SelectedMailbox
     }
 
     /// <summary>"* n FETCH (UID u FLAGS (...) [MODSEQ (m)])" for a message whose flags changed.</summary>
-    public static void WriteFlagsFetch(SessionContext context, int seq, ImapMessage message)
+    public void WriteFlagsFetch(SessionContext context, int seq, ImapMessage message)
     {
         var w = context.Writer;
         w.Raw("* ").Number(seq).Raw(" FETCH (UID ").Number(message.Uid).Raw(" FLAGS ");
-        FlagText.Write(w, message.Flags, message.Keywords);
+        FlagText.Write(w, message.Flags, message.Keywords, IsRecent(message.Uid));
         if (context.CondStore) w.Raw(" MODSEQ (").Number(message.ModSeq).Raw(")");
         w.Raw(")\r\n");
     }
@@ -182,7 +205,11 @@ internal sealed class SelectedMailbox
         if (context.QResync)
         {
             var set = UidSet.Of(uids.Where(u => SequenceOf(u) > 0));
-            foreach (var uid in set) _uids.RemoveAt(_uids.BinarySearch(uid));
+            foreach (var uid in set)
+            {
+                _uids.RemoveAt(_uids.BinarySearch(uid));
+                _recent.Remove(uid);
+            }
             foreach (var uid in uids) _pendingExpunges.Remove(uid);
             if (!set.IsEmpty) w.Raw("* VANISHED ").Raw(set.ToString()).Crlf();
             return;
@@ -193,6 +220,7 @@ internal sealed class SelectedMailbox
             var seq = SequenceOf(uid);
             if (seq == 0) continue;
             _uids.RemoveAt(seq - 1);
+            _recent.Remove(uid);
             w.Raw("* ").Number(seq).Raw(" EXPUNGE\r\n");
         }
     }

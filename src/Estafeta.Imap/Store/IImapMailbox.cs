@@ -46,6 +46,16 @@ public interface IImapMailbox : IAsyncDisposable
     /// </summary>
     ValueTask<MailboxChanges> GetChangesAsync(long sinceModSeq, CancellationToken ct);
 
+    /// <summary>
+    /// The \Recent flag of RFC 3501 §2.3.2: a message is recent for exactly one session, the first that selects the
+    /// mailbox after it arrived or that learns of it while it has the mailbox selected. The mailbox keeps the highest
+    /// UID already handed out as recent. This returns that UID as it was before the call and, when
+    /// <paramref name="claim"/> is true, raises it to <paramref name="upToUid"/> atomically, so that the messages
+    /// with a UID above the returned value, up to <paramref name="upToUid"/>, are this session's recent ones and no
+    /// other session's. With <paramref name="claim"/> false (EXAMINE, which must not take \Recent away) it only reads.
+    /// </summary>
+    ValueTask<long> ClaimRecentAsync(long upToUid, bool claim, CancellationToken ct);
+
     /// <summary>Every UID that exists now, ascending: used when <see cref="MailboxChanges.Vanished"/> is null.</summary>
     ValueTask<IReadOnlyList<long>> GetUidsAsync(CancellationToken ct);
 

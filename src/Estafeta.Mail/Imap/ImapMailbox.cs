@@ -74,6 +74,9 @@ public sealed class ImapMailbox : IImapMailbox
         return new MailboxChanges([.. changes.Changed.Select(m => m.ToImap())], changes.Vanished, changes.HighestModSeq, changes.UidNext);
     }
 
+    public async ValueTask<long> ClaimRecentAsync(long upToUid, bool claim, CancellationToken ct) =>
+        await _mail.ClaimRecentAsync(_key, upToUid, claim, ct);
+
     public async ValueTask<IReadOnlyList<long>> GetUidsAsync(CancellationToken ct) => await _mail.ListUidsAsync(_key, ct);
 
     public Task WaitForChangeAsync(long knownModSeq, CancellationToken ct) => _watch.WaitForChangeAsync(knownModSeq, ct);

@@ -88,7 +88,7 @@ public sealed class ImapStore(
     public async ValueTask<MailboxStatus?> GetStatusAsync(string name, CancellationToken ct)
     {
         if (await FindAsync(() => mail.GetMailboxAsync(accountId, name, ct)) is not { } m) return null;
-        return new MailboxStatus(m.MessageCount, m.UnseenCount, m.DeletedCount, m.UidNext, m.UidValidity, m.HighestModSeq, m.TotalBytes);
+        return new MailboxStatus(m.MessageCount, m.UnseenCount, m.DeletedCount, m.UidNext, m.UidValidity, m.HighestModSeq, m.TotalBytes, m.RecentCount);
     }
 
     public async ValueTask<IImapMailbox?> OpenMailboxAsync(string name, CancellationToken ct)

@@ -130,6 +130,47 @@ public sealed partial class MailStore
         return new MailboxChangeSet([.. changed.Select(r => r.ToSummary())], vanished.AsList(), head.HighestModSeq, head.UidNext);
     }
 
+    /// <summary>
+    /// IMAP \Recent (RFC 3501 §2.3.2): a message is recent for exactly one session, the first to select the mailbox
+    /// or to learn of the message while it has the mailbox selected. The mailbox remembers the highest UID handed
+    /// out so; this returns it as it was and, with <paramref name="claim"/>, raises it to <paramref name="upToUid"/>,
+    /// so the caller's recent messages are those with a UID above the returned value, up to
+    /// <paramref name="upToUid"/>. Without <paramref name="claim"/> (EXAMINE) nothing changes. Atomic: of two sessions
+    /// claiming the same UIDs at once, one gets them and the other gets the raised value. A mailbox that is gone
+    /// returns <paramref name="upToUid"/> (nothing recent).
+    /// </summary>
+    public async Task<long> ClaimRecentAsync(MailboxKey mailbox, long upToUid, bool claim, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var parameters = KeyParameters(mailbox);
+        parameters.Add("upToUid", upToUid);
+        while (true)
+        {
+            var current = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+                $"SELECT b.recent_uid FROM mailboxes b WHERE {KeyCondition}", parameters, cancellationToken: ct)).ConfigureAwait(false);
+            if (current is not { } previous)
+            {
+                return upToUid;
+            }
+
+            if (!claim || previous >= upToUid)
+            {
+                return previous;
+            }
+
+            // Compare and set: another session that raised it meanwhile makes this update match no row, and the
+            // loop reads the raised value (PostgreSQL re-checks the condition after waiting for the row lock).
+            parameters.Add("previous", previous);
+            var updated = await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE mailboxes SET recent_uid = @upToUid WHERE id = @mailboxId AND uid_validity = @uidValidity AND recent_uid = @previous",
+                parameters, cancellationToken: ct)).ConfigureAwait(false);
+            if (updated == 1)
+            {
+                return previous;
+            }
+        }
+    }
+
     private static DynamicParameters KeyParameters(MailboxKey mailbox)
     {
         var parameters = new DynamicParameters();

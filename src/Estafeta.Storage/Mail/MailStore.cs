@@ -18,11 +18,12 @@ public sealed partial class MailStore
         CAST(COUNT(m.id) AS BIGINT) AS MessageCount,
         CAST(COALESCE(SUM(CASE WHEN m.id IS NOT NULL AND (m.flags & 1) = 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS UnseenCount,
         CAST(COALESCE(SUM(CASE WHEN (m.flags & 8) <> 0 THEN 1 ELSE 0 END), 0) AS BIGINT) AS DeletedCount,
-        CAST(COALESCE(SUM(m.size), 0) AS BIGINT) AS TotalBytes
+        CAST(COALESCE(SUM(m.size), 0) AS BIGINT) AS TotalBytes,
+        CAST(COALESCE(SUM(CASE WHEN m.uid > b.recent_uid THEN 1 ELSE 0 END), 0) AS BIGINT) AS RecentCount
         """;
 
     private const string MailboxGroupBy =
-        "GROUP BY b.id, b.account_id, b.name, b.special_use, b.uid_validity, b.uid_next, b.highest_modseq, b.subscribed";
+        "GROUP BY b.id, b.account_id, b.name, b.special_use, b.uid_validity, b.uid_next, b.highest_modseq, b.subscribed, b.recent_uid";
 
     private const string MessageColumns =
         """

@@ -3,7 +3,8 @@ namespace Estafeta.Storage;
 /// <summary>
 /// A mailbox of an account with its IMAP state and a summary of its content. <see cref="UidValidity"/> is
 /// distinct for every mailbox creation; <see cref="UidNext"/> is the UID the next message will get.
-/// <see cref="DeletedCount"/> counts the messages flagged \Deleted.
+/// <see cref="DeletedCount"/> counts the messages flagged \Deleted; <see cref="RecentCount"/> the messages no IMAP
+/// session has yet seen as \Recent (see <see cref="MailStore.ClaimRecentAsync"/>).
 /// </summary>
 public sealed record Mailbox(
     long Id,
@@ -17,4 +18,5 @@ public sealed record Mailbox(
     long MessageCount,
     long UnseenCount,
     long TotalBytes,
-    long DeletedCount = 0);
+    long DeletedCount = 0,
+    long RecentCount = 0);

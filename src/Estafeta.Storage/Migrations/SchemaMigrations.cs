@@ -130,5 +130,13 @@ internal static partial class SchemaMigrations
 
             CREATE INDEX messages_modseq ON messages (mailbox_id, modseq);
             """),
+
+        // IMAP \Recent (RFC 3501 §2.3.2): the highest UID already handed to a session as recent. A session that
+        // selects the mailbox, or learns of new messages while it has it selected, claims the UIDs above it by
+        // raising it. The messages present when this column arrives are not recent to anyone.
+        new(3, "recent messages per mailbox", """
+            ALTER TABLE mailboxes ADD COLUMN recent_uid BIGINT NOT NULL DEFAULT 0;
+            UPDATE mailboxes SET recent_uid = uid_next - 1;
+            """),
     ];
 }

@@ -81,6 +81,34 @@ public abstract class ImapTests(ServerFixture server)
     }
 
     [Fact]
+    public async Task A_message_delivered_by_smtp_is_recent_in_exactly_one_of_two_sessions()
+    {
+        var address = await NewAccountAsync();
+        using var first = await ImapSessions.ConnectAsync(server.Imap, address);
+        using var second = await ImapSessions.ConnectAsync(server.Imaps, address, SecureSocketOptions.SslOnConnect);
+        await first.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        Assert.Equal(0, first.Inbox.Recent);
+
+        await SendAsync(Messages.Simple("remitente@remoto.test", address, "Reciente", "Hola.\r\n"));
+        await second.Inbox.StatusAsync(StatusItems.Recent | StatusItems.Count);
+        Assert.Equal(1, second.Inbox.Recent);
+        await first.NoOpAsync();
+        Assert.Equal(1, first.Inbox.Count);
+        Assert.Equal(1, first.Inbox.Recent);
+        var seen = Assert.Single(await first.Inbox.FetchAsync(0, -1, MessageSummaryItems.Flags | MessageSummaryItems.UniqueId));
+        Assert.True(seen.Flags!.Value.HasFlag(MessageFlags.Recent));
+        Assert.Equal([seen.UniqueId], await first.Inbox.SearchAsync(SearchQuery.Recent));
+
+        await second.Inbox.OpenAsync(FolderAccess.ReadWrite);
+        Assert.Equal(1, second.Inbox.Count);
+        Assert.Equal(0, second.Inbox.Recent);
+        var other = Assert.Single(await second.Inbox.FetchAsync(0, -1, MessageSummaryItems.Flags));
+        Assert.False(other.Flags!.Value.HasFlag(MessageFlags.Recent));
+        Assert.Empty(await second.Inbox.SearchAsync(SearchQuery.Recent));
+        Assert.Equal([seen.UniqueId], await second.Inbox.SearchAsync(SearchQuery.Old));
+    }
+
+    [Fact]
     public async Task Fetched_envelope_bodystructure_and_body_match_what_pop3_returns_byte_for_byte()
     {
         var address = await NewAccountAsync();
@@ -154,7 +182,9 @@ public abstract class ImapTests(ServerFixture server)
         Assert.Equal(1, client.Inbox.Count);
         await archive.OpenAsync(FolderAccess.ReadOnly);
         var copies = await archive.FetchAsync(0, -1, MessageSummaryItems.Flags | MessageSummaryItems.Envelope | MessageSummaryItems.UniqueId);
-        Assert.Equal([("uno", MessageFlags.Seen), ("dos", MessageFlags.Flagged)], copies.Select(c => (c.Envelope!.Subject, c.Flags!.Value)));
+        // Copies are new arrivals in Archive, and this is the first session to open it, so they are \Recent here.
+        Assert.Equal([("uno", MessageFlags.Seen | MessageFlags.Recent), ("dos", MessageFlags.Flagged | MessageFlags.Recent)],
+            copies.Select(c => (c.Envelope!.Subject, c.Flags!.Value)));
         await trash.OpenAsync(FolderAccess.ReadOnly);
         Assert.Equal(1, trash.Count);
     }
@@ -175,7 +205,7 @@ public abstract class ImapTests(ServerFixture server)
         await drafts.OpenAsync(FolderAccess.ReadWrite);
         Assert.Equal(uid.Value.Validity, drafts.UidValidity);
         var summary = Assert.Single(await drafts.FetchAsync(new[] { uid.Value }, MessageSummaryItems.Flags | MessageSummaryItems.InternalDate));
-        Assert.Equal(MessageFlags.Draft | MessageFlags.Seen, summary.Flags);
+        Assert.Equal(MessageFlags.Draft | MessageFlags.Seen | MessageFlags.Recent, summary.Flags);
         Assert.Contains("$Pendiente", summary.Keywords);
         Assert.Equal(date, summary.InternalDate);
 

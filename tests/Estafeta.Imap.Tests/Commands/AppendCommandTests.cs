@@ -17,7 +17,7 @@ public sealed class AppendCommandTests
         Assert.Matches(@"^a OK \[APPENDUID \d+ 1\] APPEND completed$", reply.Tagged);
         client.AssertOk(await client.CommandAsync("SELECT Drafts"));
         var fetch = await client.CommandAsync("FETCH 1 (FLAGS INTERNALDATE BODY.PEEK[])");
-        Assert.Contains("FLAGS (\\Seen \\Draft) INTERNALDATE \"05-Jan-2024 10:00:00 +0100\"", fetch.Untagged[0]);
+        Assert.Contains("FLAGS (\\Seen \\Draft \\Recent) INTERNALDATE \"05-Jan-2024 10:00:00 +0100\"", fetch.Untagged[0]);
         Assert.EndsWith(message + ")", fetch.Untagged[0]);
     }
 

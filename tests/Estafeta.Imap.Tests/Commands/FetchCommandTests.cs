@@ -14,7 +14,7 @@ public sealed class FetchCommandTests
         var reply = await client.CommandAsync("FETCH 1 (FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[])");
         client.AssertOk(reply);
         var size = System.Text.Encoding.UTF8.GetByteCount(message);
-        Assert.Equal($"* 1 FETCH (FLAGS () INTERNALDATE \"05-Jan-2024 09:30:00 +0000\" RFC822.SIZE {size} BODY[] {{{size}}}\r\n{message})", reply.Untagged[0]);
+        Assert.Equal($"* 1 FETCH (FLAGS (\\Recent) INTERNALDATE \"05-Jan-2024 09:30:00 +0000\" RFC822.SIZE {size} BODY[] {{{size}}}\r\n{message})", reply.Untagged[0]);
     }
 
     [Fact]
@@ -24,8 +24,8 @@ public sealed class FetchCommandTests
         server.Alice.Deliver("INBOX", Messages.Simple());
         await using var client = await server.SelectInboxAsync();
         var reply = await client.CommandAsync("FETCH 1 BODY[TEXT]");
-        Assert.Contains("FLAGS (\\Seen)", reply.Untagged[0]);
-        Assert.Contains("FLAGS (\\Seen)", (await client.CommandAsync("FETCH 1 FLAGS")).Untagged[0]);
+        Assert.Contains("FLAGS (\\Seen \\Recent)", reply.Untagged[0]);
+        Assert.Contains("FLAGS (\\Seen \\Recent)", (await client.CommandAsync("FETCH 1 FLAGS")).Untagged[0]);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class FetchCommandTests
         var first = long.Parse(all.Untagged[0].Split("MODSEQ (")[1].TrimEnd(')', ' '));
         var changed = await client.CommandAsync($"UID FETCH 1:* (FLAGS) (CHANGEDSINCE {first})");
         Assert.Single(changed.Untagged);
-        Assert.StartsWith("* 2 FETCH (UID 2 FLAGS () MODSEQ (", changed.Untagged[0]);
+        Assert.StartsWith("* 2 FETCH (UID 2 FLAGS (\\Recent) MODSEQ (", changed.Untagged[0]);
     }
 
     [Fact]

@@ -29,9 +29,9 @@ public sealed class IdleCommandTests
         await watcher.SendAsync("i IDLE\r\n");
         Assert.Equal("+ idling", await watcher.ReadLineAsync());
         other.AssertOk(await other.CommandAsync("STORE 3 +FLAGS (\\Flagged)"));
-        Assert.Equal("* 3 FETCH (UID 3 FLAGS (\\Flagged))", await watcher.ReadLineAsync());
+        Assert.Equal("* 3 FETCH (UID 3 FLAGS (\\Flagged \\Recent))", await watcher.ReadLineAsync());
         other.AssertOk(await other.CommandAsync("STORE 1 +FLAGS (\\Deleted)"));
-        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Deleted))", await watcher.ReadLineAsync());
+        Assert.Equal("* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))", await watcher.ReadLineAsync());
         other.AssertOk(await other.CommandAsync("EXPUNGE"));
         Assert.Equal("* 1 EXPUNGE", await watcher.ReadLineAsync());
         await watcher.SendAsync("DONE\r\n");

@@ -12,10 +12,10 @@ public sealed class StoreCommandTests
         await using var client = await server.SelectInboxAsync();
         var add = await client.CommandAsync("STORE 1 +FLAGS (\\Flagged $Forwarded)");
         Assert.Contains("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Forwarded)", add.Untagged);
-        Assert.Contains("* 1 FETCH (FLAGS (\\Flagged $Forwarded))", add.Untagged);
+        Assert.Contains("* 1 FETCH (FLAGS (\\Flagged \\Recent $Forwarded))", add.Untagged);
         var remove = await client.CommandAsync("STORE 1 -FLAGS.SILENT (\\Flagged)");
         Assert.Empty(remove.Untagged);
-        Assert.Contains("FLAGS ($Forwarded)", (await client.CommandAsync("FETCH 1 FLAGS")).Untagged[0]);
+        Assert.Contains("FLAGS (\\Recent $Forwarded)", (await client.CommandAsync("FETCH 1 FLAGS")).Untagged[0]);
     }
 
     [Fact]

@@ -50,6 +50,16 @@ public sealed class InMemoryMailbox(InMemoryAccount account, InMemoryMailboxData
         }
     }
 
+    public ValueTask<long> ClaimRecentAsync(long upToUid, bool claim, CancellationToken ct)
+    {
+        lock (account.Lock)
+        {
+            var previous = data.RecentUid;
+            if (claim && upToUid > previous) data.RecentUid = upToUid;
+            return new(previous);
+        }
+    }
+
     public ValueTask<IReadOnlyList<long>> GetUidsAsync(CancellationToken ct)
     {
         lock (account.Lock) return new([.. data.Messages.Keys]);

@@ -23,6 +23,9 @@ public sealed class InMemoryMailboxData(string name, string? specialUse, long ui
     public long UidValidity { get; } = uidValidity;
     public long UidNext { get; set; } = 1;
     public long HighestModSeq { get; set; } = 1;
+
+    /// <summary>The highest UID handed to a session as \Recent.</summary>
+    public long RecentUid { get; set; }
     public SortedDictionary<long, StoredMessage> Messages { get; } = [];
     public List<(long Uid, long ModSeq)> Expunged { get; } = [];
 

@@ -67,7 +67,7 @@ public sealed class InMemoryStore(InMemoryAccount account, Action disposed) : II
             var messages = m.Messages.Values;
             return new(new MailboxStatus(messages.Count, messages.Count(x => !x.Flags.HasFlag(MessageFlags.Seen)),
                 messages.Count(x => x.Flags.HasFlag(MessageFlags.Deleted)), m.UidNext, m.UidValidity, m.HighestModSeq,
-                messages.Sum(x => (long)x.Content.Length)));
+                messages.Sum(x => (long)x.Content.Length), messages.Count(x => x.Uid > m.RecentUid)));
         }
     }
 

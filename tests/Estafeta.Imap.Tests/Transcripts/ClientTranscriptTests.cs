@@ -25,7 +25,7 @@ public sealed class ClientTranscriptTests
         Assert.Contains("* 1 EXISTS", select.Untagged);
         Assert.Contains(select.Untagged, l => l.StartsWith("* OK [HIGHESTMODSEQ", StringComparison.Ordinal));
         var flags = await client.CommandAsync("UID fetch 1:* (FLAGS)");
-        Assert.Matches(@"^\* 1 FETCH \(UID 1 FLAGS \(\) MODSEQ \(\d+\)\)$", flags.Untagged.Single());
+        Assert.Matches(@"^\* 1 FETCH \(UID 1 FLAGS \(\\Recent\) MODSEQ \(\d+\)\)$", flags.Untagged.Single());
         await client.SendAsync("A099 IDLE\r\n");
         Assert.StartsWith("+ ", await client.ReadLineAsync());
         await client.SendAsync("DONE\r\n");
