@@ -22,7 +22,7 @@ public static class EstafetaWeb
         {
             document.Info.Title = "Estafeta API";
             document.Info.Version = "v1";
-            document.Info.Description = "Contacts, lists, subscriptions, imports, segments and suppression. Authenticate with Authorization: Bearer est_...; errors are RFC 9457 problem details.";
+            document.Info.Description = "Contacts, lists, subscriptions, imports, segments, suppression and GDPR requests. Authenticate with Authorization: Bearer est_...; errors are RFC 9457 problem details.";
             return Task.CompletedTask;
         }));
         return services;
@@ -40,6 +40,7 @@ public static class EstafetaWeb
         ImportsApi.Map(api, audience);
         SegmentsApi.Map(api, audience);
         SuppressionApi.Map(api, audience);
+        PrivacyApi.Map(api, audience);
         app.MapOpenApi("/api/v1/openapi.json");
         app.Map("/api/v1/{**rest}", (HttpContext ctx) => Problems.For(ctx, StatusCodes.Status404NotFound, "there is no such API endpoint; see /api/v1/openapi.json", "not-found"))
             .ExcludeFromDescription();

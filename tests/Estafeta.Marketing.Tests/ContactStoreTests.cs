@@ -120,44 +120,6 @@ public abstract class ContactStoreTests(AudienceBackend backend) : AudienceTests
     }
 
     [Fact]
-    public async Task Erasing_a_contact_keeps_only_a_hash_and_the_address_can_never_be_added_again()
-    {
-        var contact = await NewContactAsync();
-        var list = await Audience.Lists.AddAsync(Name());
-        await Audience.Subscriptions.SetAsync(contact.Id, list.Id, SubscriptionStatus.Subscribed, Operator);
-        await Audience.Engagement.RecordAsync(contact.Id, EngagementKind.Opened, "navidad", DateTimeOffset.UtcNow);
-
-        var hash = await Audience.Privacy.EraseAsync(contact.Id);
-
-        Assert.Null(await Audience.Contacts.GetAsync(contact.Id));
-        var entries = await Audience.Suppression.ListAsync(0, 500);
-        var entry = Assert.Single(entries, e => e.Hash == hash);
-        Assert.Null(entry.Email);
-        Assert.Equal(SuppressionReason.Erased, entry.Reason);
-        await Assert.ThrowsAsync<ConflictException>(() => Audience.Contacts.UpsertAsync(new ContactInput(contact.Email)));
-        await Assert.ThrowsAsync<ConflictException>(() => Audience.Suppression.RemoveAsync(contact.Email));
-        await Audience.Suppression.AddAsync(contact.Email, SuppressionReason.Manual, null, Operator);
-        Assert.Equal(SuppressionReason.Erased, await Audience.Suppression.ReasonAsync(contact.Email));
-    }
-
-    [Fact]
-    public async Task The_gdpr_export_holds_the_contact_its_subscriptions_consent_and_events()
-    {
-        var contact = await NewContactAsync(name: "Lucía");
-        var list = await Audience.Lists.AddAsync(Name());
-        await Audience.Subscriptions.SetAsync(contact.Id, list.Id, SubscriptionStatus.Subscribed, Operator);
-        await Audience.Engagement.RecordAsync(contact.Id, EngagementKind.Clicked, "rebajas", DateTimeOffset.UtcNow);
-
-        var dossier = await Audience.Privacy.ExportAsync(contact.Id);
-
-        Assert.Equal("Lucía", dossier.Contact.Name);
-        Assert.Single(dossier.Subscriptions);
-        Assert.Single(dossier.ConsentRecords);
-        Assert.Equal(EngagementKind.Clicked, Assert.Single(dossier.Events).Kind);
-        Assert.Null(dossier.Suppression);
-    }
-
-    [Fact]
     public async Task Contacts_are_listed_a_page_at_a_time_in_id_order()
     {
         var made = new List<long>();

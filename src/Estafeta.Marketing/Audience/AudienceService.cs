@@ -21,6 +21,7 @@ public sealed class AudienceService
         Suppression = new SuppressionStore(db);
         Segments = new SegmentStore(db);
         Engagement = new EngagementStore(db);
+        EngagementTotals = new EngagementTotals(db);
         Privacy = new ContactPrivacy(db, Contacts);
         Exporter = new ContactExporter(db, Contacts);
         Tokens = new ConsentTokens(ConsentSecret.LoadOrCreate(db.DataDirectory), db.Time);
@@ -37,6 +38,7 @@ public sealed class AudienceService
     public SuppressionStore Suppression { get; }
     public SegmentStore Segments { get; }
     public EngagementStore Engagement { get; }
+    public EngagementTotals EngagementTotals { get; }
     public ContactPrivacy Privacy { get; }
     public ContactExporter Exporter { get; }
     public ConsentTokens Tokens { get; }

@@ -159,5 +159,14 @@ internal static partial class SchemaMigrations
                 PRIMARY KEY (api_key_id, idempotency_key)
             );
             """),
+        new(330, "engagement totals of erased contacts", """
+            CREATE TABLE engagement_erased (
+                campaign TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                day BIGINT NOT NULL,
+                events BIGINT NOT NULL,
+                PRIMARY KEY (campaign, kind, day)
+            );
+            """),
     ];
 }

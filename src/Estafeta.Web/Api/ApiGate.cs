@@ -43,7 +43,9 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
             }
 
             context.Items[KeyItem] = key;
-            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.TryGetValue("Idempotency-Key", out var idem) && idem.ToString().Length > 0)
+            // An answer that holds personal data (a GDPR export) is not stored for replays; running it again is harmless.
+            if (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.TryGetValue("Idempotency-Key", out var idem) && idem.ToString().Length > 0
+                && context.GetEndpoint()?.Metadata.GetMetadata<PersonalAnswerMetadata>() is null)
             {
                 return await idempotency.RunAsync(context, key, idem.ToString(), async () => await next(invocation));
             }

@@ -71,8 +71,6 @@ public sealed record SubscribeResponse(string Outcome, long? ContactId);
 
 public sealed record CountResponse(string Expression, long Count);
 
-public sealed record EraseResponse(long ContactId, bool Erased, string SuppressionHash);
-
 public sealed record SuppressionResponse(string? Email, string Hash, string Reason, string? Note, DateTimeOffset CreatedAt);
 
 public sealed record SegmentResponse(long Id, string Name, string Expression, long? Count, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

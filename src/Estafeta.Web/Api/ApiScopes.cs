@@ -10,7 +10,7 @@ public static class ApiScopes
     public static readonly IReadOnlyList<string> All =
     [
         "contacts:read", "contacts:write", "lists:read", "lists:write", "segments:read", "segments:write",
-        "suppression:read", "suppression:write", "imports:read", "imports:write",
+        "suppression:read", "suppression:write", "imports:read", "imports:write", "privacy:read", "privacy:write",
     ];
 
     public static IReadOnlyList<string> Parse(IEnumerable<string> scopes)

@@ -38,14 +38,12 @@ internal static class ContactsApi
         }).RequireScope("contacts:write").Accepts<ContactRequest>("application/json").Produces<Contact>().WithSummary("Change a contact");
 
         api.MapDelete("/contacts/{id:long}", async (HttpContext ctx, long id) =>
-        {
-            var hash = await audience.Privacy.EraseAsync(id, ctx.RequestAborted);
-            return ApiResult.Ok(new EraseResponse(id, true, hash));
-        }).RequireScope("contacts:write").Produces<EraseResponse>().WithSummary("Erase a contact (GDPR): only a hash of the address stays, on the suppression list");
+            ApiResult.Ok(await audience.Privacy.EraseAsync(id, ctx.RequestAborted)))
+            .RequireScope("privacy:write").Produces<ErasureResult>().WithSummary("Erase a contact (GDPR): only a hash of the address stays, on the suppression list");
 
         api.MapGet("/contacts/{id:long}/export", async (HttpContext ctx, long id) =>
             ApiResult.Ok(await audience.Privacy.ExportAsync(id, ctx.RequestAborted)))
-            .RequireScope("contacts:read").Produces<ContactDossier>().WithSummary("Everything stored about a contact (GDPR access and portability)");
+            .RequireScope("privacy:read").Produces<PersonalDataExport>().WithSummary("Everything stored about a contact (GDPR access and portability)");
 
         api.MapGet("/contacts/{id:long}/subscriptions", async (HttpContext ctx, long id) =>
             ApiResult.Ok(await audience.Subscriptions.ForContactAsync(id, ctx.RequestAborted)))

@@ -23,7 +23,7 @@ internal static class SuppressionApi
             var r = await ApiBody.ReadAsync<SuppressionRequest>(ctx);
             if (string.IsNullOrWhiteSpace(r.Email)) throw new ApiBadRequestException("email is required");
             var reason = SuppressionReasons.Parse(r.Reason ?? "manual");
-            if (reason == SuppressionReason.Erased) throw new InvalidInputException("erase a contact with DELETE /api/v1/contacts/{id}");
+            if (reason == SuppressionReason.Erased) throw new InvalidInputException("erase an address with POST /api/v1/privacy/erasure (it removes everything else held about it too)");
             return ApiResult.Created(Response(await audience.Suppression.AddAsync(r.Email, reason, r.Note, ctx.Evidence(), ctx.RequestAborted)));
         }).RequireScope("suppression:write").Accepts<SuppressionRequest>("application/json").Produces<SuppressionResponse>(201).WithSummary("Suppress an address (reason: manual, unsubscribed, hard-bounce, complaint)");
 

@@ -9,9 +9,11 @@ public static class ContactsCommands
 {
     public static Command Create()
     {
-        var command = new Command("contacts", "Import and export contacts");
+        var command = new Command("contacts", "Import and export contacts; GDPR export and erasure of one person");
         command.Subcommands.Add(Import());
         command.Subcommands.Add(Export());
+        command.Subcommands.Add(ContactPrivacyCommands.Export());
+        command.Subcommands.Add(ContactPrivacyCommands.Erase());
         return command;
     }
 

@@ -1,0 +1,48 @@
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>
+/// Everything stored about one address, as handed to the person on request (GDPR articles 15 and 20): the contact
+/// with its custom fields (typed) and tags, its subscriptions, every consent record with its evidence, its
+/// engagement events, the suppression entry, the stored address check, and the rows of import reports that name
+/// the address. <see cref="Contact"/> is null when no contact exists (for example after erasure, when only the
+/// hash on the suppression list remains).
+/// </summary>
+public sealed record PersonalDataExport(
+    string Email,
+    DateTimeOffset ExportedAt,
+    Contact? Contact,
+    IReadOnlyList<PersonalField> CustomFields,
+    IReadOnlyList<Subscription> Subscriptions,
+    IReadOnlyList<ConsentRecord> ConsentRecords,
+    IReadOnlyList<EngagementEvent> Events,
+    PersonalSuppression? Suppression,
+    ContactValidation? Validation,
+    IReadOnlyList<PersonalImportRow> ImportReports);
+
+/// <summary>A custom field value with the field's type (text, number, date, boolean, choice).</summary>
+public sealed record PersonalField(string Name, string Type, object? Value);
+
+/// <summary>The address's entry on the suppression list. <see cref="AddressStored"/> is false when only the hash is kept.</summary>
+public sealed record PersonalSuppression(SuppressionReason Reason, bool AddressStored, string Hash, string? Note, DateTimeOffset Since);
+
+/// <summary>A row of an import report that names the address (rejected, suppressed or imported with a warning).</summary>
+public sealed record PersonalImportRow(long ImportId, string File, long Row, string? Email, string Outcome, string Reason, DateTimeOffset ImportedAt);
+
+/// <summary>
+/// What an erasure removed. <see cref="SuppressionHash"/> is the SHA-256 of the canonical address, the only trace
+/// left. <see cref="AlreadyErased"/>: the address had been erased before and nothing more was found now.
+/// </summary>
+public sealed record ErasureResult(
+    string SuppressionHash,
+    long? ContactId,
+    bool AlreadyErased,
+    long Subscriptions,
+    long ConsentRecords,
+    long Events,
+    long Tags,
+    long FieldValues,
+    long ImportReportRows,
+    long CachedApiResponses)
+{
+    public bool ContactErased => ContactId is not null;
+}
