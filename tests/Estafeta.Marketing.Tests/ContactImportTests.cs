@@ -133,6 +133,51 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     }
 
     [Fact]
+    public async Task A_suppressed_contact_already_known_is_neither_updated_nor_subscribed_and_erased_ones_are_reported_without_address()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var known = await NewContactAsync();
+        var erased = Email("borrada");
+        var fresh = Email("nueva");
+        await Audience.Suppression.AddAsync(known.Email, SuppressionReason.HardBounce, null, Operator);
+        await Audience.Suppression.AddAsync(erased, SuppressionReason.Erased, null, Operator);
+        var path = WriteText("k.csv", $"email,name\n{known.Email},Otro Nombre\n{erased},Borrada\n{fresh},Nueva\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria") { ListId = list.Id });
+
+        Assert.Equal(2, report.Suppressed);
+        Assert.Equal(1, report.Inserted);
+        Assert.Equal(0, report.Updated);
+        Assert.Null(await Audience.Subscriptions.GetAsync(known.Id, list.Id));
+        Assert.Equal(known.Name, (await Audience.Contacts.FindAsync(known.Email))!.Name);
+        var erasedIssue = report.Issues.Single(i => i.Row == 3);
+        Assert.Equal(("suppressed", (string?)null), (erasedIssue.Outcome, erasedIssue.Email));
+        Assert.Contains("erased", erasedIssue.Reason, StringComparison.Ordinal);
+        Assert.Contains("suppressed", report.Issues.Single(i => i.Row == 2).Reason, StringComparison.Ordinal);
+        var newcomer = await Audience.Contacts.FindAsync(fresh);
+        Assert.Equal(SubscriptionStatus.Subscribed, (await Audience.Subscriptions.GetAsync(newcomer!.Id, list.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Rows_repeating_an_address_are_applied_in_order_and_row_tags_and_typed_fields_are_written()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var email = Email("dos-veces");
+        var tag = Tag();
+        var path = WriteText("d.csv",
+            $"email;name;tags;ciudad\n{email};Primera;{tag}|uno;Lugo\n{email};Segunda;dos;\n{Email()};Otra;;Vigo\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda") { ListId = list.Id });
+
+        Assert.Equal((2L, 1L, 0L), (report.Inserted, report.Updated, report.Rejected));
+        var contact = await Audience.Contacts.FindAsync(email);
+        Assert.Equal("Segunda", contact!.Name);
+        Assert.Equal("Lugo", contact.Fields["ciudad"]);
+        Assert.Equal(new[] { tag, "dos", "uno" }.Order(StringComparer.Ordinal), contact.Tags.Order(StringComparer.Ordinal));
+        Assert.Single(await Audience.Subscriptions.HistoryAsync(contact.Id));
+    }
+
+    [Fact]
     public async Task Risky_addresses_are_imported_with_a_warning_in_the_report()
     {
         var path = WriteText("r.csv", $"email\ninfo.{Guid.NewGuid():N}@gmial.com\n{Email()}\n", new UTF8Encoding(false));
@@ -174,6 +219,8 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         var text = new StringBuilder("email,name\n");
         for (var i = 0; i < 3000; i++) text.Append(CultureInfo.InvariantCulture, $"r{i}.{tag}@ejemplo.es,Persona {i}\n");
         text.Append("mal,Roto\n");
+        text.Append(CultureInfo.InvariantCulture, $"baja.{tag}@ejemplo.es,Baja\n");
+        await Audience.Suppression.AddAsync($"baja.{tag}@ejemplo.es", SuppressionReason.Complaint, null, Operator);
         var path = WriteText("resume.csv", text.ToString(), new UTF8Encoding(false));
         using var stop = new CancellationTokenSource();
         var options = new ImportOptions("tienda") { ListId = list.Id, Tags = [tag], BatchSize = 500 };
@@ -185,10 +232,12 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
 
         Assert.InRange(partial, 500, 2999);
         Assert.True(report.Resumed);
-        Assert.Equal(3001, report.Rows);
+        Assert.Equal(3002, report.Rows);
         Assert.Equal(3000, report.Inserted + report.Updated);
         Assert.Equal(0, report.Updated);
         Assert.Equal(1, report.Rejected);
+        Assert.Equal(1, report.Suppressed);
+        Assert.Equal([3002L, 3003L], report.Issues.Select(i => i.Row));
         Assert.Equal(3000, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and list(\"{list.Name}\")")));
         var someone = await Audience.Contacts.FindAsync($"r0.{tag}@ejemplo.es");
         Assert.Single(await Audience.Subscriptions.HistoryAsync(someone!.Id));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 
@@ -50,10 +51,35 @@ public static class MailAddressCanonical
         }
     }
 
+    // The canonical forms of recently seen domains: an import of a million addresses has a few hundred domains,
+    // and IDNA mapping is the costly part of making an address canonical. Bounded; cleared when full.
+    private const int DomainMemoSize = 4096;
+    private static readonly ConcurrentDictionary<string, (string? Canonical, string? Problem)> DomainMemo = new(StringComparer.Ordinal);
+
     /// <summary>The canonical (A-label, lowercase) form of a domain name, or of an address literal like <c>[192.0.2.1]</c>.</summary>
     public static string Domain(string domain)
     {
         ArgumentNullException.ThrowIfNull(domain);
+        if (!DomainMemo.TryGetValue(domain, out var known))
+        {
+            try
+            {
+                known = (ComputeDomain(domain), null);
+            }
+            catch (InvalidInputException e)
+            {
+                known = (null, e.Message);
+            }
+
+            if (DomainMemo.Count >= DomainMemoSize) DomainMemo.Clear();
+            DomainMemo[domain] = known;
+        }
+
+        return known.Canonical ?? throw new InvalidInputException(known.Problem!);
+    }
+
+    private static string ComputeDomain(string domain)
+    {
         var trimmed = domain.Trim();
         if (trimmed.EndsWith('.'))
         {

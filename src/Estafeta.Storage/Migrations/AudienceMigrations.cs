@@ -168,5 +168,14 @@ internal static partial class SchemaMigrations
                 PRIMARY KEY (campaign, kind, day)
             );
             """),
+        new(350, "audience: lean value indexes for bulk imports; engagement by kind and time for segments", """
+            DROP INDEX contact_values_text;
+            DROP INDEX contact_values_number;
+            DROP INDEX contact_values_date;
+            CREATE INDEX contact_values_text ON contact_values (field_id, text_value) WHERE text_value IS NOT NULL;
+            CREATE INDEX contact_values_number ON contact_values (field_id, number_value) WHERE number_value IS NOT NULL;
+            CREATE INDEX contact_values_date ON contact_values (field_id, date_value) WHERE date_value IS NOT NULL;
+            CREATE INDEX engagement_events_kind_time ON engagement_events (kind, occurred_at, contact_id);
+            """),
     ];
 }

@@ -1,32 +1,41 @@
 using System.Data;
 using System.Data.Common;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
 
 /// <summary>
-/// Imports contacts from a CSV or JSON lines file: each row is read, mapped, checked (address, fields, language,
-/// time zone) and then written in batches, one transaction per batch that also records the rows it rejected and
-/// the job's checkpoint. Rows are upserted by address; new rows are subscribed to the list with the operator's
-/// consent statement; existing subscriptions keep their status (an import never re-subscribes someone who left);
-/// suppressed addresses are skipped. An interrupted import of the same file into the same list resumes after its
-/// last checkpoint, so nothing is written twice.
+/// Imports contacts from a CSV or JSON lines file, built for files of millions of rows. The file is read by a span
+/// based CSV reader (or line by line for JSON lines); each row is mapped and checked in memory (address syntax,
+/// disposable domains, role addresses, typo suggestions; the domain's MX or A records once per distinct domain when
+/// DNS checks are on), and the good rows are gathered into chunks. Each chunk is one transaction: its rows go into
+/// a temporary staging table (binary COPY on PostgreSQL, one prepared statement on SQLite) and are then written with
+/// a few set-based statements: suppressed addresses are marked by an anti-join with the suppression list and
+/// reported, never written nor subscribed; existing contacts are updated and new ones inserted (upsert by address);
+/// custom field values and tags are upserted; new rows are subscribed to the list, each new subscription with its
+/// consent record (the operator's stated source, the list's consent text, the import job and the time); existing
+/// subscriptions keep their status (an import never re-subscribes someone who left). The rejected rows, the
+/// warnings and the job's checkpoint (rows done) are written in the same transaction, so an interrupted import of
+/// the same file into the same list resumes after its last chunk and writes nothing twice.
 /// </summary>
 public sealed class ContactImporter(Database db, AddressValidator validator)
 {
     private static readonly char[] TagSeparators = [';', ',', '|'];
 
-    private Database Database => db;
+    private AddressValidator Validator => validator;
 
     public async Task<ImportReport> ImportAsync(string path, ImportOptions options, CancellationToken ct = default)
     {
         if (string.IsNullOrWhiteSpace(options.ConsentSource)) throw new InvalidInputException("state how these people consented (--consent-source \"...\")");
+        if (options.BatchSize < 1) throw new InvalidInputException("the batch size is at least 1 row");
         if (!File.Exists(path)) throw new NotFoundException($"the file {path} does not exist");
         var file = await ImportFile.InspectAsync(path, options.Format, ct).ConfigureAwait(false);
         var mapping = new ImportMapping(options.Maps);
-        var extraTags = options.Tags.Select(ContactRules.Tag).ToList();
+        var extraTags = options.Tags.Select(ContactRules.Tag).Distinct(StringComparer.Ordinal).ToList();
         string consentText;
         await using (var connection = await db.OpenAsync(ct).ConfigureAwait(false))
         {
@@ -37,30 +46,47 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         var job = await StartJobAsync(file, options, ct).ConfigureAwait(false);
-        var run = new Run(this, job, file, options, consentText);
         try
         {
             var fields = (await new FieldStore(db).ListAsync(ct).ConfigureAwait(false)).ToDictionary(f => f.Name, StringComparer.Ordinal);
+            await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+            if (db.Kind == DatabaseKind.Sqlite)
+            {
+                await connection.ExecuteAsync(new CommandDefinition("PRAGMA temp_store = MEMORY", cancellationToken: ct)).ConfigureAwait(false);
+            }
+
+            var run = new Run(db, connection, job, file, options, consentText, extraTags);
+            var rows = new RowBuilder(this, mapping, fields, run);
             long bytes = 0;
             long index = 0;
             var checkedHeader = false;
-            await foreach (var record in ImportRecordReader.ReadAsync(file, p => bytes = p, ct).ConfigureAwait(false))
+            foreach (var record in ImportRecordReader.Read(file, p => bytes = p, ct))
             {
                 index++;
-                if (!checkedHeader && record.Problem is null && file.Format == ImportFormat.Csv)
+                if (!checkedHeader && record.Columns.Length > 0 && file.Format == ImportFormat.Csv)
                 {
                     checkedHeader = true;
-                    CheckHeader(mapping, record);
+                    CheckHeader(mapping, record.Columns);
                 }
 
                 if (index <= job.RowsDone) continue;
-                var (row, issue) = await PrepareAsync(record, mapping, fields, extraTags, ct).ConfigureAwait(false);
+                var (row, issue) = rows.Prepare(record);
+                if (row is null && issue is null)
+                {
+                    (row, issue) = await rows.PrepareSlowlyAsync(record, ct).ConfigureAwait(false);
+                }
+
                 if (issue is not null) run.Issues.Add(issue);
                 if (row is not null)
                 {
-                    if (run.Emails.Contains(row.Email)) await run.FlushAsync(index - 1, done: false, ct).ConfigureAwait(false);
+                    if (!run.Emails.Add(row.Email))
+                    {
+                        // The same address twice in one chunk: write what came before, so the later row wins as it would one by one.
+                        await run.FlushAsync(index - 1, done: false, ct).ConfigureAwait(false);
+                        run.Emails.Add(row.Email);
+                    }
+
                     run.Rows.Add(row);
-                    run.Emails.Add(row.Email);
                 }
 
                 if (run.Rows.Count + run.Issues.Count >= options.BatchSize)
@@ -97,75 +123,17 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             [.. issues.Select(i => new ImportIssue(i.Row, i.Email, i.Outcome, i.Reason))]);
     }
 
-    private static void CheckHeader(ImportMapping mapping, ImportRecord first)
+    private static void CheckHeader(ImportMapping mapping, string[] columns)
     {
-        var columns = first.Cells.Select(c => c.Key).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var present = columns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var column in mapping.ExplicitColumns)
         {
-            if (!columns.Contains(column)) throw new InvalidInputException($"--map names the column '{column}', which the file does not have (columns: {string.Join(", ", first.Cells.Select(c => c.Key))})");
+            if (!present.Contains(column)) throw new InvalidInputException($"--map names the column '{column}', which the file does not have (columns: {string.Join(", ", columns)})");
         }
 
-        var targets = first.Cells.Select(c => mapping.For(c.Key)).ToList();
-        if (!targets.Any(t => t.Kind == ImportTargetKind.Email))
+        if (!columns.Any(c => mapping.For(c).Kind == ImportTargetKind.Email))
         {
-            throw new InvalidInputException($"no column holds the email address (columns: {string.Join(", ", first.Cells.Select(c => c.Key))}); map one with --map 'column=email'");
-        }
-    }
-
-    private async Task<(ImportRow? Row, ImportIssue? Issue)> PrepareAsync(
-        ImportRecord record, ImportMapping mapping, Dictionary<string, FieldDefinition> fields, List<string> extraTags, CancellationToken ct)
-    {
-        if (record.Problem is { } problem) return (null, new ImportIssue(record.Row, null, "rejected", problem));
-        string? email = null, name = null, first = null, last = null, language = null, timeZone = null;
-        var tags = new List<string>(extraTags);
-        var raw = new List<(string Field, string Value)>();
-        foreach (var (column, value) in record.Cells)
-        {
-            var target = mapping.For(column);
-            var text = value?.Trim();
-            if (string.IsNullOrEmpty(text) && target.Kind != ImportTargetKind.Email) continue;
-            switch (target.Kind)
-            {
-                case ImportTargetKind.Email: email = text; break;
-                case ImportTargetKind.Name: name = text; break;
-                case ImportTargetKind.FirstName: first = text; break;
-                case ImportTargetKind.LastName: last = text; break;
-                case ImportTargetKind.Language: language = text; break;
-                case ImportTargetKind.TimeZone: timeZone = text; break;
-                case ImportTargetKind.Tags: tags.AddRange(text!.Split(TagSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
-                case ImportTargetKind.Field: raw.Add((target.Field!, text!)); break;
-            }
-        }
-
-        if (string.IsNullOrEmpty(email)) return (null, new ImportIssue(record.Row, null, "rejected", "no email address"));
-        var validation = await validator.ValidateAsync(email, ct).ConfigureAwait(false);
-        if (validation.Verdict == AddressVerdict.Invalid) return (null, new ImportIssue(record.Row, email, "rejected", validation.Describe()));
-        var canonical = validation.Canonical!;
-        try
-        {
-            var values = new List<(long, FieldValues.Stored)>(raw.Count);
-            foreach (var (field, text) in raw)
-            {
-                if (!fields.TryGetValue(field, out var definition))
-                {
-                    definition = await EnsureFieldAsync(field, ct).ConfigureAwait(false);
-                    fields[field] = definition;
-                }
-
-                values.Add((definition.Id, FieldValues.Parse(definition, text)));
-            }
-
-            name ??= first is null && last is null ? null : string.Join(' ', new[] { first, last }.Where(s => s is not null));
-            var row = new ImportRow(
-                record.Row, canonical, name, ContactRules.Language(language), ContactRules.TimeZone(timeZone),
-                AddressValidation.VerdictName(validation.Verdict), ContactStore.ValidationDetail(validation), values,
-                [.. tags.Select(ContactRules.Tag).Distinct(StringComparer.Ordinal)],
-                validation.Verdict == AddressVerdict.Risky ? validation.Describe() : null);
-            return (row, row.Warning is null ? null : new ImportIssue(record.Row, canonical, "warning", row.Warning));
-        }
-        catch (InvalidInputException e)
-        {
-            return (null, new ImportIssue(record.Row, canonical, "rejected", e.Message));
+            throw new InvalidInputException($"no column holds the email address (columns: {string.Join(", ", columns)}); map one with --map 'column=email'");
         }
     }
 
@@ -212,50 +180,163 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             "UPDATE import_jobs SET state = @state, updated_at = @now WHERE id = @jobId", new { jobId, state, now = AudienceSql.Now(db) }, cancellationToken: ct)).ConfigureAwait(false);
     }
 
-    /// <summary>The rows and issues gathered since the last checkpoint, and how to write them.</summary>
-    private sealed class Run(ContactImporter importer, JobRow job, ImportFile file, ImportOptions options, string listConsentText)
+    /// <summary>Turns records into rows to write or issues to report, in memory; only a new custom field or a domain's first DNS lookup waits.</summary>
+    private sealed class RowBuilder(ContactImporter importer, ImportMapping mapping, Dictionary<string, FieldDefinition> fields, Run run)
     {
+        private readonly List<string> tags = [];
+        private readonly List<(string Field, string Text)> raw = [];
+        private string? cleanDetail;
+        private string[]? planColumns;
+        private ImportTarget[] plan = [];
+        private string? email, name, first, last, language, timeZone;
+
+        /// <summary>The row or its issue; (null, null) when it needs <see cref="PrepareSlowlyAsync"/>.</summary>
+        public (ImportRow? Row, ImportIssue? Issue) Prepare(ImportRecord record) => Build(record, null, CancellationToken.None);
+
+        public async Task<(ImportRow? Row, ImportIssue? Issue)> PrepareSlowlyAsync(ImportRecord record, CancellationToken ct)
+        {
+            Gather(record);
+            var validation = await importer.Validator.ValidateAsync(email!, ct).ConfigureAwait(false);
+            foreach (var (field, _) in raw.ToList())
+            {
+                if (!fields.ContainsKey(field)) fields[field] = await importer.EnsureFieldAsync(field, ct).ConfigureAwait(false);
+            }
+
+            return Build(record, validation, ct);
+        }
+
+        private (ImportRow? Row, ImportIssue? Issue) Build(ImportRecord record, AddressValidation? known, CancellationToken ct)
+        {
+            if (record.Problem is { } problem) return (null, new ImportIssue(record.Row, null, "rejected", problem));
+            Gather(record);
+            if (string.IsNullOrEmpty(email)) return (null, new ImportIssue(record.Row, null, "rejected", "no email address"));
+            var validation = known;
+            if (validation is null)
+            {
+                var check = importer.Validator.ValidateAsync(email, ct);
+                if (!check.IsCompletedSuccessfully) return (null, null);
+                validation = check.Result;
+            }
+
+            if (validation.Verdict == AddressVerdict.Invalid) return (null, new ImportIssue(record.Row, email, "rejected", validation.Describe()));
+            var canonical = validation.Canonical!;
+            foreach (var (field, _) in raw)
+            {
+                if (!fields.ContainsKey(field)) return (null, null);
+            }
+
+            try
+            {
+                FieldValues.Stored?[] values = raw.Count == 0 ? [] : new FieldValues.Stored?[run.Slots.Count + raw.Count];
+                foreach (var (field, text) in raw)
+                {
+                    var definition = fields[field];
+                    var slot = run.SlotOf(definition);
+                    if (slot >= values.Length) Array.Resize(ref values, slot + 1);
+                    values[slot] = FieldValues.Parse(definition, text);
+                }
+
+                var fullName = name ?? (first is null && last is null ? null : first is null ? last : last is null ? first : first + " " + last);
+                var detail = validation.Flags.Count == 0 && validation.Suggestion is null
+                    ? cleanDetail ??= ContactStore.ValidationDetail(validation)
+                    : ContactStore.ValidationDetail(validation);
+                var row = new ImportRow(
+                    record.Row, canonical, HashOf(canonical), fullName, ContactRules.Language(language), ContactRules.TimeZone(timeZone),
+                    AddressValidation.VerdictName(validation.Verdict), detail, values,
+                    tags.Count == 0 ? [] : [.. tags.Select(ContactRules.Tag).Distinct(StringComparer.Ordinal)],
+                    validation.Verdict == AddressVerdict.Risky ? validation.Describe() : null);
+                return (row, null);
+            }
+            catch (InvalidInputException e)
+            {
+                return (null, new ImportIssue(record.Row, canonical, "rejected", e.Message));
+            }
+        }
+
+        private void Gather(ImportRecord record)
+        {
+            email = name = first = last = language = timeZone = null;
+            tags.Clear();
+            raw.Clear();
+            var targets = Plan(record.Columns);
+            var values = record.Values;
+            for (var i = 0; i < targets.Length && i < values.Length; i++)
+            {
+                var target = targets[i];
+                var text = values[i];
+                if (text is not null && text.Length > 0 && (char.IsWhiteSpace(text[0]) || char.IsWhiteSpace(text[^1]))) text = text.Trim();
+                if (string.IsNullOrEmpty(text))
+                {
+                    if (target.Kind == ImportTargetKind.Email) email = text;
+                    continue;
+                }
+
+                switch (target.Kind)
+                {
+                    case ImportTargetKind.Email: email = text; break;
+                    case ImportTargetKind.Name: name = text; break;
+                    case ImportTargetKind.FirstName: first = text; break;
+                    case ImportTargetKind.LastName: last = text; break;
+                    case ImportTargetKind.Language: language = text; break;
+                    case ImportTargetKind.TimeZone: timeZone = text; break;
+                    case ImportTargetKind.Tags: tags.AddRange(text.Split(TagSeparators, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)); break;
+                    case ImportTargetKind.Field: raw.Add((target.Field!, text)); break;
+                }
+            }
+        }
+
+        /// <summary>The target of each column; CSV rows share their header, so it is worked out once.</summary>
+        private ImportTarget[] Plan(string[] columns)
+        {
+            if (ReferenceEquals(columns, planColumns)) return plan;
+            plan = [.. columns.Select(mapping.For)];
+            planColumns = columns;
+            return plan;
+        }
+
+        /// <summary>The same as <see cref="Suppressions.Hash"/>, with one allocation.</summary>
+        private static string HashOf(string canonical)
+        {
+            var length = Encoding.UTF8.GetByteCount(canonical);
+            Span<byte> bytes = length <= 1024 ? stackalloc byte[length] : new byte[length];
+            Encoding.UTF8.GetBytes(canonical, bytes);
+            Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(bytes, digest);
+            return Convert.ToHexStringLower(digest);
+        }
+    }
+
+    /// <summary>The rows and issues gathered since the last checkpoint, and how to write them.</summary>
+    private sealed class Run(Database db, DbConnection connection, JobRow job, ImportFile file, ImportOptions options, string listConsentText, IReadOnlyList<string> extraTags)
+    {
+        private readonly Dictionary<long, int> slotIndex = [];
+
         public List<ImportRow> Rows { get; } = [];
+
+        /// <summary>The rejected rows since the last checkpoint.</summary>
         public List<ImportIssue> Issues { get; } = [];
+
         public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The custom fields met so far, each with its column in the staging table.</summary>
+        public List<FieldDefinition> Slots { get; } = [];
+
+        public int SlotOf(FieldDefinition field)
+        {
+            if (slotIndex.TryGetValue(field.Id, out var slot)) return slot;
+            slot = Slots.Count;
+            Slots.Add(field);
+            slotIndex[field.Id] = slot;
+            return slot;
+        }
+
+        private bool Sqlite => db.Kind == DatabaseKind.Sqlite;
 
         public async Task FlushAsync(long rowsDone, bool done, CancellationToken ct)
         {
-            var db = importer.Database;
-            await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
             await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var now = AudienceSql.Now(db);
-            long inserted = 0, updated = 0, suppressed = 0;
-            if (Rows.Count > 0)
-            {
-                var suppressions = await SuppressedAsync(connection, tx, ct).ConfigureAwait(false);
-                var rows = new List<ImportRow>(Rows.Count);
-                foreach (var row in Rows)
-                {
-                    if (suppressions.TryGetValue(Suppressions.Hash(row.Email), out var reason))
-                    {
-                        suppressed++;
-                        Issues.RemoveAll(i => i.Row == row.Row);
-                        Issues.Add(new ImportIssue(row.Row, reason == "erased" ? null : row.Email, "suppressed",
-                            reason == "erased" ? "the address was erased at the person's request" : $"the address is suppressed ({reason})"));
-                    }
-                    else
-                    {
-                        rows.Add(row);
-                    }
-                }
-
-                if (rows.Count > 0)
-                {
-                    var existing = await ExistingAsync(connection, tx, rows, ct).ConfigureAwait(false);
-                    updated = rows.Count(r => existing.Contains(r.Email));
-                    inserted = rows.Count - updated;
-                    var ids = await UpsertContactsAsync(connection, tx, rows, now, ct).ConfigureAwait(false);
-                    await WriteValuesAndTagsAsync(connection, tx, rows, ids, ct).ConfigureAwait(false);
-                    if (options.ListId is { } listId) await SubscribeAsync(connection, tx, rows, ids, listId, now, ct).ConfigureAwait(false);
-                }
-            }
-
+            var counts = Rows.Count > 0 ? await WriteRowsAsync(tx, now, ct).ConfigureAwait(false) : default;
             if (Issues.Count > 0)
             {
                 await MultiRowInsert.RunAsync(connection, tx,
@@ -273,8 +354,8 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 """,
                 new
                 {
-                    id = job.Id, rowsDone, inserted, updated, suppressed, now, state = done ? "done" : "running",
-                    rejected = (long)Issues.Count(i => i.Outcome == "rejected"), warnings = (long)Issues.Count(i => i.Outcome == "warning"),
+                    id = job.Id, rowsDone, inserted = counts.Inserted, updated = counts.Updated, suppressed = counts.Suppressed, warnings = counts.Warnings, now, state = done ? "done" : "running",
+                    rejected = (long)Issues.Count,
                 }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             Rows.Clear();
@@ -282,81 +363,249 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             Emails.Clear();
         }
 
-        private async Task<Dictionary<string, string>> SuppressedAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+        private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
         {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var chunk in Rows.Select(r => Suppressions.Hash(r.Email)).Chunk(500))
+            var slots = Slots.Count;
+            await StageAsync(tx, slots, ct).ConfigureAwait(false);
+
+            // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
+            var suppressed = await ExecuteAsync(tx,
+                "UPDATE import_stage SET suppressed = 1 WHERE EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = import_stage.email_hash)", null, ct).ConfigureAwait(false);
+            if (suppressed > 0)
             {
-                var found = await connection.QueryAsync<(string Hash, string Reason)>(new CommandDefinition(
-                    $"SELECT email_hash, reason FROM suppressions WHERE {AudienceSql.In(importer.Database, "email_hash", "hashes")}",
-                    new { hashes = chunk.ToList() }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                foreach (var (hash, reason) in found) result[hash] = reason;
+                await ExecuteAsync(tx,
+                    """
+                    INSERT INTO import_rows (job_id, row_number, email, outcome, reason)
+                    SELECT @job, s.line_no, CASE WHEN x.reason = 'erased' THEN NULL ELSE s.email END, 'suppressed',
+                        CASE WHEN x.reason = 'erased' THEN 'the address was erased at the person''s request' ELSE 'the address is suppressed (' || x.reason || ')' END
+                    FROM import_stage s JOIN suppressions x ON x.email_hash = s.email_hash
+                    WHERE s.suppressed = 1
+                    ON CONFLICT (job_id, row_number) DO NOTHING
+                    """, new { job = job.Id }, ct).ConfigureAwait(false);
             }
 
-            return result;
-        }
-
-        private async Task<HashSet<string>> ExistingAsync(DbConnection connection, DbTransaction tx, List<ImportRow> rows, CancellationToken ct)
-        {
-            var result = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var chunk in rows.Select(r => r.Email).Chunk(500))
+            // Upsert by address: existing contacts are found and updated, the others inserted.
+            var updated = await ExecuteAsync(tx,
+                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
+            if (updated > 0)
             {
-                var found = await connection.QueryAsync<string>(new CommandDefinition(
-                    $"SELECT email FROM contacts WHERE {AudienceSql.In(importer.Database, "email", "emails")}", new { emails = chunk.ToList() }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                result.UnionWith(found);
+                await ExecuteAsync(tx,
+                    """
+                    UPDATE contacts SET name = COALESCE(s.name, contacts.name), language = COALESCE(s.language, contacts.language),
+                        time_zone = COALESCE(s.time_zone, contacts.time_zone), validation = s.validation, validation_detail = s.validation_detail, updated_at = @now
+                    FROM import_stage s WHERE s.contact_id = contacts.id
+                    """, new { now }, ct).ConfigureAwait(false);
             }
 
-            return result;
-        }
+            var inserted = Rows.Count - suppressed - updated;
+            if (inserted > 0)
+            {
+                await ExecuteAsync(tx,
+                    """
+                    INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, created_at, updated_at)
+                    SELECT email, name, language, time_zone, validation, validation_detail, @now, @now FROM import_stage
+                    WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
+                    ON CONFLICT (email) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), language = COALESCE(excluded.language, contacts.language),
+                        time_zone = COALESCE(excluded.time_zone, contacts.time_zone), validation = excluded.validation,
+                        validation_detail = excluded.validation_detail, updated_at = excluded.updated_at
+                    """, new { now }, ct).ConfigureAwait(false);
+                await ExecuteAsync(tx,
+                    "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.contact_id IS NULL AND import_stage.suppressed = 0",
+                    null, ct).ConfigureAwait(false);
+            }
 
-        private static async Task<Dictionary<string, long>> UpsertContactsAsync(DbConnection connection, DbTransaction tx, List<ImportRow> rows, long now, CancellationToken ct)
-        {
-            var result = await MultiRowInsert.RunAsync(connection, tx,
-                "INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, created_at, updated_at)",
+            if (slots > 0) await WriteValuesAsync(tx, slots, ct).ConfigureAwait(false);
+            foreach (var tag in extraTags)
+            {
+                await ExecuteAsync(tx,
+                    "INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM import_stage WHERE contact_id IS NOT NULL ORDER BY contact_id ON CONFLICT DO NOTHING",
+                    new { tag }, ct).ConfigureAwait(false);
+            }
+
+            if (Rows.Any(r => r.Tags.Count > 0))
+            {
+                await ExecuteAsync(tx,
+                    """
+                    INSERT INTO contact_tags (contact_id, tag)
+                    SELECT s.contact_id, t.tag FROM import_stage_tags t JOIN import_stage s ON s.line_no = t.line_no
+                    WHERE s.contact_id IS NOT NULL
+                    ON CONFLICT DO NOTHING
+                    """, null, ct).ConfigureAwait(false);
+            }
+
+            if (options.ListId is { } listId) await SubscribeAsync(tx, listId, now, ct).ConfigureAwait(false);
+            var warnings = await ExecuteAsync(tx,
                 """
-                ON CONFLICT (email) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), language = COALESCE(excluded.language, contacts.language),
-                    time_zone = COALESCE(excluded.time_zone, contacts.time_zone), validation = excluded.validation,
-                    validation_detail = excluded.validation_detail, updated_at = excluded.updated_at
-                RETURNING id, email
-                """,
-                [DbType.String, DbType.String, DbType.String, DbType.String, DbType.String, DbType.String, DbType.Int64, DbType.Int64],
-                [.. rows.Select(r => new object?[] { r.Email, r.Name, r.Language, r.TimeZone, r.Verdict, r.ValidationDetail, now, now })], 2, ct).ConfigureAwait(false);
-            return result.ToDictionary(r => (string)r[1]!, r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+                INSERT INTO import_rows (job_id, row_number, email, outcome, reason)
+                SELECT @job, line_no, email, 'warning', warning FROM import_stage WHERE warning IS NOT NULL AND suppressed = 0
+                ON CONFLICT (job_id, row_number) DO NOTHING
+                """, new { job = job.Id }, ct).ConfigureAwait(false);
+            if (Sqlite) await ExecuteAsync(tx, "DROP TABLE temp.import_stage; DROP TABLE IF EXISTS temp.import_stage_tags", null, ct).ConfigureAwait(false);
+            return (inserted, updated, suppressed, warnings);
         }
 
-        private static async Task WriteValuesAndTagsAsync(DbConnection connection, DbTransaction tx, List<ImportRow> rows, Dictionary<string, long> ids, CancellationToken ct)
+        /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
+        private async Task StageAsync(DbTransaction tx, int slots, CancellationToken ct)
         {
-            var values = rows.SelectMany(r => r.Values.Select(v => new object?[] { ids[r.Email], v.FieldId, v.Value.Text, v.Value.Number, v.Value.Date })).ToList();
-            if (values.Count > 0)
+            var sqlite = Sqlite;
+            var columns = new List<(string Name, StageType Type)>
             {
-                await MultiRowInsert.RunAsync(connection, tx,
-                    "INSERT INTO contact_values (contact_id, field_id, text_value, number_value, date_value)",
-                    "ON CONFLICT (contact_id, field_id) DO UPDATE SET text_value = excluded.text_value, number_value = excluded.number_value, date_value = excluded.date_value",
-                    [DbType.Int64, DbType.Int64, DbType.String, DbType.Double, DbType.Int64], values, 0, ct).ConfigureAwait(false);
+                ("line_no", StageType.Integer), ("email", StageType.Text), ("email_hash", StageType.Text), ("name", StageType.Text),
+                ("language", StageType.Text), ("time_zone", StageType.Text), ("validation", StageType.Text), ("validation_detail", StageType.Text),
+                ("warning", StageType.Text),
+            };
+            var types = new StageType[slots];
+            for (var i = 0; i < slots; i++)
+            {
+                types[i] = TypeOf(Slots[i].Type);
+                columns.Add(("v" + i.ToString(CultureInfo.InvariantCulture), types[i]));
             }
 
-            var tags = rows.SelectMany(r => r.Tags.Select(t => new object?[] { ids[r.Email], t })).ToList();
-            if (tags.Count > 0)
+            var definitions = string.Join(", ", columns.Select(c => c.Name + " " + SqlType(c.Type, sqlite)));
+            var tail = sqlite ? "" : " ON COMMIT DROP";
+            var hasTags = Rows.Any(r => r.Tags.Count > 0);
+            var ddl = new StringBuilder();
+            if (sqlite) ddl.Append("DROP TABLE IF EXISTS temp.import_stage; DROP TABLE IF EXISTS temp.import_stage_tags; ");
+            ddl.Append(CultureInfo.InvariantCulture, $"CREATE TEMP TABLE import_stage ({definitions}, suppressed INTEGER NOT NULL DEFAULT 0, contact_id {SqlType(StageType.Integer, sqlite)}){tail};");
+            if (hasTags) ddl.Append(CultureInfo.InvariantCulture, $" CREATE TEMP TABLE import_stage_tags (line_no {SqlType(StageType.Integer, sqlite)} NOT NULL, tag TEXT NOT NULL){tail};");
+            if (sqlite) ddl.Replace("line_no INTEGER,", "line_no INTEGER PRIMARY KEY,");
+            await ExecuteAsync(tx, ddl.ToString(), null, ct).ConfigureAwait(false);
+
+            await using (var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct).ConfigureAwait(false))
             {
-                await MultiRowInsert.RunAsync(connection, tx, "INSERT INTO contact_tags (contact_id, tag)", "ON CONFLICT DO NOTHING",
-                    [DbType.Int64, DbType.String], tags, 0, ct).ConfigureAwait(false);
+                foreach (var row in Rows)
+                {
+                    stage.StartRow();
+                    stage.Integer(row.Row);
+                    stage.Text(row.Email);
+                    stage.Text(row.EmailHash);
+                    stage.Text(row.Name);
+                    stage.Text(row.Language);
+                    stage.Text(row.TimeZone);
+                    stage.Text(row.Verdict);
+                    stage.Text(row.ValidationDetail);
+                    stage.Text(row.Warning);
+                    var values = row.Values;
+                    for (var i = 0; i < slots; i++)
+                    {
+                        var value = i < values.Length ? values[i] : null;
+                        switch (types[i])
+                        {
+                            case StageType.Text: stage.Text(value?.Text); break;
+                            case StageType.Number: stage.Number(value?.Number); break;
+                            default: stage.Integer(value?.Date); break;
+                        }
+                    }
+
+                    stage.EndRow();
+                }
+
+                await stage.CompleteAsync(ct).ConfigureAwait(false);
             }
+
+            if (hasTags)
+            {
+                await using var stage = await ImportStage.OpenAsync(connection, "import_stage_tags", [("line_no", StageType.Integer), ("tag", StageType.Text)], ct).ConfigureAwait(false);
+                foreach (var row in Rows)
+                {
+                    foreach (var tag in row.Tags)
+                    {
+                        stage.StartRow();
+                        stage.Integer(row.Row);
+                        stage.Text(tag);
+                        stage.EndRow();
+                    }
+                }
+
+                await stage.CompleteAsync(ct).ConfigureAwait(false);
+            }
+
+            // A temporary table has no statistics until analysed; the planner needs them to pick index lookups over scans.
+            if (!sqlite) await ExecuteAsync(tx, hasTags ? "ANALYZE import_stage; ANALYZE import_stage_tags" : "ANALYZE import_stage", null, ct).ConfigureAwait(false);
         }
 
-        private async Task SubscribeAsync(DbConnection connection, DbTransaction tx, List<ImportRow> rows, Dictionary<string, long> ids, long listId, long now, CancellationToken ct)
+        /// <summary>One upsert for every custom field value of the chunk, in key order.</summary>
+        private Task<long> WriteValuesAsync(DbTransaction tx, int slots, CancellationToken ct)
         {
-            var added = await MultiRowInsert.RunAsync(connection, tx,
-                "INSERT INTO subscriptions (contact_id, list_id, status, created_at, updated_at)", "ON CONFLICT (contact_id, list_id) DO NOTHING RETURNING contact_id",
-                [DbType.Int64, DbType.Int64, DbType.String, DbType.Int64, DbType.Int64],
-                [.. rows.Select(r => new object?[] { ids[r.Email], listId, "subscribed", now, now })], 1, ct).ConfigureAwait(false);
-            if (added.Count == 0) return;
+            var branches = new List<string>(slots);
+            for (var i = 0; i < slots; i++)
+            {
+                var v = "v" + i.ToString(CultureInfo.InvariantCulture);
+                var (text, number, date) = TypeOf(Slots[i].Type) switch
+                {
+                    StageType.Text => (v, "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS BIGINT)"),
+                    StageType.Number => ("CAST(NULL AS TEXT)", v, "CAST(NULL AS BIGINT)"),
+                    _ => ("CAST(NULL AS TEXT)", "CAST(NULL AS DOUBLE PRECISION)", v),
+                };
+                branches.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"SELECT contact_id, {Slots[i].Id} AS field_id, {text} AS text_value, {number} AS number_value, {date} AS date_value FROM import_stage WHERE contact_id IS NOT NULL AND {v} IS NOT NULL"));
+            }
+
+            return ExecuteAsync(tx,
+                $"""
+                INSERT INTO contact_values (contact_id, field_id, text_value, number_value, date_value)
+                SELECT contact_id, field_id, text_value, number_value, date_value FROM ({string.Join(" UNION ALL ", branches)}) v
+                WHERE true ORDER BY contact_id, field_id
+                ON CONFLICT (contact_id, field_id) DO UPDATE SET text_value = excluded.text_value, number_value = excluded.number_value, date_value = excluded.date_value
+                """, null, ct);
+        }
+
+        /// <summary>
+        /// Subscribes the chunk's contacts that are not on the list yet, each with its consent record; never one on the
+        /// suppression list (an anti-join, whatever the marks above say), and never one who has a subscription already.
+        /// </summary>
+        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, CancellationToken ct)
+        {
             var source = $"{job.ConsentSource} [import {job.Id.ToString(CultureInfo.InvariantCulture)}: {Path.GetFileName(file.Path)}]";
-            await MultiRowInsert.RunAsync(connection, tx,
-                "INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, consent_text, created_at)", "",
-                [DbType.Int64, DbType.Int64, DbType.String, DbType.String, DbType.String, DbType.String, DbType.Int64],
-                [.. added.Select(a => new object?[] { Convert.ToInt64(a[0], CultureInfo.InvariantCulture), listId, "subscribed", "import", source, listConsentText.Length == 0 ? null : listConsentText, now })],
-                0, ct).ConfigureAwait(false);
+            var parameters = new { list = listId, now, source, text = listConsentText.Length == 0 ? null : listConsentText };
+            const string NewSubscribers =
+                """
+                FROM import_stage s
+                WHERE s.contact_id IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                    AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
+                ORDER BY s.contact_id
+                """;
+            if (Sqlite)
+            {
+                // One writer at a time (BEGIN IMMEDIATE): the consent records and the subscriptions see the same new subscribers.
+                await ExecuteAsync(tx,
+                    $"INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, consent_text, created_at) SELECT s.contact_id, @list, 'subscribed', 'import', @source, @text, @now {NewSubscribers}",
+                    parameters, ct).ConfigureAwait(false);
+                await ExecuteAsync(tx,
+                    $"INSERT INTO subscriptions (contact_id, list_id, status, created_at, updated_at) SELECT s.contact_id, @list, 'subscribed', @now, @now {NewSubscribers} ON CONFLICT (contact_id, list_id) DO NOTHING",
+                    parameters, ct).ConfigureAwait(false);
+                return;
+            }
+
+            await ExecuteAsync(tx,
+                $"""
+                WITH added AS (
+                    INSERT INTO subscriptions (contact_id, list_id, status, created_at, updated_at)
+                    SELECT s.contact_id, @list, 'subscribed', @now, @now {NewSubscribers}
+                    ON CONFLICT (contact_id, list_id) DO NOTHING
+                    RETURNING contact_id)
+                INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, consent_text, created_at)
+                SELECT contact_id, @list, 'subscribed', 'import', @source, CAST(@text AS TEXT), @now FROM added ORDER BY contact_id
+                """, parameters, ct).ConfigureAwait(false);
         }
+
+        private async Task<long> ExecuteAsync(DbTransaction tx, string sql, object? parameters, CancellationToken ct) =>
+            await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
+
+        private static StageType TypeOf(FieldType type) => type switch
+        {
+            FieldType.Number or FieldType.Boolean => StageType.Number,
+            FieldType.Date => StageType.Integer,
+            _ => StageType.Text,
+        };
+
+        private static string SqlType(StageType type, bool sqlite) => type switch
+        {
+            StageType.Text => "TEXT",
+            StageType.Number => sqlite ? "REAL" : "DOUBLE PRECISION",
+            _ => sqlite ? "INTEGER" : "BIGINT",
+        };
     }
 
     private sealed class JobRow

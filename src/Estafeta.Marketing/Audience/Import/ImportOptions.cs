@@ -11,7 +11,7 @@ public sealed record ImportOptions(string ConsentSource)
     public IReadOnlyList<string> Tags { get; init; } = [];
     public ImportFormat? Format { get; init; }
     /// <summary>Rows written per transaction (and per checkpoint).</summary>
-    public int BatchSize { get; init; } = 2000;
+    public int BatchSize { get; init; } = 50_000;
     /// <summary>Called as the file is read: bytes read so far, file length, rows read.</summary>
     public IProgress<ImportProgress>? Progress { get; init; }
 }

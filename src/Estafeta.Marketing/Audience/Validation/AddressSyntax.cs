@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -112,7 +113,24 @@ public static class AddressSyntax
         return true;
     }
 
+    // Per domain, the check's verdict (null: valid): imports check many addresses of few domains. Bounded; cleared when full.
+    private static readonly ConcurrentDictionary<string, string> DomainProblems = new(StringComparer.Ordinal);
+
     private static bool DomainIsValid(string domain, out string? problem)
+    {
+        if (DomainProblems.TryGetValue(domain, out var known))
+        {
+            problem = known.Length == 0 ? null : known;
+            return problem is null;
+        }
+
+        var valid = CheckDomain(domain, out problem);
+        if (DomainProblems.Count >= 4096) DomainProblems.Clear();
+        DomainProblems[domain] = problem ?? "";
+        return valid;
+    }
+
+    private static bool CheckDomain(string domain, out string? problem)
     {
         problem = null;
         if (domain[0] == '[')

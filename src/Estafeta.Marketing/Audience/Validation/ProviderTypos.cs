@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Estafeta.Marketing.Audience;
 
 /// <summary>
@@ -19,6 +21,18 @@ public static class ProviderTypos
 
     /// <summary>The provider domain meant, or null when the domain is a known provider or nothing is close.</summary>
     public static string? Suggest(string domain)
+    {
+        if (Suggested.TryGetValue(domain, out var known)) return known.Length == 0 ? null : known;
+        var suggestion = Closest(domain);
+        if (Suggested.Count >= 4096) Suggested.Clear();
+        Suggested[domain] = suggestion ?? "";
+        return suggestion;
+    }
+
+    // Per domain, the suggestion ("" for none): imports ask for many addresses of few domains. Bounded; cleared when full.
+    private static readonly ConcurrentDictionary<string, string> Suggested = new(StringComparer.Ordinal);
+
+    private static string? Closest(string domain)
     {
         if (Known.Contains(domain))
         {
