@@ -64,8 +64,12 @@ public sealed class SegmentCompiler
         AndNode a => $"({Emit(a.Left)} AND {Emit(a.Right)})",
         OrNode o => $"({Emit(o.Left)} OR {Emit(o.Right)})",
         NotNode n => $"(NOT {Emit(n.Inner)})",
-        TagNode t => $"EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND lower(t.tag) = lower({Parameter(t.Tag)}))",
-        ListNode l => $"EXISTS (SELECT 1 FROM subscriptions s JOIN lists l ON l.id = s.list_id WHERE s.contact_id = c.id AND l.name = {Parameter(l.List)} AND s.status = {Parameter(l.Status)})",
+        TagNode t => kind == DatabaseKind.Sqlite
+            ? $"c.id IN (SELECT t.contact_id FROM contact_tags t WHERE lower(t.tag) = lower({Parameter(t.Tag)}))"
+            : $"EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND lower(t.tag) = lower({Parameter(t.Tag)}))",
+        ListNode l => kind == DatabaseKind.Sqlite
+            ? $"c.id IN (SELECT s.contact_id FROM subscriptions s JOIN lists l ON l.id = s.list_id WHERE l.name = {Parameter(l.List)} AND s.status = {Parameter(l.Status)})"
+            : $"EXISTS (SELECT 1 FROM subscriptions s JOIN lists l ON l.id = s.list_id WHERE s.contact_id = c.id AND l.name = {Parameter(l.List)} AND s.status = {Parameter(l.Status)})",
         EventNode e => EmitEvent(e),
         FieldNode f => EmitField(f),
         CompareNode cmp => cmp.Operator == "!="
@@ -75,20 +79,43 @@ public sealed class SegmentCompiler
         _ => throw Error("this part of the expression cannot be compiled", node.Position),
     };
 
+    /// <summary>
+    /// An engagement predicate. On PostgreSQL, EXISTS and NOT EXISTS, which its planner turns into hash semi- and
+    /// anti-joins; on SQLite, <c>c.id [NOT] IN (SELECT contact_id ...)</c>, which it evaluates once into a temporary
+    /// index (over the index by kind and time, or by campaign) instead of probing the events of every contact. A
+    /// compared count groups the events by contact once; when no events at all satisfy the comparison
+    /// (<c>opened() &lt; 3</c>) the contacts whose count does not are left out instead.
+    /// </summary>
     private string EmitEvent(EventNode e)
     {
-        var where = new StringBuilder($"e.contact_id = c.id AND e.kind = {Parameter(EngagementKinds.Name(e.Kind))}");
+        var where = new StringBuilder($"e.kind = {Parameter(EngagementKinds.Name(e.Kind))}");
         if (e.Within is { } within) where.Append($" AND e.occurred_at >= {Parameter((now - within).ToUnixTimeMilliseconds())}");
         if (e.Since is { } since) where.Append($" AND e.occurred_at >= {Parameter(Milliseconds(since, "since"))}");
         if (e.Before is { } before) where.Append($" AND e.occurred_at < {Parameter(Milliseconds(before, "before"))}");
         if (e.Campaign is { } campaign) where.Append($" AND e.campaign = {Parameter(campaign)}");
         var from = $"FROM engagement_events e WHERE {where}";
-        return (e.CountOperator, e.Count) switch
+        var sqlite = kind == DatabaseKind.Sqlite;
+        switch (e.CountOperator, e.Count)
         {
-            (">=", 1) or (">", 0) => $"EXISTS (SELECT 1 {from})",
-            ("=", 0) or ("<", 1) or ("<=", 0) => $"NOT EXISTS (SELECT 1 {from})",
-            _ => $"((SELECT COUNT(*) {from}) {e.CountOperator} {Parameter(e.Count)})",
+            case (">=", 1) or (">", 0):
+                return sqlite ? $"c.id IN (SELECT e.contact_id {from})" : $"EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
+            case ("=", 0) or ("<", 1) or ("<=", 0):
+                return sqlite ? $"c.id NOT IN (SELECT e.contact_id {from})" : $"NOT EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
+        }
+
+        var zeroHolds = e.CountOperator switch
+        {
+            "=" => e.Count == 0,
+            "!=" or "<>" => e.Count != 0,
+            "<" => e.Count > 0,
+            "<=" => e.Count >= 0,
+            ">" => e.Count < 0,
+            _ => e.Count <= 0,
         };
+        var comparison = $"COUNT(*) {e.CountOperator} {Parameter(e.Count)}";
+        if (!zeroHolds) return $"c.id IN (SELECT e.contact_id {from} GROUP BY e.contact_id HAVING {comparison})";
+        var failing = $"SELECT e.contact_id {from} GROUP BY e.contact_id HAVING NOT ({comparison})";
+        return sqlite ? $"c.id NOT IN ({failing})" : $"NOT EXISTS (SELECT 1 FROM ({failing}) g WHERE g.contact_id = c.id)";
     }
 
     private string EmitField(FieldNode f)
