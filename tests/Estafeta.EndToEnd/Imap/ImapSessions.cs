@@ -45,6 +45,39 @@ public static class ImapSessions
         return completions;
     }
 
+    /// <summary>
+    /// Logs in over implicit TLS and sends each command (tagged t1, t2, ...), returning every line of each reply,
+    /// the tagged completion last: for commands MailKit never sends (LSUB, BINARY). Replies must be text.
+    /// </summary>
+    public static async Task<IReadOnlyList<IReadOnlyList<string>>> ExchangeAsync(IPEndPoint imaps, string login, params string[] commands)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(imaps);
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync("mx.ejemplo.test");
+        using var reader = new StreamReader(tls, Encoding.UTF8);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await reader.ReadLineAsync(timeout.Token);
+        var replies = new List<IReadOnlyList<string>>();
+        string[] all = [$"LOGIN \"{login}\" \"{ServerFixture.Password}\"", .. commands];
+        for (var i = 0; i < all.Length; i++)
+        {
+            var tag = "t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await tls.WriteAsync(Encoding.UTF8.GetBytes($"{tag} {all[i]}\r\n"), timeout.Token);
+            var lines = new List<string>();
+            string? line;
+            do
+            {
+                line = await reader.ReadLineAsync(timeout.Token) ?? throw new EndOfStreamException("the server closed the connection");
+                lines.Add(line);
+            }
+            while (!line.StartsWith(tag + " ", StringComparison.Ordinal));
+            if (i > 0) replies.Add(lines);
+            else if (!line.StartsWith(tag + " OK", StringComparison.Ordinal)) throw new InvalidOperationException(line);
+        }
+        return replies;
+    }
+
     /// <summary>A new account of ejemplo.test (password <see cref="ServerFixture.Password"/>), so tests sharing a server stay independent.</summary>
     public static async Task<string> NewAccountAsync(ServerFixture server, long quotaBytes = 0)
     {
