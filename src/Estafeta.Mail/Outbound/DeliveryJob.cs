@@ -6,6 +6,7 @@ namespace Estafeta.Mail.Outbound;
 internal sealed class DeliveryJob(QueuedMessage message, IReadOnlyList<QueuedRecipient> recipients, string destination)
 {
     private readonly TaskCompletionSource<JobResult> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _durable = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public QueuedMessage Message { get; } = message;
     public IReadOnlyList<QueuedRecipient> Recipients { get; } = recipients;
@@ -15,7 +16,28 @@ internal sealed class DeliveryJob(QueuedMessage message, IReadOnlyList<QueuedRec
 
     public Task<JobResult> Done => _done.Task;
 
+    /// <summary>The answers learnt for this job's recipients, not written yet: the settling pass writes them with
+    /// the rest of the message's outcome (group-committed with other messages).</summary>
+    public List<RecipientOutcome> Outcomes { get; } = [];
+    public List<DeliveryAttempt> Attempts { get; } = [];
+    public List<OutboundEvent> Events { get; } = [];
+
     public void Complete(JobResult result) => _done.TrySetResult(result);
+
+    /// <summary>The message's only job: its outcomes are written with the message's settlement. Otherwise the
+    /// worker writes them itself when the job ends (<see cref="Written"/>), so that no worker waits on another
+    /// destination's progress.</summary>
+    public bool Alone { get; init; }
+
+    /// <summary>The outcomes are durable already; the settlement does not write them again.</summary>
+    public bool Written { get; set; }
+
+    /// <summary>Completes once what this job learnt is durable (or could not be written and the message stays
+    /// queued); a connection sends its next message only then, so a crash repeats at most one delivery per
+    /// connection.</summary>
+    public Task Durable => _durable.Task;
+
+    public void MarkDurable() => _durable.TrySetResult();
 
     public string RecipientDomain => Recipients[0].Address[(Recipients[0].Address.LastIndexOf('@') + 1)..].ToLowerInvariant();
 }

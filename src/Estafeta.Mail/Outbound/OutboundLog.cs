@@ -16,6 +16,14 @@ internal sealed partial class OutboundLog(ILogger log)
     [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: removed ({Outcome})")]
     public partial void Removed(long queueId, string outcome);
 
+    // Every recipient's delivery has its own line already; at volume one more line per message only slows the
+    // delivery workers down (the console logger makes writers wait when its queue is full).
+    [LoggerMessage(Level = LogLevel.Debug, Message = "queue {QueueId}: removed (delivered)")]
+    public partial void RemovedDelivered(long queueId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "message files of delivered entries were not deleted (the blob collector removes them later)")]
+    public partial void FilesNotDeleted(Exception e);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: {Kind} notice sent to <{Sender}> as queue {NoticeId}")]
     public partial void NoticeSent(long queueId, string kind, string sender, long? noticeId);
 

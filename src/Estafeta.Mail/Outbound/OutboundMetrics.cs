@@ -16,6 +16,9 @@ public sealed class OutboundMetrics
 
     public IReadOnlyDictionary<(string Destination, string Outcome), long> Snapshot() => _counts.ToDictionary();
 
+    /// <summary>The group commit's counters: transactions and the messages settled in them.</summary>
+    public Func<(long Commits, long Settled)>? Settlements { get; internal set; }
+
     /// <summary>Prometheus text format (version 0.0.4).</summary>
     public async Task<string> RenderAsync(OutboundQueueStore queue, TimeProvider clock, CancellationToken ct)
     {
@@ -29,6 +32,11 @@ public sealed class OutboundMetrics
         var age = oldest is { } o ? Math.Max(0, (clock.GetUtcNow() - o).TotalSeconds) : 0;
         b.Append(CultureInfo.InvariantCulture, $"estafeta_queue_oldest_age_seconds {age:0.###}\n");
         b.Append("# HELP estafeta_outbound_recipients_total Recipient outcomes per destination since start.\n# TYPE estafeta_outbound_recipients_total counter\n");
+        var (commits, settled) = Settlements?.Invoke() ?? (0, 0);
+        b.Append("# HELP estafeta_outbound_settle_commits_total Transactions that recorded delivery outcomes (group commits).\n# TYPE estafeta_outbound_settle_commits_total counter\n");
+        b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_settle_commits_total {commits}\n");
+        b.Append("# HELP estafeta_outbound_settled_messages_total Messages whose outcomes those transactions recorded.\n# TYPE estafeta_outbound_settled_messages_total counter\n");
+        b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_settled_messages_total {settled}\n");
         foreach (var ((destination, outcome), count) in _counts.OrderBy(c => c.Key.Destination, StringComparer.Ordinal).ThenBy(c => c.Key.Outcome, StringComparer.Ordinal))
             b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_recipients_total{{destination=\"{Escape(destination)}\",outcome=\"{outcome}\"}} {count}\n");
         return b.ToString();

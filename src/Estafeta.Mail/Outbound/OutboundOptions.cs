@@ -18,6 +18,10 @@ public sealed record OutboundOptions
     public int MaxMessagesInFlight { get; init; } = 2000;
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long an open connection waits for the destination's next message before it is closed (like
+    /// Postfix's connection cache): the next claimed batch reuses it instead of connecting again.</summary>
+    public TimeSpan ConnectionIdle { get; init; } = TimeSpan.FromSeconds(2);
     public Func<string, Uri>? MtaStsPolicyUri { get; init; }
     public HttpMessageHandler? MtaStsHttpHandler { get; init; }
 }

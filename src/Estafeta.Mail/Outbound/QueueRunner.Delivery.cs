@@ -62,7 +62,7 @@ public sealed partial class QueueRunner
         var plan = await PlanAsync(destination, first, config.Routes, ct);
         if (plan.Lookup.Outcome != MxLookupOutcome.Hosts)
         {
-            await RecordAsync(first, plan.Lookup.Problem!, null, null, ct);
+            Record(first, plan.Lookup.Problem!, null, null);
             first.Complete(JobResult.Done());
             return;
         }
@@ -74,7 +74,7 @@ public sealed partial class QueueRunner
             if (connection is null)
             {
                 destination.Deferred(Now);
-                await RecordAsync(first, failure!, null, null, ct);
+                Record(first, failure!, null, null);
                 first.Complete(JobResult.Deferred(destination.RestUntil));
                 return;
             }
@@ -83,6 +83,7 @@ public sealed partial class QueueRunner
             {
                 var perConnection = destination.Limit?.MessagesPerConnection is > 0 and var n ? n : config.Settings.MessagesPerConnection;
                 var job = first;
+                DeliveryJob? previous = null;
                 while (true)
                 {
                     if (!destination.TryTakeRate(Now, out var nextFree))
@@ -91,11 +92,17 @@ public sealed partial class QueueRunner
                     }
                     else
                     {
+                        // One message per connection whose outcome is not durable yet: the bound on what a crash
+                        // delivers twice. Its commit is shared with the other connections' (group commit).
+                        if (previous is not null) await previous.Durable.WaitAsync(ct);
                         var usable = await DeliverAsync(destination, connection, job, ct);
+                        previous = job;
                         if (!usable) return;
                     }
-                    if (connection.MessagesSent >= perConnection || !destination.Jobs.TryDequeue(out job!)) return;
-                    current.Value = job;
+                    if (connection.MessagesSent >= perConnection) return;
+                    var next = await NextJobAsync(destination, ct);
+                    if (next is null) return;
+                    current.Value = job = next;
                 }
             }
         }
@@ -103,6 +110,20 @@ public sealed partial class QueueRunner
         {
             _connections.Release();
         }
+    }
+
+    /// <summary>The destination's next job; when there is none, waits up to <see cref="OutboundOptions.ConnectionIdle"/>
+    /// for one (the next claimed batch) so that the open connection is reused. Null: close the connection.</summary>
+    private async Task<DeliveryJob?> NextJobAsync(Destination destination, CancellationToken ct)
+    {
+        if (destination.Jobs.TryDequeue(out var job)) return job;
+        var idle = System.Diagnostics.Stopwatch.StartNew();
+        while (idle.Elapsed < _options.ConnectionIdle)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
+            if (destination.Jobs.TryDequeue(out job)) return job;
+        }
+        return null;
     }
 
     /// <summary>Sends one job over an open connection and records every recipient's answer before returning.</summary>
@@ -115,7 +136,7 @@ public sealed partial class QueueRunner
         }
         catch (NotFoundException e)
         {
-            await RecordAsync(job, SmtpAnswer.Permanent("5.3.0", $"the queued message file is missing: {e.Message}"), null, null, ct);
+            Record(job, SmtpAnswer.Permanent("5.3.0", $"the queued message file is missing: {e.Message}"), null, null);
             job.Complete(JobResult.Done());
             return true;
         }
@@ -134,59 +155,79 @@ public sealed partial class QueueRunner
             {
                 var single = envelope with { Sender = VerpPath(job, r.Id), Recipients = [r] };
                 var result = await connection.SendAsync(single, content, ct);
-                await RecordAnswersAsync(destination, connection, job, result, content.MessageId, ct);
+                RecordAnswers(destination, connection, job, result, content.MessageId);
                 answered.Add(r.Id);
                 usable = result.ConnectionUsable;
                 if (!usable) break;
             }
             var left = job.Recipients.Where(r => !answered.Contains(r.Id)).ToList();
             if (left.Count > 0)
-                await RecordAsync(new DeliveryJob(job.Message, left, job.Destination), SmtpAnswer.Temporary("4.4.2", $"connection with {connection.Host} lost"), connection.Host, connection.Tls, ct);
-            job.Complete(JobResult.Done());
+                Record(job, left, SmtpAnswer.Temporary("4.4.2", $"connection with {connection.Host} lost"), connection.Host, connection.Tls);
+            await CompleteAsync(job, JobResult.Done());
             return usable;
         }
 
         var sent = await connection.SendAsync(envelope, content, ct);
-        await RecordAnswersAsync(destination, connection, job, sent, content.MessageId, ct);
+        RecordAnswers(destination, connection, job, sent, content.MessageId);
         var successNotices = connection.SupportsDsn
             ? []
             : job.Recipients.Where(r => sent.Answers.TryGetValue(r.Id, out var a) && a.IsSuccess && Notifies(r.DsnNotify, "SUCCESS")).Select(r => r.Id).ToList();
-        job.Complete(JobResult.Done(successNotices));
+        await CompleteAsync(job, JobResult.Done(successNotices));
         return sent.ConnectionUsable;
     }
 
-    private async Task RecordAnswersAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, SendResult result, string? messageId, CancellationToken ct)
+    /// <summary>Ends a job. A job that is not its message's only one writes its outcomes now (group-committed), so
+    /// that its durability never waits for another destination; the only job of a message is written with the
+    /// message's settlement.</summary>
+    private async Task CompleteAsync(DeliveryJob job, JobResult result)
+    {
+        if (!job.Alone && job.Outcomes.Count > 0)
+        {
+            try
+            {
+                await _settlements.SettleAsync(new QueueSettlement(job.Message.Id, job.Message.BlobHash, [.. job.Outcomes], [.. job.Attempts], [.. job.Events], Remove: false));
+                job.Written = true;
+            }
+            catch (Exception e) when (e is StorageException or IOException or System.Data.Common.DbException)
+            {
+                // Left to the message's settlement, which writes what is not written yet.
+                _log.JobFailed(e, job.Message.Id);
+            }
+            job.MarkDurable();
+        }
+        job.Complete(result);
+    }
+
+    /// <summary>Keeps each recipient's answer on the job (the settling pass writes them) and adjusts the
+    /// destination's concurrency to what it said.</summary>
+    private void RecordAnswers(Destination destination, SmtpDelivery connection, DeliveryJob job, SendResult result, string? messageId)
     {
         var now = Now;
-        var outcomes = new List<RecipientOutcome>();
-        var attempts = new List<DeliveryAttempt>();
-        var events = new List<OutboundEvent>();
         var remoteDeferred = false;
+        var delivered = false;
         foreach (var r in job.Recipients)
         {
             if (!result.Answers.TryGetValue(r.Id, out var answer)) continue;
-            AddOutcome(job, r, answer, connection.Host, connection.Tls, messageId, now, outcomes, attempts, events);
+            AddOutcome(job, r, answer, connection.Host, connection.Tls, messageId, now);
             remoteDeferred |= answer.Code == 421 || answer.Status == "4.4.2";
+            delivered |= answer.IsSuccess;
         }
-        if (outcomes.Count == 0) return;
-        await _queue.RecordAsync(job.Message.Id, outcomes, attempts, events, ct);
         if (remoteDeferred) destination.Deferred(now);
-        else if (outcomes.Any(o => o.State == OutboundState.Delivered)) destination.Succeeded();
+        else if (delivered) destination.Succeeded();
     }
 
-    /// <summary>Records the same answer for every recipient of a job (a failed lookup or connection, a local error).</summary>
-    private async Task RecordAsync(DeliveryJob job, SmtpAnswer answer, DeliveryHost? host, string? tls, CancellationToken ct)
+    /// <summary>The same answer for every recipient of a job (a failed lookup or connection, a local error).</summary>
+    private void Record(DeliveryJob job, SmtpAnswer answer, DeliveryHost? host, string? tls) => Record(job, job.Recipients, answer, host, tls);
+
+    private void Record(DeliveryJob job, IEnumerable<QueuedRecipient> recipients, SmtpAnswer answer, DeliveryHost? host, string? tls)
     {
-        var outcomes = new List<RecipientOutcome>();
-        var attempts = new List<DeliveryAttempt>();
-        var events = new List<OutboundEvent>();
-        foreach (var r in job.Recipients) AddOutcome(job, r, answer, host, tls, null, Now, outcomes, attempts, events);
-        await _queue.RecordAsync(job.Message.Id, outcomes, attempts, events, ct);
+        var now = Now;
+        foreach (var r in recipients) AddOutcome(job, r, answer, host, tls, null, now);
     }
 
-    private void AddOutcome(DeliveryJob job, QueuedRecipient r, SmtpAnswer answer, DeliveryHost? host, string? tls, string? messageId, DateTimeOffset now,
-        List<RecipientOutcome> outcomes, List<DeliveryAttempt> attempts, List<OutboundEvent> events)
+    private void AddOutcome(DeliveryJob job, QueuedRecipient r, SmtpAnswer answer, DeliveryHost? host, string? tls, string? messageId, DateTimeOffset now)
     {
+        var (outcomes, attempts, events) = (job.Outcomes, job.Attempts, job.Events);
         var (state, kind) = answer.IsSuccess ? (OutboundState.Delivered, OutboundEventKind.Delivered)
             : answer.IsPermanent ? (OutboundState.Failed, OutboundEventKind.Bounced)
             : (OutboundState.Queued, OutboundEventKind.Deferred);

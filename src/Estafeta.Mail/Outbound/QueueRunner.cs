@@ -10,8 +10,11 @@ namespace Estafeta.Mail.Outbound;
 /// The outbound MTA. Each pass claims due queue entries (a lease, so no other node takes them), splits each message
 /// by destination (recipient domain, or route), hands the pieces to the destinations' workers, and when every piece
 /// of a message is done sends the notices due (DSN), removes the message when nothing is left, or schedules the next
-/// attempt with exponential backoff. Outcomes are recorded per recipient as each remote answer arrives, so a crash
-/// repeats at most the deliveries that were in flight (at-least-once).
+/// attempt with exponential backoff. The remote answers are kept with the message until it is settled; then its
+/// outcomes (and its removal, when every recipient is delivered) are group-committed with other messages' by a
+/// <see cref="SettlementWriter"/>, and its file is deleted after that commit. At-least-once: a message is in flight
+/// from its claim until its settlement is durable; a crash (kill -9) in that window delivers it again after the
+/// restart (its lease is released at start); nothing else is repeated and nothing is lost.
 /// </summary>
 public sealed partial class QueueRunner : IAsyncDisposable
 {
@@ -25,6 +28,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
     private readonly WarmupGate _warmup;
     private readonly TlsReporter _tlsReports;
     private readonly Notices _notices;
+    private readonly SettlementWriter _settlements;
     private readonly ConcurrentDictionary<string, Destination> _destinations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, bool> _passes = new();
     private readonly CancellationTokenSource _stop = new();
@@ -48,6 +52,8 @@ public sealed partial class QueueRunner : IAsyncDisposable
         _warmup = new WarmupGate(new OutboundEventStore(engine.Database));
         _tlsReports = new TlsReporter(engine, new TlsReportStore(engine.Database), _log);
         _notices = new Notices(engine, _log);
+        _settlements = new SettlementWriter(_queue, _log);
+        Metrics.Settlements = () => (_settlements.Commits, _settlements.Settled);
         Verp = Verp.LoadOrCreate(engine.Database.DataDirectory);
     }
 
@@ -109,13 +115,15 @@ public sealed partial class QueueRunner : IAsyncDisposable
     private async Task PassAsync(CancellationToken ct)
     {
         IReadOnlyList<QueuedMessage> claimed;
+        int room;
         var config = await ConfigAsync(ct);
         await _claimLock.WaitAsync(ct);
         try
         {
-            var room = Math.Min(_options.ClaimBatch, _options.MaxMessagesInFlight - Volatile.Read(ref _inFlight));
+            room = Math.Min(_options.ClaimBatch, _options.MaxMessagesInFlight - Volatile.Read(ref _inFlight));
             if (room <= 0) return;
-            claimed = await _queue.ClaimDueAsync(_options.NodeName, Now + _options.Lease, room, ct);
+            var limit = room;
+            claimed = await _settlements.ExclusiveAsync(() => _queue.ClaimDueAsync(_options.NodeName, Now + _options.Lease, limit, ct));
             Interlocked.Add(ref _inFlight, claimed.Count);
         }
         finally
@@ -124,14 +132,19 @@ public sealed partial class QueueRunner : IAsyncDisposable
         }
 
         if (claimed.Count == 0) return;
-        try
+        // A full batch: more is probably due, so the loop claims again at once while there is room in flight.
+        if (claimed.Count == room) Wake();
+        await Task.WhenAll(claimed.Select(async m =>
         {
-            await Task.WhenAll(claimed.Select(m => SettleAsync(m, config, ct)));
-        }
-        finally
-        {
-            Interlocked.Add(ref _inFlight, -claimed.Count);
-        }
+            try { await SettleAsync(m, config, ct); }
+            finally { Settled(); }
+        }));
+    }
+
+    /// <summary>One message fewer in flight; once a whole batch fits again the loop is woken to claim more.</summary>
+    private void Settled()
+    {
+        if (Interlocked.Decrement(ref _inFlight) == _options.MaxMessagesInFlight - _options.ClaimBatch) Wake();
     }
 
     /// <summary>Delivers one claimed message to all its destinations, then settles it.</summary>
@@ -156,13 +169,36 @@ public sealed partial class QueueRunner : IAsyncDisposable
                     return;
                 }
 
-                var jobs = pending
-                    .GroupBy(r => DestinationKey(config.Routes, DomainOf(r.Address)), StringComparer.Ordinal)
-                    .Select(g => new DeliveryJob(message, [.. g], g.Key))
-                    .ToList();
-                foreach (var job in jobs) Enqueue(job, config);
-                results.AddRange(await Task.WhenAll(jobs.Select(j => j.Done)));
-                _warmup.Release(message, pending.Count);
+                var groups = pending.GroupBy(r => DestinationKey(config.Routes, DomainOf(r.Address)), StringComparer.Ordinal).ToList();
+                var jobs = groups.Select(g => new DeliveryJob(message, [.. g], g.Key) { Alone = groups.Count == 1 }).ToList();
+                try
+                {
+                    foreach (var job in jobs) Enqueue(job, config);
+                    results.AddRange(await Task.WhenAll(jobs.Select(j => j.Done)));
+                    _warmup.Release(message, pending.Count);
+
+                    // Every recipient delivered and no notice due (the common case): the outcomes and the removal are
+                    // one settlement, committed with other messages' in one transaction.
+                    var delivered = jobs.SelectMany(j => j.Outcomes).Where(o => o.State == OutboundState.Delivered).Select(o => o.RecipientId).ToHashSet();
+                    var done = results.All(r => r.Attempted && r.SuccessNoticeRecipients.Count == 0)
+                        && message.Recipients.All(r => r.State == OutboundState.Delivered || delivered.Contains(r.Id));
+                    var unwritten = jobs.Where(j => !j.Written).ToList();
+                    var outcomes = unwritten.SelectMany(j => j.Outcomes).ToList();
+                    if (outcomes.Count > 0 || done)
+                    {
+                        await _settlements.SettleAsync(new QueueSettlement(message.Id, message.BlobHash, outcomes,
+                            done ? [] : [.. unwritten.SelectMany(j => j.Attempts)], [.. unwritten.SelectMany(j => j.Events)], Remove: done));
+                    }
+                    if (done)
+                    {
+                        _log.RemovedDelivered(message.Id);
+                        return;
+                    }
+                }
+                finally
+                {
+                    foreach (var job in jobs) job.MarkDurable();
+                }
             }
 
             await FinishAsync(message, results, config.Settings, ct);
@@ -265,6 +301,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
         if (_loop is not null) await _loop;
         try { await Task.WhenAll(_passes.Keys); }
         catch (OperationCanceledException) { }
+        await _settlements.DisposeAsync();
         _sts.Dispose();
         _stop.Dispose();
     }

@@ -13,42 +13,43 @@ public sealed partial class OutboundQueueStore
     public async Task<IReadOnlyList<QueuedMessage>> ClaimDueAsync(string owner, DateTimeOffset leaseUntil, int limit, CancellationToken ct = default)
     {
         var now = db.NowMilliseconds();
+        // The lease's end marks this claim's rows: it must differ from every earlier claim of this owner that may
+        // still hold rows, so it moves on by at least a millisecond each time.
         var until = leaseUntil.ToUnixTimeMilliseconds();
-        List<long> claimed;
-        await using (var connection = await db.OpenAsync(ct).ConfigureAwait(false))
+        var marks = ClaimMarks.GetValue(db, _ => new Dictionary<string, long>(StringComparer.Ordinal));
+        lock (marks)
         {
-            await using var tx = await db.Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
-            var candidates = (await connection.QueryAsync<long>(new CommandDefinition(
-                """
-                SELECT id FROM outbound_queue
-                WHERE state = @state AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
-                ORDER BY next_attempt_at, id LIMIT @limit
+            if (marks.TryGetValue(owner, out var last) && until <= last) until = last + 1;
+            marks[owner] = until;
+        }
+
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        await using (var tx = await db.Dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false))
+        {
+            // One statement, whatever the batch size; on PostgreSQL rows another node is claiming are skipped.
+            var claimed = await connection.ExecuteAsync(new CommandDefinition(
+                $"""
+                UPDATE outbound_queue SET lease_owner = @owner, lease_until = @until
+                WHERE id IN (
+                    SELECT id FROM outbound_queue
+                    WHERE state = @state AND next_attempt_at <= @now AND (lease_until IS NULL OR lease_until < @now)
+                    ORDER BY next_attempt_at, id LIMIT @limit{(db.Dialect.Kind == DatabaseKind.PostgreSql ? " FOR UPDATE SKIP LOCKED" : "")})
                 """,
-                new { state = StateName(OutboundState.Queued), now, limit = (long)limit }, tx, cancellationToken: ct)).ConfigureAwait(false)).ToList();
-            claimed = [];
-            foreach (var chunk in candidates.Chunk(500))
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    $"""
-                    UPDATE outbound_queue SET lease_owner = @owner, lease_until = @until
-                    WHERE {db.Dialect.In("id", "chunk")} AND state = @state AND (lease_until IS NULL OR lease_until < @now)
-                    """,
-                    new { owner, until, chunk, state = StateName(OutboundState.Queued), now }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                claimed.AddRange(await connection.QueryAsync<long>(new CommandDefinition(
-                    $"SELECT id FROM outbound_queue WHERE {db.Dialect.In("id", "chunk")} AND lease_owner = @owner AND lease_until = @until",
-                    new { owner, until, chunk }, tx, cancellationToken: ct)).ConfigureAwait(false));
-            }
-
+                new { owner, until, state = StateName(OutboundState.Queued), now, limit = (long)limit }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
+            if (claimed == 0)
+            {
+                return [];
+            }
         }
 
-        if (claimed.Count == 0)
-        {
-            return [];
-        }
-
-        return await QueryAsync($"SELECT {QueueColumns} FROM outbound_queue WHERE {db.Dialect.In("id", "claimed")} ORDER BY next_attempt_at, id", new { claimed }, ct).ConfigureAwait(false);
+        return await QueryAsync(
+            $"SELECT {QueueColumns} FROM outbound_queue WHERE lease_owner = @owner AND lease_until = @until ORDER BY next_attempt_at, id",
+            new { owner, until }, ct, "queue_id IN (SELECT id FROM outbound_queue WHERE lease_owner = @owner AND lease_until = @until)").ConfigureAwait(false);
     }
+
+    /// <summary>The last lease end used per database and owner, whichever store instance claimed.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Database, Dictionary<string, long>> ClaimMarks = new();
 
     /// <summary>Drops the leases <paramref name="owner"/> held before it restarted: those messages were in flight
     /// when the process stopped and are due again at once (each may be delivered one more time).</summary>

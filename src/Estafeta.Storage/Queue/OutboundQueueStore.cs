@@ -112,7 +112,9 @@ public sealed partial class OutboundQueueStore(Database db)
 
     private static OutboundState ParseState(string state) => Enum.Parse<OutboundState>(state, ignoreCase: true);
 
-    private async Task<IReadOnlyList<QueuedMessage>> QueryAsync(string sql, object parameters, CancellationToken ct)
+    /// <summary>Entries and their recipients. <paramref name="recipientsWhere"/>, when given, selects the same entries'
+    /// recipients in one statement (with the same parameters) instead of by lists of ids.</summary>
+    private async Task<IReadOnlyList<QueuedMessage>> QueryAsync(string sql, object parameters, CancellationToken ct, string? recipientsWhere = null)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var rows = (await connection.QueryAsync<QueueRow>(new CommandDefinition(sql, parameters, cancellationToken: ct)).ConfigureAwait(false)).ToList();
@@ -122,11 +124,19 @@ public sealed partial class OutboundQueueStore(Database db)
         }
 
         var recipients = new List<QueueRecipientRow>();
-        foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
+        if (recipientsWhere is not null)
         {
             recipients.AddRange(await connection.QueryAsync<QueueRecipientRow>(new CommandDefinition(
-                $"SELECT {RecipientColumns} FROM outbound_recipients WHERE {db.Dialect.In("queue_id", "chunk")} ORDER BY id",
-                new { chunk }, cancellationToken: ct)).ConfigureAwait(false));
+                $"SELECT {RecipientColumns} FROM outbound_recipients WHERE {recipientsWhere} ORDER BY id", parameters, cancellationToken: ct)).ConfigureAwait(false));
+        }
+        else
+        {
+            foreach (var chunk in rows.Select(r => r.Id).Chunk(500))
+            {
+                recipients.AddRange(await connection.QueryAsync<QueueRecipientRow>(new CommandDefinition(
+                    $"SELECT {RecipientColumns} FROM outbound_recipients WHERE {db.Dialect.In("queue_id", "chunk")} ORDER BY id",
+                    new { chunk }, cancellationToken: ct)).ConfigureAwait(false));
+            }
         }
 
         var byQueue = recipients.ToLookup(r => r.QueueId);

@@ -16,16 +16,20 @@ public sealed class MtaHarness : IAsyncDisposable
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "estafeta-mta-" + Guid.NewGuid().ToString("N"));
 
-    private MtaHarness(int sinks, OutboundOptions? options)
+    private readonly string? _postgresDatabase;
+
+    private MtaHarness(int sinks, OutboundOptions? options, (string Name, string ConnectionString)? postgres)
     {
         Sinks = ScriptedSmtpSink.StartMany(sinks);
         Directory.CreateDirectory(_data);
-        Db = Database.Create(_data, null, Clock);
+        _postgresDatabase = postgres?.Name;
+        Db = Database.Create(_data, postgres?.ConnectionString, Clock);
         // Notices go back to origen.test senders; its DNS fails for now, so they stay queued where tests read them.
         Zone.FailWithServerFailure("origen.test");
         Dns = new InMemoryDnsResolver(Zone);
         Engine = new MailEngine(Db, new MailEngineOptions("mta.origen.test", 10 * 1024 * 1024), Clock, NullLoggerFactory.Instance, Dns);
-        Options = (options ?? new OutboundOptions()) with { MxPort = Sinks[0].EndPoint.Port, NodeName = "test-node", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(10) };
+        // No idle connections kept between passes unless a test asks: each pass starts from closed connections.
+        Options = (options ?? new OutboundOptions { ConnectionIdle = TimeSpan.Zero }) with { MxPort = Sinks[0].EndPoint.Port, NodeName = "test-node", ConnectTimeout = TimeSpan.FromSeconds(5), CommandTimeout = TimeSpan.FromSeconds(10) };
     }
 
     public ManualTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 3, 3, 9, 0, 0, TimeSpan.Zero));
@@ -40,9 +44,11 @@ public sealed class MtaHarness : IAsyncDisposable
     public OutboundEventStore Events => new(Db);
     public OutboundSettingsStore Settings => new(Db);
 
-    public static async Task<MtaHarness> StartAsync(int sinks = 2, OutboundOptions? options = null)
+    /// <param name="postgres">Over a fresh PostgreSQL database on the server named by <c>ESTAFETA_TEST_POSTGRES</c>
+    /// (dropped at the end) instead of SQLite; without that variable the test fails rather than skips.</param>
+    public static async Task<MtaHarness> StartAsync(int sinks = 2, OutboundOptions? options = null, bool postgres = false)
     {
-        var h = new MtaHarness(sinks, options);
+        var h = new MtaHarness(sinks, options, postgres ? await CreatePostgresAsync() : null);
         await h.Db.MigrateAsync();
         h.Runner = new QueueRunner(h.Engine, h.Options, NullLoggerFactory.Instance);
         return h;
@@ -96,5 +102,31 @@ public sealed class MtaHarness : IAsyncDisposable
         await Db.DisposeAsync();
         foreach (var s in Sinks) await s.DisposeAsync();
         try { Directory.Delete(_data, true); } catch (IOException) { }
+        if (_postgresDatabase is not null)
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var admin = new Npgsql.NpgsqlConnection(PostgresAdmin);
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_postgresDatabase}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static string PostgresAdmin =>
+        Environment.GetEnvironmentVariable("ESTAFETA_TEST_POSTGRES") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "ESTAFETA_TEST_POSTGRES is not set, so the MTA's PostgreSQL tests cannot run: eval \"$(sudo scripts/test-postgres.sh)\"");
+
+    private static async Task<(string, string)> CreatePostgresAsync()
+    {
+        var name = "estafeta_mta_" + Guid.NewGuid().ToString("N");
+        await using (var admin = new Npgsql.NpgsqlConnection(PostgresAdmin))
+        {
+            await admin.OpenAsync();
+            await using var create = new Npgsql.NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+        return (name, new Npgsql.NpgsqlConnectionStringBuilder(PostgresAdmin) { Database = name }.ConnectionString);
     }
 }
