@@ -335,6 +335,32 @@ public abstract class ImapMailStoreTests(StorageBackend backend) : StorageTests(
     }
 
     [Fact]
+    public async Task Messages_stored_before_the_recent_column_arrived_are_recent_to_no_one()
+    {
+        var (db, _, _) = await Backend.CreateEmptyAsync();
+        Assert.Empty(await db.AppliedMigrationsAsync());
+        await using (var connection = await db.OpenAsync())
+        {
+            foreach (var migration in SchemaMigrations.All.Where(m => m.Version < 3))
+            {
+                await Dapper.SqlMapper.ExecuteAsync(connection, db.Dialect.ExpandSchema(migration.Sql));
+                await Dapper.SqlMapper.ExecuteAsync(connection,
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, 0)", new { migration.Version, migration.Name });
+            }
+            await Dapper.SqlMapper.ExecuteAsync(connection, """
+                INSERT INTO domains (name, created_at) VALUES ('viejo.test', 0);
+                INSERT INTO accounts (domain_id, address, password_hash, created_at) VALUES (1, 'ana@viejo.test', 'x', 0);
+                INSERT INTO mailboxes (account_id, name, uid_validity, uid_next, created_at) VALUES (1, 'INBOX', 7, 6, 0);
+                """);
+        }
+
+        await db.MigrateAsync();
+
+        var inbox = (await new MailStore(db).GetMailboxInfoAsync(1, "INBOX"))!.Key;
+        Assert.Equal(5, await new MailStore(db).ClaimRecentAsync(inbox, 5, claim: true));
+    }
+
+    [Fact]
     public async Task Concurrent_claims_hand_each_recent_message_to_exactly_one_claimant()
     {
         var account = await NewAccountAsync();
