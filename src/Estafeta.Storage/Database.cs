@@ -26,6 +26,9 @@ public sealed class Database : IAsyncDisposable
     private readonly NpgsqlDataSource? dataSource;
     private int walEnabled;
 
+    // The SQLite handles (pooled under each SqliteConnection) whose per-connection settings are applied already.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> prepared = new();
+
     private Database(DatabaseKind kind, string dataDirectory, string connectionString, TimeProvider time)
     {
         Kind = kind;
@@ -112,10 +115,17 @@ public sealed class Database : IAsyncDisposable
                 Volatile.Write(ref walEnabled, 1);
             }
 
-            // Per connection; cheap to repeat on a pooled connection.
-            await connection.ExecuteAsync(string.Create(
-                CultureInfo.InvariantCulture,
-                $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMilliseconds};")).ConfigureAwait(false);
+            // Per connection, kept by the pooled handle: applied the first time a handle is opened only (every
+            // message opens a few connections, and three statements each time showed in the MX profile).
+            var handle = connection.Handle!;
+            if (!prepared.TryGetValue(handle, out _))
+            {
+                await connection.ExecuteAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout={BusyTimeoutMilliseconds};")).ConfigureAwait(false);
+                prepared.AddOrUpdate(handle, prepared);
+            }
+
             return connection;
         }
         catch
