@@ -135,7 +135,7 @@ public sealed class EstafetaHost : IAsyncDisposable
             WebApplication? web = null;
             if (settings.Http is { } http)
             {
-                web = BuildWeb(http, db, listeners, logging, outbound, audience);
+                web = BuildWeb(http, db, listeners, logging, outbound, audience, settings.HostName);
                 await web.StartAsync(ct);
                 endpoints["http"] = IPEndPoint.Parse(new Uri(web.Urls.First()).Authority);
                 boundHttp = new Uri(web.Urls.First());
@@ -166,7 +166,7 @@ public sealed class EstafetaHost : IAsyncDisposable
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
     }
 
-    private static WebApplication BuildWeb(IPEndPoint http, Database db, List<ConnectionListener> listeners, ILoggerFactory logging, QueueRunner outbound, AudienceService audience)
+    private static WebApplication BuildWeb(IPEndPoint http, Database db, List<ConnectionListener> listeners, ILoggerFactory logging, QueueRunner outbound, AudienceService audience, string hostName)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -175,6 +175,7 @@ public sealed class EstafetaHost : IAsyncDisposable
         builder.Services.AddEstafetaWeb();
         var app = builder.Build();
         app.MapEstafetaWeb(audience, logging);
+        MtaStsPolicyEndpoint.Map(app, db, hostName);
         app.MapGet("/metrics", async (CancellationToken ct) =>
             Results.Text(await outbound.Metrics.RenderAsync(new OutboundQueueStore(db), TimeProvider.System, ct), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGet("/healthz", async (CancellationToken ct) =>
