@@ -19,6 +19,8 @@ internal sealed class SettlementWriter : IAsyncDisposable
     private readonly Channel<(QueueSettlement Settlement, TaskCompletionSource Done)> _pending =
         Channel.CreateUnbounded<(QueueSettlement, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    private readonly Channel<List<QueueSettlement>> _removed = Channel.CreateUnbounded<List<QueueSettlement>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _deletions;
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     public SettlementWriter(OutboundQueueStore queue, OutboundLog log)
@@ -26,6 +28,7 @@ internal sealed class SettlementWriter : IAsyncDisposable
         _queue = queue;
         _log = log;
         _loop = Task.Run(LoopAsync);
+        _deletions = Task.Run(DeleteFilesAsync);
     }
 
     /// <summary>Transactions written and messages settled so far (for the metrics: their ratio is the batch size).</summary>
@@ -98,10 +101,19 @@ internal sealed class SettlementWriter : IAsyncDisposable
                 continue;
             }
 
-            // The callers go on at once; the files go after the commit, before the next batch.
+            // The files go after the commit, beside the next batches (connections wait for commits, not for these).
+            if (committed.Any(c => c.Remove)) _removed.Writer.TryWrite(committed);
+        }
+        _removed.Writer.TryComplete();
+    }
+
+    private async Task DeleteFilesAsync()
+    {
+        await foreach (var committed in _removed.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
             try
             {
-                foreach (var group in committed.Chunk(32))
+                foreach (var group in committed.Where(c => c.Remove).Chunk(32))
                     await ExclusiveAsync(async () => { await _queue.DeleteFilesAsync(group).ConfigureAwait(false); return 0; }).ConfigureAwait(false);
             }
             catch (Exception e) when (e is StorageException or IOException or UnauthorizedAccessException or System.Data.Common.DbException)
@@ -116,5 +128,6 @@ internal sealed class SettlementWriter : IAsyncDisposable
     {
         _pending.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await _deletions.ConfigureAwait(false);
     }
 }
