@@ -105,7 +105,7 @@ public abstract class GdprCliTests : IAsyncLifetime
     {
         var unknown = await Run(null, "contacts", "gdpr-export", "nadie@ejemplo.es");
         Assert.Equal(1, unknown.ExitCode);
-        Assert.Equal("error: nothing is stored about nadie@ejemplo.es: no contact, suppression entry or import report row", unknown.Stderr.Trim());
+        Assert.Equal("error: nothing is stored about nadie@ejemplo.es: no contact, suppression entry, import report row or sent mail", unknown.Stderr.Trim());
         var malformed = await Run(null, "contacts", "erase", "no-es-un-correo", "--yes");
         Assert.Equal(1, malformed.ExitCode);
         Assert.Contains("is not an email address", malformed.Stderr, StringComparison.Ordinal);

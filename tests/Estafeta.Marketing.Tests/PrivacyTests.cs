@@ -41,8 +41,17 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
         await File.WriteAllTextAsync(path, $"email,name,{field}\n{email.ToUpperInvariant()},Lucía,muchos\n", new UTF8Encoding(false));
         var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria"));
         Assert.Equal(1, report.Rejected);
+
+        // The MTA's log of mail sent to the address: one delivery and one later bounce that quotes it.
+        var outbound = new OutboundEventStore(Db);
+        await outbound.RecordAsync(new OutboundEvent(day, OutboundEventKind.Delivered, email, "boletin@tienda.test", "ejemplo.es", "smtp", MessageId: "<a1@tienda.test>", Status: "2.0.0"));
+        await outbound.RecordAsync(new OutboundEvent(day.AddDays(2), OutboundEventKind.Bounced, email, "boletin@tienda.test", "ejemplo.es", "dsn", "hard",
+            Status: "5.1.1", Detail: $"550 5.1.1 <{email}>: user unknown"));
         return (contact, campaign, field);
     }
+
+    private async Task<long> SentToEjemploAsync() =>
+        (await new OutboundEventStore(Db).CountByDestinationAsync(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero))).Where(c => c.Destination == "ejemplo.es").Sum(c => c.Count);
 
     [Fact]
     public async Task The_export_holds_everything_stored_about_the_address()
@@ -69,6 +78,8 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
         var row = Assert.Single(export.ImportReports);
         Assert.Equal(("rejected", 2L), (row.Outcome, row.Row));
         Assert.EndsWith(".csv", row.File, StringComparison.Ordinal);
+        Assert.Equal([OutboundEventKind.Bounced, OutboundEventKind.Delivered], export.Deliveries.Select(d => d.Kind));
+        Assert.Equal(("hard", "5.1.1"), (export.Deliveries[0].BounceClass, export.Deliveries[0].Status));
     }
 
     [Fact]
@@ -83,7 +94,7 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
         Assert.Equal((SuppressionReason.Complaint, true, "ARF de correo.pt"), (export.Suppression!.Reason, export.Suppression.AddressStored, export.Suppression.Note));
         var unknown = Email("nadie");
         var e = await Assert.ThrowsAsync<NotFoundException>(() => Audience.Privacy.ExportAsync(unknown));
-        Assert.Equal($"nothing is stored about {unknown}: no contact, suppression entry or import report row", e.Message);
+        Assert.Equal($"nothing is stored about {unknown}: no contact, suppression entry, import report row or sent mail", e.Message);
         await Assert.ThrowsAsync<InvalidInputException>(() => Audience.Privacy.ExportAsync("no-es-un-correo"));
     }
 
@@ -94,12 +105,14 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
         var (contact, campaign, _) = await RichContactAsync(email);
         await Audience.Suppression.AddAsync(email, SuppressionReason.Manual, "llamó por teléfono: Lucía Pérez", Operator);
         var before = await Audience.EngagementTotals.CountAsync(campaign);
+        var sent = await SentToEjemploAsync();
 
         var result = await Audience.Privacy.EraseAsync(email);
 
         Assert.Equal(contact.Id, result.ContactId);
         Assert.False(result.AlreadyErased);
-        Assert.Equal((2L, 3L, 4L, 1L, 2L, 1L), (result.Subscriptions, result.ConsentRecords, result.Events, result.Tags, result.FieldValues, result.ImportReportRows));
+        Assert.Equal((2L, 3L, 4L, 1L, 2L, 1L, 2L), (result.Subscriptions, result.ConsentRecords, result.Events, result.Tags, result.FieldValues, result.ImportReportRows, result.DeliveryEvents));
+        Assert.Equal(sent, await SentToEjemploAsync());
         Assert.Null(await Audience.Contacts.GetAsync(contact.Id));
         Assert.Equal(before, await Audience.EngagementTotals.CountAsync(campaign));
         Assert.Equal(2, (await Audience.EngagementTotals.CountAsync(campaign))[EngagementKind.Opened]);
@@ -111,7 +124,7 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE contact_id = @id", new { id = contact.Id }));
         }
 
-        foreach (var table in new[] { "contacts", "contact_values", "contact_tags", "consent_records", "suppressions", "import_rows", "idempotency_keys", "engagement_events", "engagement_erased" })
+        foreach (var table in new[] { "contacts", "contact_values", "contact_tags", "consent_records", "suppressions", "import_rows", "idempotency_keys", "engagement_events", "engagement_erased", "outbound_events" })
         {
             foreach (IDictionary<string, object?> rowValues in await connection.QueryAsync($"SELECT * FROM {table}"))
             {

@@ -100,7 +100,7 @@ public static class ContactPrivacyCommands
             Output.Done(result.AlreadyErased
                 ? $"{canonical} had already been erased; nothing more was stored about it."
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"Erased {canonical}: {(result.ContactId is { } id ? $"contact {id}" : "no contact")}, {result.Subscriptions} subscriptions, {result.ConsentRecords} consent records, {result.Events} events (kept only in the totals), {result.ImportReportRows} import report rows, {result.CachedApiResponses} cached API answers."));
+                    $"Erased {canonical}: {(result.ContactId is { } id ? $"contact {id}" : "no contact")}, {result.Subscriptions} subscriptions, {result.ConsentRecords} consent records, {result.Events} events (kept only in the totals), {result.ImportReportRows} import report rows, {result.CachedApiResponses} cached API answers; {result.DeliveryEvents} records of sent mail keep no address."));
             Output.Done($"The address stays on the suppression list only as its SHA-256: {result.SuppressionHash}");
             return 0;
         }));
@@ -109,7 +109,7 @@ public static class ContactPrivacyCommands
 
     private static string Summary(PersonalDataExport e) => string.Create(CultureInfo.InvariantCulture,
         $"{(e.Contact is { } c ? $"contact {c.Id}" : "no contact")}, {e.Subscriptions.Count} subscriptions, {e.ConsentRecords.Count} consent records, {e.Events.Count} events, " +
-        $"{(e.Suppression is { } s ? $"suppressed ({SuppressionReasons.Name(s.Reason)})" : "not suppressed")}, {e.ImportReports.Count} import report rows");
+        $"{(e.Suppression is { } s ? $"suppressed ({SuppressionReasons.Name(s.Reason)})" : "not suppressed")}, {e.ImportReports.Count} import report rows, {e.Deliveries.Count} records of sent mail");
 
     private static async Task WritePrivateAsync(string path, string text, CancellationToken ct)
     {

@@ -9,19 +9,23 @@ namespace Estafeta.Marketing.Audience;
 /// GDPR for one person, found by address: everything stored about them in one document (articles 15 and 20),
 /// and erasure (article 17). Erasure removes the contact with its field values, tags, subscriptions, consent
 /// records and engagement events, the rows of import reports that name the address and cached API answers that
-/// contain it; it keeps the SHA-256 of the address on the suppression list (reason <c>erased</c>, no address,
+/// contain it; it strips the address and diagnostic text from the outbound MTA's delivery log (whose counts per
+/// destination the warm-up and statistics need); it keeps the SHA-256 of the address on the suppression list (reason <c>erased</c>, no address,
 /// no note) so the person is never imported, subscribed or mailed again, and folds the events into per-day
 /// totals without any link to the person (<see cref="EngagementTotals"/>).
 /// </summary>
 public sealed class ContactPrivacy(Database db, ContactStore contacts)
 {
+    /// <summary>What stands in the outbound delivery log for the address of an erased person.</summary>
+    public const string ErasedAddress = "(erased)";
+
     /// <summary>Everything held about the address. Throws <see cref="NotFoundException"/> when nothing is held at all.</summary>
     public async Task<PersonalDataExport> ExportAsync(string email, CancellationToken ct = default)
     {
         var canonical = MailAddressCanonical.Address(email);
         var contact = await contacts.FindAsync(canonical, ct).ConfigureAwait(false);
         return await ExportAsync(canonical, contact, ct).ConfigureAwait(false)
-            ?? throw new NotFoundException($"nothing is stored about {canonical}: no contact, suppression entry or import report row");
+            ?? throw new NotFoundException($"nothing is stored about {canonical}: no contact, suppression entry, import report row or sent mail");
     }
 
     /// <summary>Everything held about a contact.</summary>
@@ -52,7 +56,9 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
             ORDER BY r.job_id, r.row_number
             """, new { canonical }, cancellationToken: ct)).ConfigureAwait(false)).ToList();
 
-        if (contact is null && suppression is null && imports.Count == 0) return null;
+        var deliveries = await new OutboundEventStore(db).ListAsync(canonical, limit: 10_000, ct: ct).ConfigureAwait(false);
+
+        if (contact is null && suppression is null && imports.Count == 0 && deliveries.Count == 0) return null;
         return new PersonalDataExport(
             canonical,
             db.Time.GetUtcNow(),
@@ -63,7 +69,8 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
             events,
             suppression is null ? null : new PersonalSuppression(SuppressionReasons.Parse(suppression.Reason), suppression.Email is not null, hash, suppression.Note, AudienceSql.Time(suppression.CreatedAt)),
             contact?.Validation,
-            [.. imports.Select(i => new PersonalImportRow(i.JobId, i.FileName, i.RowNumber, i.Email, i.Outcome, i.Reason, AudienceSql.Time(i.ImportedAt)))]);
+            [.. imports.Select(i => new PersonalImportRow(i.JobId, i.FileName, i.RowNumber, i.Email, i.Outcome, i.Reason, AudienceSql.Time(i.ImportedAt)))],
+            [.. deliveries.Select(d => new PersonalDelivery(d.At, d.Kind, d.Source, d.BounceClass, d.Status, d.Detail, d.Sender, d.Destination, d.MessageId))]);
     }
 
     private async Task<IReadOnlyList<PersonalField>> CustomFieldsAsync(Contact contact, CancellationToken ct)
@@ -119,6 +126,9 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
                 $"DELETE FROM idempotency_keys WHERE {Contains(db, "body", "form")}", new { form }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
+        var deliveryEvents = await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE outbound_events SET address = '{ErasedAddress}', detail = NULL WHERE address = @canonical", new { canonical }, tx, cancellationToken: ct)).ConfigureAwait(false);
+
         if (contactId is { } gone)
         {
             await connection.ExecuteAsync(new CommandDefinition(
@@ -126,8 +136,8 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return new ErasureResult(hash, contactId, already && contactId is null && importRows == 0 && cached == 0,
-            subscriptions, consentRecords, events, tags, values, importRows, cached);
+        return new ErasureResult(hash, contactId, already && contactId is null && importRows == 0 && cached == 0 && deliveryEvents == 0,
+            subscriptions, consentRecords, events, tags, values, importRows, cached, deliveryEvents);
     }
 
     private static Task<long> CountAsync(DbConnection connection, DbTransaction tx, string table, long contactId, CancellationToken ct) =>

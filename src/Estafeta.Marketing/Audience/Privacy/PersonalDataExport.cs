@@ -1,10 +1,12 @@
+using Estafeta.Storage;
+
 namespace Estafeta.Marketing.Audience;
 
 /// <summary>
 /// Everything stored about one address, as handed to the person on request (GDPR articles 15 and 20): the contact
 /// with its custom fields (typed) and tags, its subscriptions, every consent record with its evidence, its
-/// engagement events, the suppression entry, the stored address check, and the rows of import reports that name
-/// the address. <see cref="Contact"/> is null when no contact exists (for example after erasure, when only the
+/// engagement events, the suppression entry, the stored address check, the rows of import reports that name
+/// the address, and what happened to mail sent to it (delivered, deferred, bounced, complained). <see cref="Contact"/> is null when no contact exists (for example after erasure, when only the
 /// hash on the suppression list remains).
 /// </summary>
 public sealed record PersonalDataExport(
@@ -17,7 +19,8 @@ public sealed record PersonalDataExport(
     IReadOnlyList<EngagementEvent> Events,
     PersonalSuppression? Suppression,
     ContactValidation? Validation,
-    IReadOnlyList<PersonalImportRow> ImportReports);
+    IReadOnlyList<PersonalImportRow> ImportReports,
+    IReadOnlyList<PersonalDelivery> Deliveries);
 
 /// <summary>A custom field value with the field's type (text, number, date, boolean, choice).</summary>
 public sealed record PersonalField(string Name, string Type, object? Value);
@@ -28,9 +31,13 @@ public sealed record PersonalSuppression(SuppressionReason Reason, bool AddressS
 /// <summary>A row of an import report that names the address (rejected, suppressed or imported with a warning).</summary>
 public sealed record PersonalImportRow(long ImportId, string File, long Row, string? Email, string Outcome, string Reason, DateTimeOffset ImportedAt);
 
+/// <summary>An outcome of mail sent to the address, from the outbound MTA's log, newest first.</summary>
+public sealed record PersonalDelivery(DateTimeOffset At, OutboundEventKind Kind, string Source, string? BounceClass, string? Status, string? Detail, string Sender, string Destination, string? MessageId);
+
 /// <summary>
 /// What an erasure removed. <see cref="SuppressionHash"/> is the SHA-256 of the canonical address, the only trace
-/// left. <see cref="AlreadyErased"/>: the address had been erased before and nothing more was found now.
+/// left. <see cref="DeliveryEvents"/> counts the outbound MTA's records of mail to the address, kept for the sending
+/// statistics with the address and diagnostic text removed. <see cref="AlreadyErased"/>: the address had been erased before and nothing more was found now.
 /// </summary>
 public sealed record ErasureResult(
     string SuppressionHash,
@@ -42,7 +49,8 @@ public sealed record ErasureResult(
     long Tags,
     long FieldValues,
     long ImportReportRows,
-    long CachedApiResponses)
+    long CachedApiResponses,
+    long DeliveryEvents)
 {
     public bool ContactErased => ContactId is not null;
 }
