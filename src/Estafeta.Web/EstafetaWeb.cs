@@ -11,7 +11,7 @@ namespace Estafeta.Web;
 /// <summary>
 /// Puts the web side of the audience into the host's web application: the REST API under <c>/api/v1</c> (with its
 /// OpenAPI document at <c>/api/v1/openapi.json</c>), the hosted subscribe, confirm, unsubscribe and preference
-/// pages, and the hourly expiry of unconfirmed subscriptions.
+/// pages, the hourly expiry of unconfirmed subscriptions, and the suppression of addresses that hard-bounce or complain.
 /// </summary>
 public static class EstafetaWeb
 {
@@ -49,5 +49,6 @@ public static class EstafetaWeb
         SubscribePages.Map(app, audience, guard);
         ConsentPages.Map(app, audience);
         UnconfirmedExpiry.Start(audience, logging.CreateLogger<UnconfirmedExpiry>(), app.Lifetime.ApplicationStopping);
+        DeliveryFeedbackLoop.Start(audience, logging.CreateLogger<DeliveryFeedbackLoop>(), app.Lifetime.ApplicationStopping);
     }
 }

@@ -168,6 +168,12 @@ internal static partial class SchemaMigrations
                 PRIMARY KEY (campaign, kind, day)
             );
             """),
+        new(331, "audience positions in other logs", """
+            CREATE TABLE audience_positions (
+                name TEXT PRIMARY KEY,
+                position BIGINT NOT NULL
+            );
+            """),
         new(350, "audience: lean value indexes for bulk imports; engagement by kind and time for segments", """
             DROP INDEX contact_values_text;
             DROP INDEX contact_values_number;
