@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace Estafeta.MailAuth.Dkim;
@@ -8,23 +10,19 @@ namespace Estafeta.MailAuth.Dkim;
 public static class DkimCanonicalizer
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
+    private static readonly SearchValues<byte> FoldingWhitespace = SearchValues.Create(" \t\r\n"u8);
 
     /// <summary>The canonical form of one header field given with its terminating CRLF.</summary>
     public static byte[] CanonicalizeHeader(ReadOnlySpan<byte> field, DkimCanonicalization canonicalization)
     {
-        var copy = new ArrayBufferWriter<byte>();
-        using (var sink = new CanonicalSink(null, copy))
-        {
-            WriteHeader(field, canonicalization, sink);
-            sink.Flush();
-        }
-        return copy.WrittenSpan.ToArray();
+        var buffer = new byte[MaxHeaderLength(field.Length)];
+        return buffer[..WriteHeader(field, canonicalization, buffer)];
     }
 
     /// <summary>The canonical form of a message body (the bytes after the empty line).</summary>
     public static byte[] CanonicalizeBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization)
     {
-        var copy = new ArrayBufferWriter<byte>();
+        var copy = new ArrayBufferWriter<byte>(body.Length + 2);
         using (var sink = new CanonicalSink(null, copy))
         {
             WriteBody(body, canonicalization, sink);
@@ -46,14 +44,19 @@ public static class DkimCanonicalizer
         return (hash.GetHashAndReset(), sink.TotalLength);
     }
 
-    /// <summary>Writes one field. The field normally ends in CRLF; the DKIM-Signature being
-    /// created or verified is passed without it, and then no CRLF is written.</summary>
-    internal static void WriteHeader(ReadOnlySpan<byte> field, DkimCanonicalization canonicalization, CanonicalSink sink)
+    /// <summary>How long the canonical form of a field of <paramref name="fieldLength"/> octets can
+    /// be: relaxed canonicalization only shortens, except for the colon it adds to a field that has none.</summary>
+    internal static int MaxHeaderLength(int fieldLength) => fieldLength + 1;
+
+    /// <summary>Writes one field into <paramref name="destination"/> (at least
+    /// <see cref="MaxHeaderLength"/> octets) and returns the length written. The field normally ends in
+    /// CRLF; the DKIM-Signature being created or verified is passed without it, and then no CRLF is written.</summary>
+    internal static int WriteHeader(ReadOnlySpan<byte> field, DkimCanonicalization canonicalization, Span<byte> destination)
     {
         if (canonicalization == DkimCanonicalization.Simple)
         {
-            sink.Write(field);
-            return;
+            field.CopyTo(destination);
+            return field.Length;
         }
         var terminated = field.EndsWith(Crlf);
         if (terminated) field = field[..^2];
@@ -62,32 +65,35 @@ public static class DkimCanonicalizer
         var value = colon < 0 ? [] : field[(colon + 1)..];
         name = name.TrimEnd(" \t"u8);
 
-        var buffer = ArrayPool<byte>.Shared.Rent(field.Length + 3);
         var length = 0;
-        foreach (var b in name) buffer[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
-        buffer[length++] = (byte)':';
+        foreach (var b in name) destination[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
+        destination[length++] = (byte)':';
+        // Line breaks are removed (unfolding), each run of WSP becomes one SP, and WSP at the start
+        // and end of the value is dropped. Text between whitespace is copied a word at a time.
         var pendingSpace = false;
         var started = false;
-        foreach (var b in value)
+        while (!value.IsEmpty)
         {
-            if (b is (byte)'\r' or (byte)'\n') continue;
-            if (b is (byte)' ' or (byte)'\t')
+            var next = value.IndexOfAny(FoldingWhitespace);
+            var word = next < 0 ? value : value[..next];
+            if (!word.IsEmpty)
             {
-                pendingSpace = started;
-                continue;
+                if (pendingSpace) destination[length++] = (byte)' ';
+                pendingSpace = false;
+                started = true;
+                word.CopyTo(destination[length..]);
+                length += word.Length;
             }
-            if (pendingSpace) buffer[length++] = (byte)' ';
-            pendingSpace = false;
-            started = true;
-            buffer[length++] = b;
+            if (next < 0) break;
+            if (value[next] is (byte)' ' or (byte)'\t') pendingSpace = started;
+            value = value[(next + 1)..];
         }
         if (terminated)
         {
-            buffer[length++] = (byte)'\r';
-            buffer[length++] = (byte)'\n';
+            destination[length++] = (byte)'\r';
+            destination[length++] = (byte)'\n';
         }
-        sink.Write(buffer.AsSpan(0, length));
-        ArrayPool<byte>.Shared.Return(buffer);
+        return length;
     }
 
     internal static void WriteBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, CanonicalSink sink)
@@ -106,91 +112,76 @@ public static class DkimCanonicalizer
     }
 
     /// <summary>Relaxed: whitespace at line ends is dropped, runs of whitespace become one SP,
-    /// trailing empty lines are dropped; an empty body stays empty. Lines that are already canonical
-    /// (no tab, no two spaces in a row, no whitespace before the CRLF) are passed on as one span per
-    /// run of such lines, straight from the message, so typical text is scanned once and hashed once.</summary>
+    /// trailing empty lines are dropped; an empty body stays empty, and a body not ending in CRLF gets one.
+    /// The trailing whitespace and empty lines are cut off first; what remains only needs changing
+    /// where it has a tab or a space followed by a space, a tab or a CR. Those places are found with
+    /// one vectorised pass over the whole body (not line by line), and the text between them is passed
+    /// on as it stands, so a typical body is scanned once at memory speed and hashed in one piece.</summary>
     private static void WriteRelaxedBody(ReadOnlySpan<byte> body, CanonicalSink sink)
     {
-        var pendingEmptyLines = 0;
-        var position = 0;
-        var runStart = -1; // start of canonical lines not yet written; they end at `position`
-        while (position < body.Length)
+        var end = body.Length;
+        while (end > 0)
         {
-            var rest = body[position..];
-            var lineEnd = rest.IndexOf(Crlf);
-            if (lineEnd > 0 && pendingEmptyLines == 0 && IsCanonicalLine(rest[..lineEnd]))
-            {
-                if (runStart < 0) runStart = position;
-                position += lineEnd + 2;
-                continue;
-            }
-            if (runStart >= 0)
-            {
-                sink.Write(body[runStart..position]);
-                runStart = -1;
-            }
-            ReadOnlySpan<byte> line;
-            if (lineEnd < 0)
-            {
-                line = rest;
-                position = body.Length;
-            }
-            else
-            {
-                line = rest[..lineEnd];
-                position += lineEnd + 2;
-            }
-            line = line.TrimEnd(" \t"u8);
-            if (line.IsEmpty)
-            {
-                pendingEmptyLines++;
-                continue;
-            }
-            for (; pendingEmptyLines > 0; pendingEmptyLines--) sink.Write(Crlf);
-            WriteCollapsed(line, sink);
-            sink.Write(Crlf);
+            var last = body[end - 1];
+            if (last is (byte)' ' or (byte)'\t') end--;
+            else if (last == (byte)'\n' && end >= 2 && body[end - 2] == (byte)'\r') end -= 2;
+            else break;
         }
-        if (runStart >= 0) sink.Write(body[runStart..position]);
-    }
+        if (end == 0) return;
+        var content = body[..end]; // ends in neither whitespace nor CRLF
 
-    private static bool IsCanonicalLine(ReadOnlySpan<byte> line) =>
-        line[^1] != (byte)' ' && line[^1] != (byte)'\t' && line.IndexOf((byte)'\t') < 0 && line.IndexOf("  "u8) < 0;
-
-    /// <summary>Writes a line (already without trailing whitespace) with each run of SP/HTAB
-    /// turned into one SP. Text is copied in whole segments between runs that need changing (a
-    /// tab, or two or more spaces), so ordinary single-spaced text costs a single copy.</summary>
-    private static void WriteCollapsed(ReadOnlySpan<byte> line, CanonicalSink sink)
-    {
-        var position = 0;
-        var tab = line.IndexOf((byte)'\t');
-        var doubleSpace = line.IndexOf("  "u8);
+        var position = 0; // written up to here
+        var scan = 0; // searched up to here
         while (true)
         {
-            if (tab >= 0 && tab < position) tab = Find(line, position, (byte)'\t');
-            if (doubleSpace >= 0 && doubleSpace < position) doubleSpace = Find(line, position, "  "u8);
-            var run = tab < 0 ? doubleSpace : doubleSpace < 0 ? tab : Math.Min(tab, doubleSpace);
-            if (run < 0)
+            var candidate = IndexOfPossibleChange(content[scan..]);
+            if (candidate < 0)
             {
-                sink.Write(line[position..]);
-                return;
+                sink.Write(content[position..]);
+                break;
             }
-            if (run > position && line[run - 1] == (byte)' ') run--;
-            sink.Write(line[position..run]);
-            sink.Write((byte)' ');
-            position = run;
-            while (position < line.Length && line[position] is (byte)' ' or (byte)'\t') position++;
+            var run = scan + candidate;
+            while (run > position && content[run - 1] is (byte)' ' or (byte)'\t') run--;
+            var after = scan + candidate;
+            while (content[after] is (byte)' ' or (byte)'\t') after++; // the content ends in a non-WSP octet
+            var atLineEnd = content[after..].StartsWith(Crlf);
+            if (!atLineEnd && after - run == 1 && content[run] == (byte)' ')
+            {
+                scan = after; // one SP before a bare CR: already canonical
+                continue;
+            }
+            sink.Write(content[position..run]);
+            // Whitespace inside a line becomes one SP; at the end of a line it goes.
+            if (!atLineEnd) sink.Write((byte)' ');
+            position = scan = after;
         }
+        sink.Write(Crlf);
     }
 
-    private static int Find(ReadOnlySpan<byte> line, int from, byte value)
+    /// <summary>The first tab, or space followed by a space, a tab or a CR; -1 when there is none.
+    /// Compares 32 octets at a time with the octets one position later.</summary>
+    private static int IndexOfPossibleChange(ReadOnlySpan<byte> text)
     {
-        var at = line[from..].IndexOf(value);
-        return at < 0 ? -1 : from + at;
-    }
-
-    private static int Find(ReadOnlySpan<byte> line, int from, ReadOnlySpan<byte> value)
-    {
-        var at = line[from..].IndexOf(value);
-        return at < 0 ? -1 : from + at;
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var space = Vector256.Create((byte)' ');
+            var tab = Vector256.Create((byte)'\t');
+            var cr = Vector256.Create((byte)'\r');
+            for (; i + Vector256<byte>.Count < text.Length; i += Vector256<byte>.Count)
+            {
+                var here = Vector256.Create(text.Slice(i, Vector256<byte>.Count));
+                var next = Vector256.Create(text.Slice(i + 1, Vector256<byte>.Count));
+                var found = Vector256.Equals(here, tab)
+                    | (Vector256.Equals(here, space) & (Vector256.Equals(next, space) | Vector256.Equals(next, tab) | Vector256.Equals(next, cr)));
+                if (found != Vector256<byte>.Zero) return i + BitOperations.TrailingZeroCount(found.ExtractMostSignificantBits());
+            }
+        }
+        for (; i < text.Length; i++)
+        {
+            if (text[i] == (byte)'\t') return i;
+            if (text[i] == (byte)' ' && i + 1 < text.Length && text[i + 1] is (byte)' ' or (byte)'\t' or (byte)'\r') return i;
+        }
+        return -1;
     }
 }

@@ -4,9 +4,9 @@ namespace Estafeta.MailAuth.Dkim;
 
 /// <summary>The answer to "what is the key at selector._domainkey.domain": a record, or the status
 /// and reason to report when there is none.</summary>
-internal sealed record DkimKeyLookup(DkimPublicKeyRecord? Record, DkimStatus Status, string Reason)
+internal sealed record DkimKeyLookup(DkimPublicKeyCache.Entry? Key, DkimStatus Status, string Reason)
 {
-    public static async Task<DkimKeyLookup> FetchAsync(IDnsResolver dns, string name, CancellationToken ct)
+    public static async Task<DkimKeyLookup> FetchAsync(IDnsResolver dns, string name, DkimPublicKeyCache cache, CancellationToken ct)
     {
         var answer = await dns.TxtAsync(name, ct).ConfigureAwait(false);
         switch (answer.Status)
@@ -21,7 +21,7 @@ internal sealed record DkimKeyLookup(DkimPublicKeyRecord? Record, DkimStatus Sta
         var firstError = string.Empty;
         foreach (var text in answer.Records)
         {
-            if (DkimPublicKeyRecord.TryParse(text, out var record, out var error)) return new(record, DkimStatus.Pass, string.Empty);
+            if (cache.Parse(text, out var error) is { } key) return new(key, DkimStatus.Pass, string.Empty);
             if (firstError.Length == 0) firstError = error;
         }
         return new(null, DkimStatus.PermError, $"unusable key at {name}: {firstError}");

@@ -33,12 +33,14 @@ public sealed class DkimSignature
     /// <summary>Where the key is published: <c>selector._domainkey.domain</c>.</summary>
     public string KeyName => DkimDnsRecord.Name(Selector, Domain);
 
+    private static readonly string[] RequiredTags = ["a", "b", "bh", "d", "h", "s"];
+
     public static bool TryParse(DkimTagList tags, out DkimSignature? signature, out string error)
     {
         signature = null;
         if (tags["v"] is not { } version) return Fail("v= is missing", out error);
         if (version != "1") return Fail($"unsupported version v={version}", out error);
-        foreach (var required in new[] { "a", "b", "bh", "d", "h", "s" })
+        foreach (var required in RequiredTags)
             if (!tags.Contains(required)) return Fail($"{required}= is missing", out error);
 
         var algorithmName = tags["a"]!;

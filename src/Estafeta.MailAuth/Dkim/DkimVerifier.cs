@@ -38,7 +38,7 @@ public sealed class DkimVerifier
                 ? Prepare(wire, fields[i])
                 : SignatureCheck.Decided(Describe(wire, fields[i], DkimStatus.Neutral, FormattableString.Invariant($"not evaluated: more than {options.MaxSignatures} signatures")));
             if (check.Signature is { } signature && !lookups.ContainsKey(signature.KeyName))
-                lookups[signature.KeyName] = DkimKeyLookup.FetchAsync(dns, signature.KeyName, ct);
+                lookups[signature.KeyName] = DkimKeyLookup.FetchAsync(dns, signature.KeyName, keys, ct);
             checks.Add(check);
         }
         await Task.WhenAll(lookups.Values).ConfigureAwait(false);
@@ -83,17 +83,18 @@ public sealed class DkimVerifier
     private DkimResult Complete(WireMessage wire, HeaderField field, DkimSignature signature, DkimKeyLookup lookup,
         Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)> bodyHashes)
     {
-        if (lookup.Record is not { } record) return Describe(signature, lookup.Status, lookup.Reason);
-        var result = CheckWithKey(wire, field, signature, record, bodyHashes);
-        if (!record.Testing) return result;
+        if (lookup.Key is not { } entry) return Describe(signature, lookup.Status, lookup.Reason);
+        var result = CheckWithKey(wire, field, signature, entry, bodyHashes);
+        if (!entry.Record.Testing) return result;
         return result.Status == DkimStatus.Fail
             ? result with { Status = DkimStatus.Neutral, Reason = result.Reason + "; ignored because the key is in testing mode, t=y", KeyTesting = true }
             : result with { Reason = result.Reason + "; the key is in testing mode, t=y", KeyTesting = true };
     }
 
-    private DkimResult CheckWithKey(WireMessage wire, HeaderField field, DkimSignature signature, DkimPublicKeyRecord record,
+    private DkimResult CheckWithKey(WireMessage wire, HeaderField field, DkimSignature signature, DkimPublicKeyCache.Entry entry,
         Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)> bodyHashes)
     {
+        var record = entry.Record;
         var keyName = signature.KeyName;
         if (record.IsRevoked) return Describe(signature, DkimStatus.PermError, $"key at {keyName} is revoked, empty p=");
         if (record.KeyType != signature.Algorithm.KeyType())
@@ -103,7 +104,7 @@ public sealed class DkimVerifier
         if (record.Strict && !signature.IdentityDomain.Equals(signature.Domain, StringComparison.OrdinalIgnoreCase))
             return Describe(signature, DkimStatus.PermError, $"key at {keyName} has t=s and the i= domain is not exactly d=");
 
-        var key = keys.Get(record, out var keyError);
+        var key = entry.Key(out var keyError);
         if (key is null) return Describe(signature, DkimStatus.PermError, $"unusable key at {keyName}: {keyError}");
         if (key is DkimPublicKey.Rsa rsa && rsa.KeySize < options.MinimumRsaKeyBits)
             return Describe(signature, DkimStatus.Policy, FormattableString.Invariant($"RSA key of {rsa.KeySize} bits is shorter than the {options.MinimumRsaKeyBits} bits RFC 8301 requires"));
@@ -135,7 +136,8 @@ public sealed class DkimVerifier
     }
 
     private static DkimResult Describe(DkimSignature signature, DkimStatus status, string reason) =>
-        Describe(signature.Tags, status, reason) with { BodyLength = signature.BodyLength };
+        new(status, reason, signature.Domain, signature.Selector, signature.Tags.Contains("i") ? signature.Identity : null,
+            signature.AlgorithmName, signature.SignatureBase64, BodyLength: signature.BodyLength);
 
     private static DkimResult Describe(DkimTagList tags, DkimStatus status, string reason) =>
         new(status, reason, tags["d"], tags["s"], tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : null, tags["a"], tags.Compact("b"));

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 
 namespace Estafeta.MailAuth.Dkim;
@@ -7,30 +8,39 @@ namespace Estafeta.MailAuth.Dkim;
 /// over-signing work).</summary>
 internal static class HeaderSelection
 {
-    public static void HashSignedHeaders(WireMessage message, IReadOnlyList<string> names, DkimCanonicalization canonicalization, CanonicalSink sink)
-    {
-        var used = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in names)
-        {
-            var skip = used.GetValueOrDefault(name);
-            used[name] = skip + 1;
-            var field = FindFromBottom(message, name, skip);
-            if (field is { } found) DkimCanonicalizer.WriteHeader(message.FieldBytes(found), canonicalization, sink);
-        }
-    }
-
     /// <summary>The SHA-256 over the selected fields followed by the signature field itself
-    /// (b= emptied, no final CRLF).</summary>
+    /// (b= emptied, no final CRLF). The canonical fields are written into one buffer and hashed at once.</summary>
     public static byte[] HeaderDigest(WireMessage message, IReadOnlyList<string> names, DkimCanonicalization canonicalization, ReadOnlySpan<byte> signatureField)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var sink = new CanonicalSink(hash))
+        var headers = message.Headers;
+        Span<bool> used = headers.Count <= 512 ? stackalloc bool[headers.Count] : new bool[headers.Count];
+        Span<int> chosen = names.Count <= 256 ? stackalloc int[names.Count] : new int[names.Count];
+        var count = 0;
+        var size = DkimCanonicalizer.MaxHeaderLength(signatureField.Length);
+        foreach (var name in names)
         {
-            HashSignedHeaders(message, names, canonicalization, sink);
-            DkimCanonicalizer.WriteHeader(signatureField, canonicalization, sink);
-            sink.Flush();
+            for (var i = headers.Count - 1; i >= 0; i--)
+            {
+                if (used[i] || !headers[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
+                used[i] = true;
+                chosen[count++] = i;
+                size += DkimCanonicalizer.MaxHeaderLength(headers[i].Length);
+                break;
+            }
         }
-        return hash.GetHashAndReset();
+        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        try
+        {
+            var length = 0;
+            foreach (var index in chosen[..count])
+                length += DkimCanonicalizer.WriteHeader(message.FieldBytes(headers[index]), canonicalization, buffer.AsSpan(length));
+            length += DkimCanonicalizer.WriteHeader(signatureField, canonicalization, buffer.AsSpan(length));
+            return SHA256.HashData(buffer.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     public static int Count(WireMessage message, string name)
@@ -39,17 +49,5 @@ internal static class HeaderSelection
         foreach (var field in message.Headers)
             if (field.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) count++;
         return count;
-    }
-
-    private static HeaderField? FindFromBottom(WireMessage message, string name, int skip)
-    {
-        for (var i = message.Headers.Count - 1; i >= 0; i--)
-        {
-            var field = message.Headers[i];
-            if (!field.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
-            if (skip == 0) return field;
-            skip--;
-        }
-        return null;
     }
 }

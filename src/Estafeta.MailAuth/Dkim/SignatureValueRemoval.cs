@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Estafeta.MailAuth.Dkim;
 
 /// <summary>RFC 6376 §3.7: the DKIM-Signature field is hashed with the value of its b= tag deleted.
@@ -5,6 +7,10 @@ namespace Estafeta.MailAuth.Dkim;
 /// and before them (the rule dkimpy and OpenDKIM apply); the final CRLF is dropped too.</summary>
 internal static class SignatureValueRemoval
 {
+    private static readonly SearchValues<byte> Base64OrWhitespace =
+        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/= \t\r\n"u8);
+    private static readonly SearchValues<byte> Whitespace = SearchValues.Create(" \t\r\n"u8);
+
     public static byte[] WithoutSignatureValue(ReadOnlySpan<byte> field)
     {
         if (field.EndsWith("\r\n"u8)) field = field[..^2];
@@ -27,25 +33,14 @@ internal static class SignatureValueRemoval
         return field.ToArray();
     }
 
+    /// <summary>Where the run of base64 characters and whitespace from <paramref name="start"/> ends,
+    /// not counting the whitespace after its last base64 character.</summary>
     private static int EndOfBase64(ReadOnlySpan<byte> field, int start)
     {
-        var end = start;
-        var probe = start;
-        while (probe < field.Length)
-        {
-            var b = field[probe];
-            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
-            {
-                probe++;
-                continue;
-            }
-            if (!IsBase64Character(b)) break;
-            probe++;
-            end = probe;
-        }
-        return end;
+        var run = field[start..];
+        var stop = run.IndexOfAnyExcept(Base64OrWhitespace);
+        if (stop >= 0) run = run[..stop];
+        var last = run.LastIndexOfAnyExcept(Whitespace);
+        return last < 0 ? start : start + last + 1;
     }
-
-    private static bool IsBase64Character(byte b) =>
-        b is >= (byte)'A' and <= (byte)'Z' or >= (byte)'a' and <= (byte)'z' or >= (byte)'0' and <= (byte)'9' or (byte)'+' or (byte)'/' or (byte)'=';
 }
