@@ -181,7 +181,7 @@ public sealed class ArcTests(ITestOutputHelper output) : IDisposable
     public async Task Dkimpy_verifies_a_chain_we_sealed()
     {
         var twice = await SealAsync(RelaySealer, await SealAsync(ListSealer, Original));
-        var (cv, reason) = ArcDkimpy.Verify(twice, Records);
+        var (cv, reason) = Dkimpy.ArcVerify(twice, Records);
         output.WriteLine($"dkimpy: cv={cv} ({reason})");
         Assert.Equal("pass", cv);
     }
@@ -190,17 +190,17 @@ public sealed class ArcTests(ITestOutputHelper output) : IDisposable
     public async Task We_verify_a_chain_dkimpy_sealed_and_continue_it_and_dkimpy_verifies_the_result()
     {
         var received = Prepend("Authentication-Results: lists.example.org; spf=pass smtp.mailfrom=example.com\r\n", Original);
-        var first = Prepend(ArcDkimpy.Seal(received, listKey.ExportPkcs1Pem(), "arc", "lists.example.org", "lists.example.org", Now), received);
+        var first = Prepend(Dkimpy.ArcSeal(received, listKey.ExportPkcs1Pem(), "arc", "lists.example.org", "lists.example.org", Now), received);
         output.WriteLine(Encoding.ASCII.GetString(first));
         var ours = await new ArcVerifier(Dns()).VerifyAsync(first);
         Assert.True(ours.Status == ArcStatus.Pass, ours.Reason);
 
         var second = RelaySealer.SealAndPrepend(first, ours, Results);
-        var (cv, reason) = ArcDkimpy.Verify(second, Records);
+        var (cv, reason) = Dkimpy.ArcVerify(second, Records);
         Assert.True(cv == "pass", $"dkimpy: cv={cv} ({reason})");
 
         var relayed = Prepend("Authentication-Results: lists.example.org; arc=pass; spf=pass smtp.mailfrom=relay.example.net\r\n", second);
-        var third = Prepend(ArcDkimpy.Seal(relayed, listKey.ExportPkcs1Pem(), "arc", "lists.example.org", "lists.example.org", Now), relayed);
+        var third = Prepend(Dkimpy.ArcSeal(relayed, listKey.ExportPkcs1Pem(), "arc", "lists.example.org", "lists.example.org", Now), relayed);
         var final = await new ArcVerifier(Dns()).VerifyAsync(third);
         Assert.True(final.Status == ArcStatus.Pass, final.Reason);
         Assert.Equal(3, final.Instances);

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Estafeta.MailAuth.Tests.Dkim;
+namespace Estafeta.MailAuth.Tests;
 
-/// <summary>Debian's python3-dkim (dkimpy), an independent DKIM implementation, driven through a
-/// small script. It is installed with apt-get when missing; if that fails the calling test fails.</summary>
+/// <summary>Debian's python3-dkim (dkimpy), an independent DKIM and ARC implementation, driven through
+/// one small script. It is installed with apt-get when missing (with python3-nacl for Ed25519 and
+/// python3-authres for ARC); if that fails the calling test fails with the reason.</summary>
 internal static class Dkimpy
 {
     private const string Python = "/usr/bin/python3";
@@ -15,16 +17,20 @@ internal static class Dkimpy
         import dkim
 
         mode = sys.argv[1]
-        if mode == "verify":
-            records = json.load(open(sys.argv[2]))
-            message = open(sys.argv[3], "rb").read()
+
+        def load_records(path):
+            records = json.load(open(path))
 
             def dnsfunc(name, timeout=5):
                 if isinstance(name, bytes):
                     name = name.decode("ascii")
                 value = records.get(name.rstrip(".").lower())
                 return value.encode("ascii") if value is not None else None
+            return dnsfunc
 
+        if mode == "verify":
+            dnsfunc = load_records(sys.argv[2])
+            message = open(sys.argv[3], "rb").read()
             verifier = dkim.DKIM(message)
             count = len([1 for k, _ in verifier.headers if k.lower() == b"dkim-signature"])
             results = []
@@ -41,9 +47,22 @@ internal static class Dkimpy
             field = dkim.sign(message, sys.argv[4].encode(), sys.argv[5].encode(), key,
                               signature_algorithm=sys.argv[3].encode(), canonicalize=canonicalize)
             sys.stdout.buffer.write(field)
+        elif mode == "arc-verify":
+            dnsfunc = load_records(sys.argv[2])
+            message = open(sys.argv[3], "rb").read()
+            cv, results, reason = dkim.arc_verify(message, dnsfunc=dnsfunc)
+            print(json.dumps({"cv": (cv or b"").decode(), "reason": reason}))
+        elif mode == "arc-seal":
+            message = open(sys.argv[2], "rb").read()
+            key = open(sys.argv[3], "rb").read()
+            fields = dkim.arc_sign(message, sys.argv[4].encode(), sys.argv[5].encode(), key, sys.argv[6].encode(),
+                                   timestamp=int(sys.argv[7]))
+            sys.stdout.buffer.write(b"".join(fields))
+        else:
+            sys.exit("unknown mode " + mode)
         """;
 
-    private static readonly Lazy<bool> installed = new(() =>
+    private static readonly Lazy<bool> Installed = new(() =>
     {
         EnsureInstalled();
         return true;
@@ -53,10 +72,7 @@ internal static class Dkimpy
     public static string[] Verify(byte[] message, IReadOnlyDictionary<string, string> txtRecords)
     {
         using var folder = new TempFolder();
-        var script = folder.Script();
-        var records = folder.Write("records.json", JsonSerializer.SerializeToUtf8Bytes(txtRecords.ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value)));
-        var file = folder.Write("message.eml", message);
-        var (stdout, _) = Run(script, "verify", records, file);
+        var (stdout, _) = Run(folder.Script(), "verify", folder.Write("records.json", Records(txtRecords)), folder.Write("message.eml", message));
         return JsonSerializer.Deserialize<string[]>(stdout) ?? [];
     }
 
@@ -71,17 +87,41 @@ internal static class Dkimpy
         return Run(script, "sign", file, algorithm, selector, domain, keyFile, canonicalization).Stdout;
     }
 
+    /// <summary>dkimpy's ARC chain verdict ("pass", "fail", "none", or "" for a terminated chain) and its reason.</summary>
+    public static (string Cv, string Reason) ArcVerify(byte[] message, IReadOnlyDictionary<string, string> txtRecords)
+    {
+        using var folder = new TempFolder();
+        var (stdout, _) = Run(folder.Script(), "arc-verify", folder.Write("records.json", Records(txtRecords)), folder.Write("message.eml", message));
+        using var json = JsonDocument.Parse(stdout);
+        return (json.RootElement.GetProperty("cv").GetString()!, json.RootElement.GetProperty("reason").GetString()!);
+    }
+
+    /// <summary>The ARC set dkimpy adds (fields to prepend), from the message's Authentication-Results
+    /// of <paramref name="authservId"/>. <paramref name="pkcs1Pem"/> is the RSA key.</summary>
+    public static string ArcSeal(byte[] message, string pkcs1Pem, string selector, string domain, string authservId, long timestamp)
+    {
+        using var folder = new TempFolder();
+        var (stdout, _) = Run(folder.Script(), "arc-seal", folder.Write("message.eml", message), folder.Write("key.pem", Encoding.ASCII.GetBytes(pkcs1Pem)),
+            selector, domain, authservId, timestamp.ToString(CultureInfo.InvariantCulture));
+        if (stdout.Length == 0) Assert.Fail("dkimpy added no ARC set (it found no Authentication-Results of " + authservId + ")");
+        return stdout;
+    }
+
+    private static byte[] Records(IReadOnlyDictionary<string, string> txtRecords) =>
+        JsonSerializer.SerializeToUtf8Bytes(txtRecords.ToDictionary(p => p.Key.ToLowerInvariant(), p => p.Value));
+
     private static void EnsureInstalled()
     {
         if (Probe(out var missing)) return;
         var log = new StringBuilder($"dkimpy is not importable ({missing.Trim()}); ");
-        foreach (var command in new[] { "apt-get install -y python3-dkim", "apt-get update && apt-get install -y python3-dkim" })
+        const string packages = "python3-dkim python3-nacl python3-authres";
+        foreach (var command in new[] { $"apt-get install -y {packages}", $"apt-get update && apt-get install -y {packages}" })
         {
             var (code, text) = Shell(command);
             log.Append($"`{command}` exited {code}: {Tail(text)}; ");
             if (code == 0 && Probe(out missing)) return;
         }
-        Assert.Fail("python3-dkim could not be installed, so the interop test cannot run: " + log);
+        Assert.Fail($"{packages} could not be installed, so the interop test cannot run: {log}");
     }
 
     private static bool Probe(out string error)
@@ -91,7 +131,10 @@ internal static class Dkimpy
             error = $"{Python} does not exist";
             return false;
         }
-        var (code, text) = Execute(Python, ["-c", "import dkim, nacl"]);
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import dkim, nacl, authres");
+        var (code, text) = Execute(start, TimeSpan.FromSeconds(60));
         error = text;
         return code == 0;
     }
@@ -119,13 +162,6 @@ internal static class Dkimpy
         start.ArgumentList.Add(command);
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         return Execute(start, TimeSpan.FromMinutes(5));
-    }
-
-    private static (int Code, string Output) Execute(string file, string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        return Execute(start, TimeSpan.FromSeconds(60));
     }
 
     private static (int Code, string Output) Execute(ProcessStartInfo start, TimeSpan timeout)
@@ -164,7 +200,7 @@ internal static class Dkimpy
         /// <summary>Writes the driver script, installing dkimpy first when it is missing.</summary>
         public string Script()
         {
-            _ = installed.Value;
+            _ = Installed.Value;
             return Write("dkimpy-driver.py", Encoding.UTF8.GetBytes(DriverScript));
         }
 
