@@ -42,6 +42,7 @@ public static class EstafetaWeb
         SuppressionApi.Map(api, audience);
         PrivacyApi.Map(api, audience);
         app.MapOpenApi("/api/v1/openapi.json");
+        ProblemTypes.Map(app);
         app.Map("/api/v1/{**rest}", (HttpContext ctx) => Problems.For(ctx, StatusCodes.Status404NotFound, "there is no such API endpoint; see /api/v1/openapi.json", "not-found"))
             .ExcludeFromDescription();
 

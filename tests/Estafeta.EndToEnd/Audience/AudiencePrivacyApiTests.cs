@@ -148,6 +148,18 @@ public abstract class AudiencePrivacyApiTests(AudiencePrivacyApiServer server)
         await ProblemAsync(await server.Api.DeleteAsync("api/v1/contacts/987654321"), HttpStatusCode.NotFound);
 
         using var anonymous = server.Client(null);
+        // Every problem type is a path that explains it (RFC 9457 §3.1.1), readable without a key.
+        var type = problem.GetProperty("type").GetString()!;
+        Assert.Equal("/api/v1/problems/not-found", type);
+        Assert.Contains("does not exist", await anonymous.GetStringAsync(type.TrimStart('/')), StringComparison.Ordinal);
+        foreach (var name in ProblemTypes.All.Keys)
+        {
+            var page = await anonymous.GetAsync($"api/v1/problems/{name}");
+            Assert.True(page.StatusCode == HttpStatusCode.OK, name);
+            Assert.StartsWith($"{name} ({ProblemTypes.All[name].Status} ", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        await ProblemAsync(await anonymous.GetAsync("api/v1/problems/no-such-type"), HttpStatusCode.NotFound);
         var doc = await anonymous.GetFromJsonAsync<JsonElement>("api/v1/openapi.json");
         foreach (var path in new[] { "/api/v1/privacy/export", "/api/v1/privacy/erasure", "/api/v1/engagement/totals" })
         {

@@ -1,0 +1,110 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+
+namespace Estafeta.EndToEnd;
+
+/// <summary>
+/// The audience verbs through the real program — lists, contacts import/export, segments count, API keys — and the
+/// keys they make used against the API of a running <c>estafeta serve</c> on the same data folder.
+/// </summary>
+public sealed class AudienceApiCliTests : IDisposable
+{
+    private readonly string data = Path.Combine(Path.GetTempPath(), "estafeta-audience-cli-" + Guid.NewGuid().ToString("N"));
+
+    public AudienceApiCliTests() => Directory.CreateDirectory(data);
+
+    public void Dispose()
+    {
+        try { Directory.Delete(data, true); } catch (IOException) { }
+    }
+
+    private async Task<EstafetaProcess.Result> Run(params string[] args)
+    {
+        var result = await EstafetaProcess.RunAsync(null, [.. args, "--data", data]);
+        return result;
+    }
+
+    private async Task<string> Ok(params string[] args)
+    {
+        var result = await Run(args);
+        Assert.True(result.ExitCode == 0, $"{string.Join(' ', args)}: {result.Stderr}");
+        return result.Stdout;
+    }
+
+    [Fact]
+    public async Task Lists_imports_exports_and_segment_counts_from_the_command_line()
+    {
+        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "apikey create", "apikey list", "apikey revoke" })
+        {
+            Assert.Contains("Usage:", await Ok([.. verb.Split(' '), "--help"]), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("double opt-in", await Ok("lists", "add", "Boletín", "--double-opt-in", "--description", "Novedades"), StringComparison.Ordinal);
+        await Ok("lists", "add", "ofertas");
+        var lists = JsonDocument.Parse(await Ok("lists", "list", "--json")).RootElement;
+        Assert.Equal([("Boletín", true), ("ofertas", false)], lists.EnumerateArray().Select(l => (l.GetProperty("name").GetString(), l.GetProperty("doubleOptIn").GetBoolean())).OrderBy(l => l.Item1, StringComparer.Ordinal));
+
+        var csv = Path.Combine(data, "clientes.csv");
+        await File.WriteAllTextAsync(csv, "correo;nombre;pais\nana@ejemplo.es;Ana;ES\nluis@ejemplo.es;Luis;ES\nrita@correo.pt;Rita;PT\nroto;Nadie;ES\n", new UTF8Encoding(false));
+        var report = JsonDocument.Parse(await Ok("contacts", "import", csv, "--list", "ofertas", "--consent-source", "feria de Sevilla", "--no-dns-check", "--json")).RootElement;
+        Assert.Equal((3, 1), (report.GetProperty("inserted").GetInt64(), report.GetProperty("rejected").GetInt64()));
+
+        Assert.Equal("2", (await Ok("segments", "count", "list(\"ofertas\") and pais = \"ES\"")).Trim());
+        Assert.Equal(1, JsonDocument.Parse(await Ok("segments", "count", "pais = \"PT\"", "--json")).RootElement.GetProperty("count").GetInt64());
+        var mistake = await Run("segments", "count", "pais = ");
+        Assert.Equal(1, mistake.ExitCode);
+        Assert.Contains("^", mistake.Stderr, StringComparison.Ordinal);
+
+        var jsonl = await Ok("contacts", "export", "--list", "ofertas", "--segment", "pais = \"ES\"", "--format", "jsonl");
+        var exported = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("email").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(["ana@ejemplo.es", "luis@ejemplo.es"], exported);
+        var file = Path.Combine(data, "ofertas.csv");
+        await Ok("contacts", "export", "--list", "ofertas", "--output", file);
+        var rows = (await File.ReadAllTextAsync(file)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(4, rows.Length);
+        Assert.StartsWith("email,", rows[0], StringComparison.Ordinal);
+        var badFormat = await Run("contacts", "export", "--format", "xml");
+        Assert.Equal(1, badFormat.ExitCode);
+        Assert.Contains("csv or jsonl", badFormat.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_made_on_the_command_line_works_against_the_running_api_only_within_its_scopes_until_revoked()
+    {
+        var created = JsonDocument.Parse(await Ok("apikey", "create", "tienda", "--scope", "lists:read", "--rate", "100", "--json")).RootElement;
+        var secret = created.GetProperty("key").GetString()!;
+        var prefix = created.GetProperty("prefix").GetString()!;
+        await Ok("lists", "add", "ofertas");
+        var listed = await Ok("apikey", "list", "--json");
+        Assert.Contains(prefix, listed, StringComparison.Ordinal);
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
+        var refused = await Run("apikey", "create", "mala", "--scope", "contacts:everything");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("is not a scope", refused.Stderr, StringComparison.Ordinal);
+
+        using var server = await EstafetaProcess.StartServerAsync(data);
+        try
+        {
+            var ports = await Hosting.PortsFile.ReadAsync(data);
+            using var http = new HttpClient { BaseAddress = new Uri($"http://{ports["http"]}/") };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+
+            var lists = await http.GetFromJsonAsync<JsonElement>("api/v1/lists");
+            Assert.Equal("ofertas", Assert.Single(lists.EnumerateArray()).GetProperty("name").GetString());
+            var forbidden = await http.PostAsJsonAsync("api/v1/lists", new { name = "otra" });
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            Assert.Equal("application/problem+json", forbidden.Content.Headers.ContentType?.MediaType);
+
+            await Ok("apikey", "revoke", prefix);
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("api/v1/lists")).StatusCode);
+        }
+        finally
+        {
+            server.Kill(entireProcessTree: true);
+            await server.WaitForExitAsync();
+        }
+    }
+}
