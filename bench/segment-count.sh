@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Segment count benchmark (issue 6). A database with CONTACTS contacts (default 1,000,000: a country field, a tag on
+# one in five, a list they are subscribed to) and EVENTS engagement events (default 10,000,000 over the last year,
+# 60% of the contacts active: received, opened, clicked, bounced, converted, weekly campaigns) is loaded straight
+# with SQL (bench/audience/segment-data.sql). Then each expression below is counted by `estafeta segments count`
+# (the whole command: start, compile, query) and by the same query written by hand in SQL, run by sqlite3 / psql,
+# in the same run; best of RUNS each. Reported as seconds and the ratio hand-written / ours (1.0 = as fast).
+# The two counts must agree. Needs sqlite3 and psql; PostgreSQL from scripts/test-postgres.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CONTACTS=${CONTACTS:-1000000}
+EVENTS=${EVENTS:-10000000}
+RUNS=${RUNS:-3}
+work=$(mktemp -d /tmp/estafeta-bench-segments.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+out=bench/results; mkdir -p "$out"
+dotnet build src/Estafeta -c Release -nologo -v quiet -o artifacts/bench-estafeta >/dev/null
+estafeta() { dotnet artifacts/bench-estafeta/estafeta.dll "$@"; }
+ms() { date +%s%3N; }
+base=$(ms)
+
+# The expressions, and the same queries by hand ({F} country field id, {L} list id, {Tn} now - n days in ms).
+names=(country-opened active-90d example opened-3-times inactive-subscribers)
+exprs=(
+  'country = "ES" and opened(within: 30d)'
+  'opened(within: 90d) or clicked(within: 90d)'
+  'country = "ES" and tag("cliente") and opened(within: 30d) and not clicked(campaign: "navidad-2026")'
+  'opened(within: 90d) >= 3'
+  'list("Boletín") and not opened(within: 180d)'
+)
+hand=(
+  "SELECT count(*) FROM contact_values v WHERE v.field_id = {F} AND lower(v.text_value) = 'es'
+     AND v.contact_id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})"
+  "SELECT count(*) FROM contacts WHERE id IN (SELECT contact_id FROM engagement_events WHERE kind IN ('opened', 'clicked') AND occurred_at >= {T90})"
+  "SELECT count(*) FROM contact_values v JOIN contact_tags t ON t.contact_id = v.contact_id AND lower(t.tag) = 'cliente'
+     WHERE v.field_id = {F} AND lower(v.text_value) = 'es'
+     AND v.contact_id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})
+     AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = v.contact_id AND e.kind = 'clicked' AND e.campaign = 'navidad-2026')"
+  "SELECT count(*) FROM (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T90} GROUP BY contact_id HAVING count(*) >= 3) x"
+  "SELECT count(*) FROM subscriptions s WHERE s.list_id = {L} AND s.status = 'subscribed'
+     AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = s.contact_id AND e.kind = 'opened' AND e.occurred_at >= {T180})"
+)
+
+# best SECONDS of RUNS runs of a command; the last run's output in $work/last
+best() {
+  local b="" t0 t1 d
+  for _ in $(seq "$RUNS"); do
+    t0=$(ms); "$@" >"$work/last"; t1=$(ms); d=$((t1 - t0))
+    if [ -z "$b" ] || [ "$d" -lt "$b" ]; then b=$d; fi
+  done
+  echo "scale=3; $b / 1000" | bc
+}
+
+run_all() {
+  local label=$1 db=$2 field=$3 list=$4; shift 4
+  local -a ours_cmd=("$@")
+  for i in "${!exprs[@]}"; do
+    local now sql ours_s hand_s ours_n hand_n
+    now=$(ms)
+    sql=$(printf '%s' "${hand[$i]}" | sed -e "s/{F}/$field/g" -e "s/{L}/$list/g" \
+      -e "s/{T30}/$((now - 30 * 86400000))/g" -e "s/{T90}/$((now - 90 * 86400000))/g" -e "s/{T180}/$((now - 180 * 86400000))/g")
+    ours_s=$(best "${ours_cmd[@]}" segments count "${exprs[$i]}"); ours_n=$(tr -dc '0-9' <"$work/last")
+    if [ "$label" = SQLite ]; then hand_s=$(best sqlite3 "$db" "$sql"); else hand_s=$(best psql "$db" -Atqc "$sql"); fi
+    hand_n=$(tr -dc '0-9' <"$work/last")
+    [ "$ours_n" = "$hand_n" ] || { echo "count mismatch on $label ${names[$i]}: estafeta $ours_n, hand-written $hand_n" >&2; exit 1; }
+    printf '  %-10s %-22s %9s contacts   estafeta %7ss   hand-written SQL %7ss   ratio %s\n' \
+      "$label" "${names[$i]}" "$ours_n" "$ours_s" "$hand_s" "$(echo "scale=2; $hand_s / $ours_s" | bc)"
+  done
+}
+
+# SQLite
+estafeta --data "$work/sqlite" migrate >/dev/null
+sdb="$work/sqlite/estafeta.db"
+sidx=$(sqlite3 "$sdb" "SELECT sql || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'engagement_events' AND sql IS NOT NULL")
+sdrop=$(sqlite3 "$sdb" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master WHERE type = 'index' AND tbl_name = 'engagement_events' AND sql IS NOT NULL")
+t0=$(ms)
+sqlite3 "$sdb" "$sdrop"
+sed -e "s/{CONTACTS}/$CONTACTS/g" -e "s/{EVENTS}/$EVENTS/g" -e "s/{BASE}/$base/g" -e "s/{ACTIVE}/$((CONTACTS * 3 / 5))/g" \
+    -e "s/{SERIES_C}/generate_series(1, $CONTACTS) AS g/g" -e "s/{SERIES_E}/generate_series(1, $EVENTS) AS g/g" \
+    bench/audience/segment-data.sql >"$work/load.sql"
+{ echo "PRAGMA synchronous = OFF;"; cat "$work/load.sql"; echo "$sidx"; echo "ANALYZE;"; } | sqlite3 "$sdb" >/dev/null
+sfield=$(sqlite3 "$sdb" "SELECT id FROM contact_fields WHERE name = 'country'")
+slist=$(sqlite3 "$sdb" "SELECT id FROM lists WHERE name = 'Boletín'")
+echo "SQLite loaded in $(( ($(ms) - t0) / 1000 ))s" >&2
+sqlite_lines=$(run_all SQLite "$sdb" "$sfield" "$slist" estafeta --data "$work/sqlite")
+
+# PostgreSQL
+eval "$(bash scripts/test-postgres.sh 2>/dev/null)"
+admin="$ESTAFETA_TEST_POSTGRES"
+pdbname="estafeta_bench_segments_$$"
+pgurl() { python3 -c "import sys;kv=dict(p.split('=',1) for p in sys.argv[1].split(';') if p);print(f\"postgresql://{kv['Username']}:{kv['Password']}@{kv['Host']}:{kv.get('Port','5432')}/{sys.argv[2]}\")" "$admin" "$1"; }
+psql "$(pgurl postgres)" -qc "CREATE DATABASE $pdbname"
+trap 'psql "$(pgurl postgres)" -qc "DROP DATABASE IF EXISTS $pdbname WITH (FORCE)"; rm -rf "$work"' EXIT
+pdb=$(pgurl "$pdbname")
+estafeta --data "$work/pg" --database "$pdb" migrate >/dev/null
+pidx=$(psql "$pdb" -Atqc "SELECT indexdef || ';' FROM pg_indexes WHERE tablename = 'engagement_events' AND indexname NOT LIKE '%pkey'")
+pdrop=$(psql "$pdb" -Atqc "SELECT 'DROP INDEX ' || indexname || ';' FROM pg_indexes WHERE tablename = 'engagement_events' AND indexname NOT LIKE '%pkey'")
+t0=$(ms)
+psql "$pdb" -qc "$pdrop" >/dev/null
+sed -e "s/{CONTACTS}/$CONTACTS/g" -e "s/{EVENTS}/$EVENTS/g" -e "s/{BASE}/$base/g" -e "s/{ACTIVE}/$((CONTACTS * 3 / 5))/g" \
+    -e "s/{SERIES_C}/generate_series(1::bigint, $CONTACTS) AS g(value)/g" -e "s/{SERIES_E}/generate_series(1::bigint, $EVENTS) AS g(value)/g" \
+    bench/audience/segment-data.sql >"$work/load.sql"
+{ echo "SET synchronous_commit = off;"; cat "$work/load.sql"; echo "$pidx"; echo "VACUUM ANALYZE;"; } | psql "$pdb" -q >/dev/null
+pfield=$(psql "$pdb" -Atqc "SELECT id FROM contact_fields WHERE name = 'country'")
+plist=$(psql "$pdb" -Atqc "SELECT id FROM lists WHERE name = 'Boletín'")
+echo "PostgreSQL loaded in $(( ($(ms) - t0) / 1000 ))s" >&2
+pg_lines=$(run_all PostgreSQL "$pdb" "$pfield" "$plist" estafeta --data "$work/pg" --database "$pdb")
+
+{
+  printf 'segment count, %s contacts, %s engagement events (best of %s; ratio = hand-written time / estafeta time)\n' "$CONTACTS" "$EVENTS" "$RUNS"
+  printf '%s\n%s\n' "$sqlite_lines" "$pg_lines"
+} | tee "$out/segment-count.txt"
