@@ -63,6 +63,8 @@ public sealed class SegmentCompiler
     {
         AndNode a => $"({Emit(a.Left)} AND {Emit(a.Right)})",
         OrNode o => $"({Emit(o.Left)} OR {Emit(o.Right)})",
+        NotNode { Inner: EventNode { CountOperator: ">=", Count: 1 } or EventNode { CountOperator: ">", Count: 0 } } n when kind == DatabaseKind.Sqlite =>
+            $"NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = c.id AND {EventConditions((EventNode)n.Inner)})",
         NotNode n => $"(NOT {Emit(n.Inner)})",
         TagNode t => kind == DatabaseKind.Sqlite
             ? $"c.id IN (SELECT t.contact_id FROM contact_tags t WHERE lower(t.tag) = lower({Parameter(t.Tag)}))"
@@ -81,18 +83,26 @@ public sealed class SegmentCompiler
 
     /// <summary>
     /// An engagement predicate. On PostgreSQL, EXISTS and NOT EXISTS, which its planner turns into hash semi- and
-    /// anti-joins; on SQLite, <c>c.id [NOT] IN (SELECT contact_id ...)</c>, which it evaluates once into a temporary
-    /// index (over the index by kind and time, or by campaign) instead of probing the events of every contact. A
+    /// anti-joins; on SQLite, <c>c.id IN (SELECT contact_id ...)</c>, which it evaluates once into a temporary index
+    /// (over the index by kind and time, or by campaign) and drives the count from, while "no such event" stays a
+    /// NOT EXISTS probe of the contact's own events (the contacts left by the rest of the condition are usually far
+    /// fewer than the events a NOT IN would have to gather). A
     /// compared count groups the events by contact once; when no events at all satisfy the comparison
     /// (<c>opened() &lt; 3</c>) the contacts whose count does not are left out instead.
     /// </summary>
-    private string EmitEvent(EventNode e)
+    private string EventConditions(EventNode e)
     {
         var where = new StringBuilder($"e.kind = {Parameter(EngagementKinds.Name(e.Kind))}");
         if (e.Within is { } within) where.Append($" AND e.occurred_at >= {Parameter((now - within).ToUnixTimeMilliseconds())}");
         if (e.Since is { } since) where.Append($" AND e.occurred_at >= {Parameter(Milliseconds(since, "since"))}");
         if (e.Before is { } before) where.Append($" AND e.occurred_at < {Parameter(Milliseconds(before, "before"))}");
         if (e.Campaign is { } campaign) where.Append($" AND e.campaign = {Parameter(campaign)}");
+        return where.ToString();
+    }
+
+    private string EmitEvent(EventNode e)
+    {
+        var where = EventConditions(e);
         var from = $"FROM engagement_events e WHERE {where}";
         var sqlite = kind == DatabaseKind.Sqlite;
         switch (e.CountOperator, e.Count)
@@ -100,7 +110,7 @@ public sealed class SegmentCompiler
             case (">=", 1) or (">", 0):
                 return sqlite ? $"c.id IN (SELECT e.contact_id {from})" : $"EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
             case ("=", 0) or ("<", 1) or ("<=", 0):
-                return sqlite ? $"c.id NOT IN (SELECT e.contact_id {from})" : $"NOT EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
+                return $"NOT EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
         }
 
         var zeroHolds = e.CountOperator switch
