@@ -1,7 +1,7 @@
+using Estafeta.Testing;
 using System.Text.Json;
 using Estafeta.Marketing.Audience;
 using Estafeta.Storage;
-using Npgsql;
 
 namespace Estafeta.EndToEnd;
 
@@ -120,29 +120,16 @@ public sealed class GdprCliOnSqlite : GdprCliTests;
 
 public sealed class GdprCliOnPostgres : GdprCliTests
 {
-    private string? name;
-
-    private static string Admin =>
-        Environment.GetEnvironmentVariable("ESTAFETA_TEST_POSTGRES") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("ESTAFETA_TEST_POSTGRES is not set: run the tests with ./scripts/test.sh, which starts PostgreSQL and sets it.");
+    private ScratchPostgresDatabase? database;
 
     protected override async Task<string?> CreateDatabaseAsync()
     {
-        name = "estafeta_gdpr_cli_" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
+        database = await ScratchPostgresDatabase.CreateAsync("estafeta_gdpr_cli_");
+        return database.ConnectionString;
     }
 
     protected override async Task DropDatabaseAsync()
     {
-        if (name is null) return;
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        if (database is not null) await database.DisposeAsync();
     }
 }

@@ -1,4 +1,4 @@
-using Npgsql;
+using Estafeta.Testing;
 
 namespace Estafeta.EndToEnd;
 
@@ -6,29 +6,16 @@ namespace Estafeta.EndToEnd;
 /// (scripts/test.sh starts one), dropped at the end. Without the variable the tests fail, never skip.</summary>
 public sealed class PostgresServerFixture : ServerFixture
 {
-    private string? _name;
-
-    private static string Admin =>
-        Environment.GetEnvironmentVariable("ESTAFETA_TEST_POSTGRES") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("ESTAFETA_TEST_POSTGRES is not set: run the tests with ./scripts/test.sh, which starts PostgreSQL and sets it.");
+    private ScratchPostgresDatabase? database;
 
     protected override async Task<string?> CreateDatabaseAsync()
     {
-        _name = "estafeta_e2e_" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{_name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(Admin) { Database = _name }.ConnectionString;
+        database = await ScratchPostgresDatabase.CreateAsync("estafeta_e2e_");
+        return database.ConnectionString;
     }
 
     protected override async Task DropDatabaseAsync()
     {
-        if (_name is null) return;
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        if (database is not null) await database.DisposeAsync();
     }
 }

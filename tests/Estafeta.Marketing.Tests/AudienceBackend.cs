@@ -1,5 +1,5 @@
+using Estafeta.Testing;
 using Estafeta.Storage;
-using Npgsql;
 
 namespace Estafeta.Marketing.Tests;
 
@@ -49,33 +49,18 @@ public sealed class SqliteAudience : AudienceBackend
 /// </summary>
 public sealed class PostgresAudience : AudienceBackend
 {
-    public const string Variable = "ESTAFETA_TEST_POSTGRES";
-
-    private string? name;
+    private ScratchPostgresDatabase? database;
 
     public override DatabaseKind Kind => DatabaseKind.PostgreSql;
 
-    private static string Admin =>
-        Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"{Variable} is not set, so the PostgreSQL audience tests cannot run. Start a server and set it with: eval \"$(scripts/test-postgres.sh)\"");
-
     protected override async Task<string?> CreateDatabaseAsync()
     {
-        name = "estafeta_audience_" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
+        database = await ScratchPostgresDatabase.CreateAsync("estafeta_audience_");
+        return database.ConnectionString;
     }
 
     protected override async Task DropDatabaseAsync()
     {
-        if (name is null) return;
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        if (database is not null) await database.DisposeAsync();
     }
 }

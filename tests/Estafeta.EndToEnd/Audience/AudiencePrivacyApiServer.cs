@@ -6,7 +6,6 @@ using Estafeta.Hosting;
 using Estafeta.Testing;
 using Estafeta.Web.Api;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Estafeta.EndToEnd.Audience;
 
@@ -68,29 +67,16 @@ public sealed class SqlitePrivacyApiServer : AudiencePrivacyApiServer;
 
 public sealed class PostgresPrivacyApiServer : AudiencePrivacyApiServer
 {
-    private string? name;
-
-    private static string Admin =>
-        Environment.GetEnvironmentVariable("ESTAFETA_TEST_POSTGRES") is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException("ESTAFETA_TEST_POSTGRES is not set: run the tests with ./scripts/test.sh, which starts PostgreSQL and sets it.");
+    private ScratchPostgresDatabase? database;
 
     protected override async Task<string?> CreateDatabaseAsync()
     {
-        name = "estafeta_privacy_" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
-        await command.ExecuteNonQueryAsync();
-        return new NpgsqlConnectionStringBuilder(Admin) { Database = name }.ConnectionString;
+        database = await ScratchPostgresDatabase.CreateAsync("estafeta_privacy_");
+        return database.ConnectionString;
     }
 
     protected override async Task DropDatabaseAsync()
     {
-        if (name is null) return;
-        await using var connection = new NpgsqlConnection(Admin);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
-        await command.ExecuteNonQueryAsync();
+        if (database is not null) await database.DisposeAsync();
     }
 }
