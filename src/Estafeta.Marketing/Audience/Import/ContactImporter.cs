@@ -342,7 +342,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 await MultiRowInsert.RunAsync(connection, tx,
                     "INSERT INTO import_rows (job_id, row_number, email, outcome, reason)", "ON CONFLICT (job_id, row_number) DO NOTHING",
                     [DbType.Int64, DbType.Int64, DbType.String, DbType.String, DbType.String],
-                    [.. Issues.Select(i => new object?[] { job.Id, i.Row, i.Email, i.Outcome, i.Reason })], 0, ct).ConfigureAwait(false);
+                    [.. Issues.Select(i => new object?[] { job.Id, i.Row, i.Email, i.Outcome, i.Reason })], ct).ConfigureAwait(false);
             }
 
             await connection.ExecuteAsync(new CommandDefinition(

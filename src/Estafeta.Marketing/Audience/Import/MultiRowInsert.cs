@@ -17,15 +17,15 @@ internal static class MultiRowInsert
     private const int MaxParameters = 16_000;
     private const int MaxRows = 1000;
 
-    public static async Task<List<object?[]>> RunAsync(
-        DbConnection connection, DbTransaction tx, string prefix, string suffix, DbType[] types, IReadOnlyList<object?[]> rows, int resultColumns, CancellationToken ct)
+    public static async Task RunAsync(
+        DbConnection connection, DbTransaction tx, string prefix, string suffix, DbType[] types, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
         if (connection is Microsoft.Data.Sqlite.SqliteConnection)
         {
-            return await RunPreparedAsync(connection, tx, prefix, suffix, types, rows, resultColumns, ct).ConfigureAwait(false);
+            await RunPreparedAsync(connection, tx, prefix, suffix, types, rows, ct).ConfigureAwait(false);
+            return;
         }
 
-        var results = new List<object?[]>();
         var width = types.Length;
         var perStatement = Math.Max(1, Math.Min(MaxRows, MaxParameters / width));
         for (var start = 0; start < rows.Count; start += perStatement)
@@ -59,28 +59,13 @@ internal static class MultiRowInsert
 
             sql.Append(' ').Append(suffix);
             command.CommandText = sql.ToString();
-            if (resultColumns == 0)
-            {
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                continue;
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var values = new object?[resultColumns];
-                for (var i = 0; i < resultColumns; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                results.Add(values);
-            }
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
-
-        return results;
     }
 
-    private static async Task<List<object?[]>> RunPreparedAsync(
-        DbConnection connection, DbTransaction tx, string prefix, string suffix, DbType[] types, IReadOnlyList<object?[]> rows, int resultColumns, CancellationToken ct)
+    private static async Task RunPreparedAsync(
+        DbConnection connection, DbTransaction tx, string prefix, string suffix, DbType[] types, IReadOnlyList<object?[]> rows, CancellationToken ct)
     {
-        var results = new List<object?[]>();
         await using var command = connection.CreateCommand();
         command.Transaction = tx;
         var names = Enumerable.Range(0, types.Length).Select(i => "@p" + i.ToString(CultureInfo.InvariantCulture)).ToList();
@@ -98,21 +83,7 @@ internal static class MultiRowInsert
         foreach (var row in rows)
         {
             for (var c = 0; c < types.Length; c++) parameters[c].Value = row[c] ?? DBNull.Value;
-            if (resultColumns == 0)
-            {
-                await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-                continue;
-            }
-
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                var values = new object?[resultColumns];
-                for (var i = 0; i < resultColumns; i++) values[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-                results.Add(values);
-            }
+            await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
-
-        return results;
     }
 }
