@@ -1,4 +1,3 @@
-using System.Text;
 using MimeKit;
 
 namespace Estafeta.Mail.Authentication;
@@ -42,7 +41,7 @@ public static class SpamRules
     /// <summary>The plain text of a message: its text/plain body, else its HTML with the tags removed.</summary>
     public static string Text(MimeMessage message)
     {
-        var text = message.TextBody ?? StripTags(message.HtmlBody ?? "");
+        var text = MessageText.Of(message);
         return text.Length > MaxTextChars ? text[..MaxTextChars] : text;
     }
 
@@ -75,18 +74,5 @@ public static class SpamRules
             }
         }
         return null;
-    }
-
-    private static string StripTags(string html)
-    {
-        var b = new StringBuilder(html.Length);
-        var inTag = false;
-        foreach (var c in html)
-        {
-            if (c == '<') inTag = true;
-            else if (c == '>') { inTag = false; b.Append(' '); }
-            else if (!inTag) b.Append(c);
-        }
-        return System.Net.WebUtility.HtmlDecode(b.ToString());
     }
 }

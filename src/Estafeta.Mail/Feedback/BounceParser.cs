@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
 
@@ -41,7 +40,7 @@ public static partial class BounceParser
 
     private static BounceReport? NonStandard(MimeMessage message)
     {
-        var text = message.TextBody ?? StripTags(message.HtmlBody) ?? "";
+        var text = MessageText.Of(message);
         var lower = (message.Subject + "\n" + text).ToLowerInvariant();
         var failed = FailureWords.Any(w => lower.Contains(w, StringComparison.Ordinal));
         var delayed = !failed && DelayWords.Any(w => lower.Contains(w, StringComparison.Ordinal));
@@ -92,20 +91,6 @@ public static partial class BounceParser
         if (semicolon < 0) return typed.Trim().Trim('<', '>');
         var type = typed[..semicolon].Trim().ToLowerInvariant();
         return type is "rfc822" or "dns" or "x-unix" ? typed[(semicolon + 1)..].Trim().Trim('<', '>') : type == "smtp" ? typed[(semicolon + 1)..].Trim() : null;
-    }
-
-    private static string? StripTags(string? html)
-    {
-        if (html is null) return null;
-        var b = new StringBuilder(html.Length);
-        var inTag = false;
-        foreach (var c in html)
-        {
-            if (c == '<') inTag = true;
-            else if (c == '>') { inTag = false; b.Append(' '); }
-            else if (!inTag) b.Append(c);
-        }
-        return System.Net.WebUtility.HtmlDecode(b.ToString());
     }
 
     [GeneratedRegex(@"(?<![\d.])[45]\d\d(?=[ -])", RegexOptions.CultureInvariant)]
