@@ -10,7 +10,7 @@ namespace Estafeta.EndToEnd.Audience;
 /// List hygiene seen through the API over real HTTP: the MTA's hard bounces and complaints land on the suppression
 /// list (and bounces in the engagement events), and unconfirmed subscriptions expire.
 /// </summary>
-public abstract class AudienceApiHygieneTests(AudiencePrivacyApiServer server)
+public abstract class AudienceApiHygieneTests(AudienceServerFixture server)
 {
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -91,6 +91,6 @@ public abstract class AudienceApiHygieneTests(AudiencePrivacyApiServer server)
     }
 }
 
-public sealed class AudienceApiHygieneOnSqlite(SqlitePrivacyApiServer server) : AudienceApiHygieneTests(server), IClassFixture<SqlitePrivacyApiServer>;
+public sealed class AudienceApiHygieneOnSqlite(AudienceServerFixture server) : AudienceApiHygieneTests(server), IClassFixture<AudienceServerFixture>;
 
-public sealed class AudienceApiHygieneOnPostgres(PostgresPrivacyApiServer server) : AudienceApiHygieneTests(server), IClassFixture<PostgresPrivacyApiServer>;
+public sealed class AudienceApiHygieneOnPostgres(PostgresAudienceServerFixture server) : AudienceApiHygieneTests(server), IClassFixture<PostgresAudienceServerFixture>;

@@ -7,7 +7,7 @@ using Estafeta.Web.Api;
 namespace Estafeta.EndToEnd.Audience;
 
 /// <summary>GDPR through the REST API over real HTTP: export and erasure by address, their scopes, problem details, idempotency, and totals that survive erasure.</summary>
-public abstract class AudiencePrivacyApiTests(AudiencePrivacyApiServer server)
+public abstract class AudiencePrivacyApiTests(AudienceServerFixture server)
 {
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 
@@ -168,6 +168,6 @@ public abstract class AudiencePrivacyApiTests(AudiencePrivacyApiServer server)
     }
 }
 
-public sealed class AudiencePrivacyApiOnSqlite(SqlitePrivacyApiServer server) : AudiencePrivacyApiTests(server), IClassFixture<SqlitePrivacyApiServer>;
+public sealed class AudiencePrivacyApiOnSqlite(AudienceServerFixture server) : AudiencePrivacyApiTests(server), IClassFixture<AudienceServerFixture>;
 
-public sealed class AudiencePrivacyApiOnPostgres(PostgresPrivacyApiServer server) : AudiencePrivacyApiTests(server), IClassFixture<PostgresPrivacyApiServer>;
+public sealed class AudiencePrivacyApiOnPostgres(PostgresAudienceServerFixture server) : AudiencePrivacyApiTests(server), IClassFixture<PostgresAudienceServerFixture>;

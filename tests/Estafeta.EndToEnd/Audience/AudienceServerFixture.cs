@@ -15,9 +15,10 @@ namespace Estafeta.EndToEnd.Audience;
 /// The whole server (ejemplo.test with its accounts, as <see cref="ServerFixture"/> seeds it, plus a few reader
 /// accounts) answering DNS from a loopback server whose zone gives ejemplo.es, ejemplo.test and correo.pt mail
 /// servers and nothing else; an API key with every scope and an HTTP client for the API and the pages; and the
-/// installation's consent tokens, read from the data folder as any process on it would.
+/// installation's consent tokens, read from the data folder as any process on it would. On SQLite; see
+/// <see cref="PostgresAudienceServerFixture"/> for the same server on PostgreSQL.
 /// </summary>
-public sealed class AudienceServerFixture : IAsyncLifetime
+public class AudienceServerFixture : IAsyncLifetime
 {
     private LoopbackDnsServer? dns;
 
@@ -37,6 +38,10 @@ public sealed class AudienceServerFixture : IAsyncLifetime
 
     public AudienceService Audience => new(Host.Database, null, () => new Uri($"http://{Endpoint}/"), "mx.ejemplo.test", Host.Engine);
 
+    protected virtual Task<string?> CreateDatabaseAsync() => Task.FromResult<string?>(null);
+
+    protected virtual Task DropDatabaseAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(DataDirectory);
@@ -45,7 +50,8 @@ public sealed class AudienceServerFixture : IAsyncLifetime
             .AddMx("ejemplo.test", 10, "mx.ejemplo.test").AddA("mx.ejemplo.test", "127.0.0.1")
             .AddMx("correo.pt", 10, "mx.correo.pt");
         dns = await LoopbackDnsServer.StartAsync(zone);
-        Host = await EstafetaHost.StartAsync(ServerFixture.Settings(DataDirectory, new() { ["dns"] = dns.EndPoint.ToString() }), LoggerFactory.Create(_ => { }));
+        var database = await CreateDatabaseAsync();
+        Host = await EstafetaHost.StartAsync(ServerFixture.Settings(DataDirectory, new() { ["dns"] = dns.EndPoint.ToString(), ["database"] = database }), LoggerFactory.Create(_ => { }));
         await ServerFixture.SeedAsync(Host.Database);
         foreach (var reader in new[] { "lectora", "lector", "baja" })
         {
@@ -61,6 +67,7 @@ public sealed class AudienceServerFixture : IAsyncLifetime
         Api.Dispose();
         await Host.DisposeAsync();
         if (dns is not null) await dns.DisposeAsync();
+        await DropDatabaseAsync();
         try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
     }
 
@@ -83,5 +90,22 @@ public sealed class AudienceServerFixture : IAsyncLifetime
     {
         var list = await PostJsonAsync("api/v1/lists", new { name, doubleOptIn, description = "Novedades de la tienda", fromAddress = from });
         return list.GetProperty("id").GetInt64();
+    }
+}
+
+/// <summary>The same server on a fresh PostgreSQL database (ESTAFETA_TEST_POSTGRES; without it the tests fail, never skip).</summary>
+public sealed class PostgresAudienceServerFixture : AudienceServerFixture
+{
+    private ScratchPostgresDatabase? database;
+
+    protected override async Task<string?> CreateDatabaseAsync()
+    {
+        database = await ScratchPostgresDatabase.CreateAsync("estafeta_audience_e2e_");
+        return database.ConnectionString;
+    }
+
+    protected override async Task DropDatabaseAsync()
+    {
+        if (database is not null) await database.DisposeAsync();
     }
 }
