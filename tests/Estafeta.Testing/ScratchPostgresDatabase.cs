@@ -36,9 +36,22 @@ public sealed class ScratchPostgresDatabase : IAsyncDisposable
         return new ScratchPostgresDatabase(name, new NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
     }
 
+    /// <summary>Drops the database. FORCE ends our own sessions, but not a server process of another role still
+    /// working in it (an autovacuum worker after a busy test: 42501), so that case is tried again for a few seconds.</summary>
     public async ValueTask DisposeAsync()
     {
-        await ExecuteAsync(AdminConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await ExecuteAsync(AdminConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ObjectInUse && attempt < 25)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
