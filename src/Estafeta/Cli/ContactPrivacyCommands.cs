@@ -100,7 +100,7 @@ public static class ContactPrivacyCommands
             Output.Done(result.AlreadyErased
                 ? $"{canonical} had already been erased; nothing more was stored about it."
                 : string.Create(CultureInfo.InvariantCulture,
-                    $"Erased {canonical}: {(result.ContactId is { } id ? $"contact {id}" : "no contact")}, {result.Subscriptions} subscriptions, {result.ConsentRecords} consent records, {result.Events} events (kept only in the totals), {result.ImportReportRows} import report rows, {result.CachedApiResponses} cached API answers; {result.DeliveryEvents} records of sent mail keep no address."));
+                    $"Erased {canonical}: {(result.ContactId is { } id ? $"contact {id}" : "no contact")}, {result.Subscriptions} subscriptions, {result.ConsentRecords} consent records, {result.Events} events (kept only in the totals), {result.ImportReportRows} import report rows, {result.CachedApiResponses} cached API answers; {result.DeliveryEvents} records of sent mail keep no address; {result.CancelledDeliveries} queued deliveries cancelled."));
             Output.Done($"The address stays on the suppression list only as its SHA-256: {result.SuppressionHash}");
             return 0;
         }));

@@ -14,7 +14,7 @@ namespace Estafeta.Marketing.Audience;
 /// no note) so the person is never imported, subscribed or mailed again, and folds the events into per-day
 /// totals without any link to the person (<see cref="EngagementTotals"/>).
 /// </summary>
-public sealed class ContactPrivacy(Database db, ContactStore contacts)
+public sealed class ContactPrivacy(Database db, ContactStore contacts, TimeSpan? inFlightWait = null)
 {
     /// <summary>What stands in the outbound delivery log for the address of an erased person.</summary>
     public const string ErasedAddress = "(erased)";
@@ -95,6 +95,36 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
     public async Task<ErasureResult> EraseAsync(string email, CancellationToken ct = default)
     {
         var canonical = MailAddressCanonical.Address(email);
+        var waiting = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var (result, queue) = await TryEraseAsync(canonical, ct).ConfigureAwait(false);
+            if (result is not null)
+            {
+                await new OutboundQueueStore(db).DeleteFreedBlobsAsync(queue.FreedBlobs).ConfigureAwait(false);
+                return result;
+            }
+
+            if (waiting.Elapsed > (inFlightWait ?? InFlightWait))
+            {
+                throw new ConflictException(
+                    $"mail to this address is being delivered right now ({queue.InFlight} queued message(s)); nothing was erased. Try again in a minute.");
+            }
+
+            // Real time, whatever clock the database is given: the wait is for another part of this process.
+            await Task.Delay(InFlightPoll, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>How long an erasure waits, by default, for deliveries to the address that are under way to be recorded.</summary>
+    public static readonly TimeSpan InFlightWait = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan InFlightPoll = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>One attempt in one transaction; no result (and nothing changed) when the outbound queue has a
+    /// delivery to the address in flight.</summary>
+    private async Task<(ErasureResult?, QueueErasure)> TryEraseAsync(string canonical, CancellationToken ct)
+    {
         var hash = Suppressions.Hash(canonical);
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
@@ -126,6 +156,14 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
                 $"DELETE FROM idempotency_keys WHERE {Contains(db, "body", "form")}", new { form }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
+        // Queued mail to the person is cancelled: nothing more is sent to an erased address.
+        var queue = await OutboundQueueStore.CancelForErasedAddressAsync(connection, tx, db, canonical, ct).ConfigureAwait(false);
+        if (queue.InFlight > 0)
+        {
+            await tx.RollbackAsync(ct).ConfigureAwait(false);
+            return (null, queue);
+        }
+
         var deliveryEvents = await connection.ExecuteAsync(new CommandDefinition(
             $"UPDATE outbound_events SET address = '{ErasedAddress}', detail = NULL WHERE address = @canonical", new { canonical }, tx, cancellationToken: ct)).ConfigureAwait(false);
 
@@ -136,8 +174,9 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts)
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);
-        return new ErasureResult(hash, contactId, already && contactId is null && importRows == 0 && cached == 0 && deliveryEvents == 0,
-            subscriptions, consentRecords, events, tags, values, importRows, cached, deliveryEvents);
+        var nothingFound = already && contactId is null && importRows == 0 && cached == 0 && deliveryEvents == 0 && queue.CancelledRecipients == 0;
+        return (new ErasureResult(hash, contactId, nothingFound,
+            subscriptions, consentRecords, events, tags, values, importRows, cached, deliveryEvents, queue.CancelledRecipients), queue);
     }
 
     private static Task<long> CountAsync(DbConnection connection, DbTransaction tx, string table, long contactId, CancellationToken ct) =>

@@ -37,7 +37,8 @@ public sealed record PersonalDelivery(DateTimeOffset At, OutboundEventKind Kind,
 /// <summary>
 /// What an erasure removed. <see cref="SuppressionHash"/> is the SHA-256 of the canonical address, the only trace
 /// left. <see cref="DeliveryEvents"/> counts the outbound MTA's records of mail to the address, kept for the sending
-/// statistics with the address and diagnostic text removed. <see cref="AlreadyErased"/>: the address had been erased before and nothing more was found now.
+/// statistics with the address and diagnostic text removed. <see cref="CancelledDeliveries"/> counts the deliveries to the
+/// address that were still queued and will not be sent. <see cref="AlreadyErased"/>: the address had been erased before and nothing more was found now.
 /// </summary>
 public sealed record ErasureResult(
     string SuppressionHash,
@@ -50,7 +51,8 @@ public sealed record ErasureResult(
     long FieldValues,
     long ImportReportRows,
     long CachedApiResponses,
-    long DeliveryEvents)
+    long DeliveryEvents,
+    long CancelledDeliveries)
 {
     public bool ContactErased => ContactId is not null;
 }
