@@ -19,7 +19,7 @@ estafeta() { dotnet artifacts/bench-estafeta/estafeta.dll "$@"; }
 ms() { date +%s%3N; }
 base=$(ms)
 
-# The expressions, and the same queries by hand ({F} country field id, {L} list id, {Tn} now - n days in ms).
+# The expressions, and the same queries by hand ({F} the country field of contact c, {L} list id, {Tn} now - n days in ms).
 names=(country-opened active-90d example opened-3-times inactive-subscribers)
 exprs=(
   'country = "ES" and opened(within: 30d)'
@@ -29,13 +29,13 @@ exprs=(
   'list("Boletín") and not opened(within: 180d)'
 )
 hand=(
-  "SELECT count(*) FROM contact_values v WHERE v.field_id = {F} AND lower(v.text_value) = 'es'
-     AND v.contact_id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})"
+  "SELECT count(*) FROM contacts c WHERE lower({F}) = 'es'
+     AND c.id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})"
   "SELECT count(*) FROM contacts WHERE id IN (SELECT contact_id FROM engagement_events WHERE kind IN ('opened', 'clicked') AND occurred_at >= {T90})"
-  "SELECT count(*) FROM contact_values v JOIN contact_tags t ON t.contact_id = v.contact_id AND lower(t.tag) = 'cliente'
-     WHERE v.field_id = {F} AND lower(v.text_value) = 'es'
-     AND v.contact_id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})
-     AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = v.contact_id AND e.kind = 'clicked' AND e.campaign = 'navidad-2026')"
+  "SELECT count(*) FROM contacts c JOIN contact_tags t ON t.contact_id = c.id AND lower(t.tag) = 'cliente'
+     WHERE lower({F}) = 'es'
+     AND c.id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})
+     AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = c.id AND e.kind = 'clicked' AND e.campaign = 'navidad-2026')"
   "SELECT count(*) FROM (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T90} GROUP BY contact_id HAVING count(*) >= 3) x"
   "SELECT count(*) FROM subscriptions s WHERE s.list_id = {L} AND s.status = 'subscribed'
      AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = s.contact_id AND e.kind = 'opened' AND e.occurred_at >= {T180})"
@@ -76,10 +76,10 @@ sdrop=$(sqlite3 "$sdb" "SELECT 'DROP INDEX ' || name || ';' FROM sqlite_master W
 t0=$(ms)
 sqlite3 "$sdb" "$sdrop"
 sed -e "s/{CONTACTS}/$CONTACTS/g" -e "s/{EVENTS}/$EVENTS/g" -e "s/{BASE}/$base/g" -e "s/{ACTIVE}/$((CONTACTS * 3 / 5))/g" \
-    -e "s/{SERIES_C}/generate_series(1, $CONTACTS) AS g/g" -e "s/{SERIES_E}/generate_series(1, $EVENTS) AS g/g" \
+    -e "s/{SERIES_C}/generate_series(1, $CONTACTS) AS g/g" -e "s/{SERIES_E}/generate_series(1, $EVENTS) AS g/g" -e "s/{JSON_OBJECT}/json_object/g" \
     bench/audience/segment-data.sql >"$work/load.sql"
 { echo "PRAGMA synchronous = OFF;"; cat "$work/load.sql"; echo "$sidx"; echo "ANALYZE;"; } | sqlite3 "$sdb" >/dev/null
-sfield=$(sqlite3 "$sdb" "SELECT id FROM contact_fields WHERE name = 'country'")
+sfield="json_extract(c.fields, '\$.\"country\"')"
 slist=$(sqlite3 "$sdb" "SELECT id FROM lists WHERE name = 'Boletín'")
 echo "SQLite loaded in $(( ($(ms) - t0) / 1000 ))s" >&2
 sqlite_lines=$(run_all SQLite "$sdb" "$sfield" "$slist" estafeta --data "$work/sqlite")
@@ -99,9 +99,10 @@ t0=$(ms)
 psql "$pdb" -qc "$pdrop" >/dev/null
 sed -e "s/{CONTACTS}/$CONTACTS/g" -e "s/{EVENTS}/$EVENTS/g" -e "s/{BASE}/$base/g" -e "s/{ACTIVE}/$((CONTACTS * 3 / 5))/g" \
     -e "s/{SERIES_C}/generate_series(1::bigint, $CONTACTS) AS g(value)/g" -e "s/{SERIES_E}/generate_series(1::bigint, $EVENTS) AS g(value)/g" \
+    -e "s/{JSON_OBJECT}/jsonb_build_object/g" \
     bench/audience/segment-data.sql >"$work/load.sql"
-{ echo "SET synchronous_commit = off;"; cat "$work/load.sql"; echo "$pidx"; echo "VACUUM ANALYZE contacts, contact_fields, contact_values, contact_tags, lists, subscriptions, engagement_events;"; } | psql "$pdb" -q >/dev/null
-pfield=$(psql "$pdb" -Atqc "SELECT id FROM contact_fields WHERE name = 'country'")
+{ echo "SET synchronous_commit = off;"; cat "$work/load.sql"; echo "$pidx"; echo "VACUUM ANALYZE contacts, contact_fields, contact_tags, lists, subscriptions, engagement_events;"; } | psql "$pdb" -q >/dev/null
+pfield="(c.fields->>'country')"
 plist=$(psql "$pdb" -Atqc "SELECT id FROM lists WHERE name = 'Boletín'")
 echo "PostgreSQL loaded in $(( ($(ms) - t0) / 1000 ))s" >&2
 pg_lines=$(run_all PostgreSQL "$pdb" "$pfield" "$plist" estafeta --data "$work/pg" --database "$pdb")

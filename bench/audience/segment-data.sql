@@ -1,20 +1,17 @@
 -- Data for bench/segment-count.sh, for SQLite and PostgreSQL alike: {CONTACTS} contacts, {EVENTS} engagement events
--- before {BASE} (Unix ms). {SERIES_C} / {SERIES_E} are the dialect's generate_series with a column named value.
+-- before {BASE} (Unix ms). {SERIES_C} / {SERIES_E} are the dialect's generate_series with a column named value;
+-- {JSON_OBJECT} its function building the JSON object of custom field values.
 -- Event times are whole days plus under 12 hours before {BASE}, so a window of N days counted within 12 hours
 -- of the load puts every event on the same side of its bound however many seconds later it is counted.
 BEGIN;
 INSERT INTO contact_fields (name, type, created_at) VALUES ('country', 'text', {BASE});
 INSERT INTO lists (name, created_at) VALUES ('Boletín', {BASE});
 
-INSERT INTO contacts (id, email, name, language, validation, validation_detail, created_at, updated_at)
+INSERT INTO contacts (id, email, name, language, validation, validation_detail, fields, created_at, updated_at)
 SELECT value, 'persona' || value || '@empresa' || (value % 200) || '.es', 'Persona ' || value,
        CASE WHEN value % 3 = 0 THEN 'en' ELSE 'es' END, 'valid', '{"Flags":[],"Suggestion":null}',
+       {JSON_OBJECT}('country', CASE WHEN value % 20 < 12 THEN 'ES' WHEN value % 20 < 15 THEN 'PT' WHEN value % 20 < 17 THEN 'MX' WHEN value % 20 < 19 THEN 'AR' ELSE 'FR' END),
        {BASE} - (value % 1000) * 86400000, {BASE}
-FROM {SERIES_C};
-
-INSERT INTO contact_values (contact_id, field_id, text_value)
-SELECT value, (SELECT id FROM contact_fields WHERE name = 'country'),
-       CASE WHEN value % 20 < 12 THEN 'ES' WHEN value % 20 < 15 THEN 'PT' WHEN value % 20 < 17 THEN 'MX' WHEN value % 20 < 19 THEN 'AR' ELSE 'FR' END
 FROM {SERIES_C};
 
 INSERT INTO contact_tags (contact_id, tag) SELECT value, 'cliente' FROM {SERIES_C} WHERE value % 5 = 0;

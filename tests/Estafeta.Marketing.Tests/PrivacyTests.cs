@@ -119,12 +119,12 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
         Assert.Equal(1, (await Audience.EngagementTotals.CountAsync(campaign, new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero)))[EngagementKind.Opened]);
 
         await using var connection = await Db.OpenAsync();
-        foreach (var table in new[] { "contact_values", "contact_tags", "subscriptions", "consent_records", "engagement_events" })
+        foreach (var table in new[] { "contact_tags", "subscriptions", "consent_records", "engagement_events" })
         {
             Assert.Equal(0, await connection.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE contact_id = @id", new { id = contact.Id }));
         }
 
-        foreach (var table in new[] { "contacts", "contact_values", "contact_tags", "consent_records", "suppressions", "import_rows", "idempotency_keys", "engagement_events", "engagement_erased", "outbound_events" })
+        foreach (var table in new[] { "contacts", "contact_tags", "consent_records", "suppressions", "import_rows", "idempotency_keys", "engagement_events", "engagement_erased", "outbound_events" })
         {
             foreach (IDictionary<string, object?> rowValues in await connection.QueryAsync($"SELECT * FROM {table}"))
             {

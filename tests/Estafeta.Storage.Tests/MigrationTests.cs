@@ -41,6 +41,46 @@ public abstract class MigrationTests(StorageBackend backend) : StorageTests(back
     }
 
     [Fact]
+    public async Task Custom_field_values_stored_one_row_each_move_to_the_contact_as_one_json_object()
+    {
+        var (db, _, _) = await Backend.CreateEmptyAsync();
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            foreach (var migration in SchemaMigrations.All.Where(m => m.Version < 351))
+            {
+                await connection.ExecuteAsync(db.Dialect.ExpandSchema(migration.For(db.Kind)));
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, 0)", new { migration.Version, migration.Name });
+            }
+
+            await connection.ExecuteAsync("""
+                INSERT INTO contacts (id, email, created_at, updated_at) VALUES (1, 'ana@ejemplo.es', 0, 0), (2, 'bea@ejemplo.es', 0, 0), (3, 'eva@ejemplo.es', 0, 0);
+                INSERT INTO contact_fields (id, name, type, created_at) VALUES (1, 'país', 'text', 0), (2, 'edad', 'number', 0), (3, 'vip', 'boolean', 0),
+                    (4, 'alta', 'date', 0), (5, 'plan', 'choice', 0);
+                INSERT INTO contact_values (contact_id, field_id, text_value, number_value, date_value) VALUES
+                    (1, 1, 'España "sur"', NULL, NULL), (1, 2, NULL, 41.5, NULL), (1, 3, NULL, 1, NULL), (1, 4, NULL, NULL, 1700006400000),
+                    (1, 5, 'pro', NULL, NULL), (2, 3, NULL, 0, NULL);
+                """);
+        }
+
+        await db.MigrateAsync();
+
+        await using var check = await db.OpenAsync();
+        var sqlite = db.Kind == DatabaseKind.Sqlite;
+        string Field(string name) => sqlite ? $"json_extract(fields, '$.\"{name}\"')" : $"fields->>'{name}'";
+        var ana = await check.QuerySingleAsync<(string Country, double Age, long Vip, long Since, string Plan)>(
+            $"SELECT {Field("país")}, CAST({Field("edad")} AS DOUBLE PRECISION), " +
+            $"CASE WHEN {(sqlite ? Field("vip") + " = 1" : Field("vip") + " = 'true'")} THEN 1 ELSE 0 END, CAST({Field("alta")} AS BIGINT), {Field("plan")} FROM contacts WHERE id = 1");
+        Assert.Equal(("España \"sur\"", 41.5, 1L, 1700006400000L, "pro"), ana);
+        Assert.Equal(sqlite ? "0" : "false", await check.QuerySingleAsync<string>($"SELECT CAST({Field("vip")} AS TEXT) FROM contacts WHERE id = 2"));
+        Assert.Null(await check.QuerySingleAsync<string?>("SELECT CAST(fields AS TEXT) FROM contacts WHERE id = 3"));
+        Assert.Equal(0L, await check.ExecuteScalarAsync<long>(sqlite
+            ? "SELECT COUNT(*) FROM sqlite_master WHERE name = 'contact_values'"
+            : "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'contact_values'"));
+    }
+
+    [Fact]
     public void Migration_versions_ascend_within_each_area_from_its_start()
     {
         // Each area owns a block of 100 versions (mail store 1–99, outbound 100–199, ...), numbered up from its start;

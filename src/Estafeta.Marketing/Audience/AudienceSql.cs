@@ -32,6 +32,9 @@ public static class AudienceSql
         _ => false,
     };
 
+    /// <summary>A parameter holding JSON text, as the type of a JSON column (JSONB on PostgreSQL, text on SQLite).</summary>
+    public static string Json(DatabaseKind kind, string parameter) => kind == DatabaseKind.PostgreSql ? $"CAST({parameter} AS JSONB)" : parameter;
+
     public static long Now(Database db) => db.Time.GetUtcNow().ToUnixTimeMilliseconds();
 
     public static DateTimeOffset Time(long unixMilliseconds) => DateTimeOffset.FromUnixTimeMilliseconds(unixMilliseconds);

@@ -183,5 +183,37 @@ internal static partial class SchemaMigrations
             CREATE INDEX contact_values_date ON contact_values (field_id, date_value) WHERE date_value IS NOT NULL;
             CREATE INDEX engagement_events_kind_time ON engagement_events (kind, occurred_at, contact_id);
             """),
+        // Custom field values move from one contact_values row per value (three indexes and two foreign keys each)
+        // to one JSON object on the contact's own row, keyed by field name: text and choices as strings, numbers
+        // as numbers, booleans as true/false, dates as UTC midnight Unix milliseconds.
+        new(351, "audience: custom field values as one JSON object on the contact", """
+            ALTER TABLE contacts ADD COLUMN fields TEXT NULL;
+            UPDATE contacts SET fields = (
+                SELECT json_group_object(f.name, json(CASE f.type
+                    WHEN 'number' THEN CAST(v.number_value AS TEXT)
+                    WHEN 'boolean' THEN CASE WHEN v.number_value <> 0 THEN 'true' ELSE 'false' END
+                    WHEN 'date' THEN CAST(v.date_value AS TEXT)
+                    ELSE json_quote(v.text_value) END))
+                FROM contact_values v JOIN contact_fields f ON f.id = v.field_id
+                WHERE v.contact_id = contacts.id)
+            WHERE id IN (SELECT contact_id FROM contact_values);
+            DROP TABLE contact_values;
+            """)
+        {
+            PostgreSql = """
+                ALTER TABLE contacts ADD COLUMN fields JSONB NULL;
+                UPDATE contacts c SET fields = x.fields
+                FROM (
+                    SELECT v.contact_id, jsonb_object_agg(f.name, CASE f.type
+                        WHEN 'number' THEN to_jsonb(v.number_value)
+                        WHEN 'boolean' THEN to_jsonb(v.number_value <> 0)
+                        WHEN 'date' THEN to_jsonb(v.date_value)
+                        ELSE to_jsonb(v.text_value) END) AS fields
+                    FROM contact_values v JOIN contact_fields f ON f.id = v.field_id
+                    GROUP BY v.contact_id) x
+                WHERE x.contact_id = c.id;
+                DROP TABLE contact_values;
+                """,
+        },
     ];
 }

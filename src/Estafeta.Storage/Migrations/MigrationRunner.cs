@@ -38,7 +38,7 @@ internal sealed class MigrationRunner(Database db)
             try
             {
                 await connection.ExecuteAsync(new CommandDefinition(
-                    db.Dialect.ExpandSchema(migration.Sql), transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+                    db.Dialect.ExpandSchema(migration.For(db.Kind)), transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
             }
             catch (System.Data.Common.DbException e)
             {

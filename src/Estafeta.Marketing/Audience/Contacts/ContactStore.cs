@@ -5,12 +5,15 @@ using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
 
-/// <summary>Contacts with their custom field values and tags. Addresses are checked by the validator before they are stored.</summary>
+/// <summary>
+/// Contacts with their custom field values (one JSON object on the contact's row, see <see cref="FieldJson"/>) and
+/// tags. Addresses are checked by the validator before they are stored.
+/// </summary>
 public sealed class ContactStore(Database db, AddressValidator validator)
 {
     internal const string Columns =
         "id AS Id, email AS Email, name AS Name, language AS Language, time_zone AS TimeZone, validation AS Validation, " +
-        "validation_detail AS ValidationDetail, paused_until AS PausedUntil, created_at AS CreatedAt, updated_at AS UpdatedAt";
+        "validation_detail AS ValidationDetail, paused_until AS PausedUntil, created_at AS CreatedAt, updated_at AS UpdatedAt, fields AS Fields";
 
     public Database Database => db;
 
@@ -154,16 +157,11 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         var rows = (await connection.QueryAsync<Row>(new CommandDefinition(
             $"SELECT {Columns} FROM contacts WHERE {AudienceSql.In(db, "id", "ids")}", new { ids = list }, tx, cancellationToken: ct)).ConfigureAwait(false))
             .ToDictionary(r => r.Id);
-        var values = await connection.QueryAsync<ValueRow>(new CommandDefinition(
-            $"""
-            SELECT v.contact_id AS ContactId, f.name AS Name, f.type AS Type, v.text_value AS TextValue, v.number_value AS NumberValue, v.date_value AS DateValue
-            FROM contact_values v JOIN contact_fields f ON f.id = v.field_id WHERE {AudienceSql.In(db, "v.contact_id", "ids")} ORDER BY f.name
-            """, new { ids = list }, tx, cancellationToken: ct)).ConfigureAwait(false);
         var tags = await connection.QueryAsync<(long ContactId, string Tag)>(new CommandDefinition(
             $"SELECT contact_id, tag FROM contact_tags WHERE {AudienceSql.In(db, "contact_id", "ids")} ORDER BY tag", new { ids = list }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        var fieldsBy = values.GroupBy(v => v.ContactId).ToDictionary(
-            g => g.Key,
-            g => (IReadOnlyDictionary<string, object?>)g.ToDictionary(v => v.Name, v => FieldValues.Present(FieldTypes.Parse(v.Type), v.TextValue, v.NumberValue, v.DateValue), StringComparer.Ordinal));
+        var definitions = rows.Values.Any(r => r.Fields is not null)
+            ? (await FieldStore.ListAsync(connection, tx, ct).ConfigureAwait(false)).ToDictionary(f => f.Name, StringComparer.Ordinal)
+            : [];
         var tagsBy = tags.GroupBy(t => t.ContactId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(t => t.Tag)]);
         var result = new List<Contact>(list.Count);
         foreach (var id in list)
@@ -171,7 +169,7 @@ public sealed class ContactStore(Database db, AddressValidator validator)
             if (!rows.TryGetValue(id, out var r)) continue;
             result.Add(new Contact(
                 r.Id, r.Email, r.Name, r.Language, r.TimeZone,
-                fieldsBy.GetValueOrDefault(r.Id) ?? new Dictionary<string, object?>(),
+                FieldJson.Present(r.Fields, definitions),
                 tagsBy.GetValueOrDefault(r.Id) ?? [],
                 ParseValidation(r.Validation, r.ValidationDetail),
                 AudienceSql.Time(r.PausedUntil), AudienceSql.Time(r.CreatedAt), AudienceSql.Time(r.UpdatedAt)));
@@ -184,24 +182,13 @@ public sealed class ContactStore(Database db, AddressValidator validator)
     {
         if (fields.Count == 0) return;
         var definitions = await FieldStore.EnsureAsync(connection, tx, fields.Keys, now, ct).ConfigureAwait(false);
-        foreach (var (name, raw) in fields)
-        {
-            var field = definitions[name];
-            if (string.IsNullOrWhiteSpace(raw))
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "DELETE FROM contact_values WHERE contact_id = @contactId AND field_id = @fieldId", new { contactId, fieldId = field.Id }, tx, cancellationToken: ct)).ConfigureAwait(false);
-                continue;
-            }
-
-            var stored = FieldValues.Parse(field, raw);
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                INSERT INTO contact_values (contact_id, field_id, text_value, number_value, date_value) VALUES (@contactId, @fieldId, @text, @number, @date)
-                ON CONFLICT (contact_id, field_id) DO UPDATE SET text_value = excluded.text_value, number_value = excluded.number_value, date_value = excluded.date_value
-                """,
-                new { contactId, fieldId = field.Id, text = stored.Text, number = stored.Number, date = stored.Date }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        }
+        var changes = fields.Select(f => (definitions[f.Key], string.IsNullOrWhiteSpace(f.Value) ? (FieldValues.Stored?)null : FieldValues.Parse(definitions[f.Key], f.Value))).ToList();
+        var current = await connection.QuerySingleAsync<string?>(new CommandDefinition(
+            "SELECT fields FROM contacts WHERE id = @contactId", new { contactId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        var json = FieldJson.Merge(current, changes);
+        var kind = connection is Microsoft.Data.Sqlite.SqliteConnection ? DatabaseKind.Sqlite : DatabaseKind.PostgreSql;
+        await connection.ExecuteAsync(new CommandDefinition(
+            $"UPDATE contacts SET fields = {AudienceSql.Json(kind, "@json")} WHERE id = @contactId", new { contactId, json }, tx, cancellationToken: ct)).ConfigureAwait(false);
     }
 
     internal static string ValidationDetail(AddressValidation v) =>
@@ -232,15 +219,7 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         public long? PausedUntil { get; set; }
         public long CreatedAt { get; set; }
         public long UpdatedAt { get; set; }
+        public string? Fields { get; set; }
     }
 
-    private sealed class ValueRow
-    {
-        public long ContactId { get; set; }
-        public string Name { get; set; } = "";
-        public string Type { get; set; } = "";
-        public string? TextValue { get; set; }
-        public double? NumberValue { get; set; }
-        public long? DateValue { get; set; }
-    }
 }

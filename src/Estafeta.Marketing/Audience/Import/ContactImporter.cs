@@ -56,7 +56,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
 
             var run = new Run(db, connection, job, file, options, consentText, extraTags);
-            var rows = new RowBuilder(this, mapping, fields, run);
+            var rows = new RowBuilder(this, mapping, fields);
             long bytes = 0;
             long index = 0;
             var checkedHeader = false;
@@ -181,10 +181,11 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
     }
 
     /// <summary>Turns records into rows to write or issues to report, in memory; only a new custom field or a domain's first DNS lookup waits.</summary>
-    private sealed class RowBuilder(ContactImporter importer, ImportMapping mapping, Dictionary<string, FieldDefinition> fields, Run run)
+    private sealed class RowBuilder(ContactImporter importer, ImportMapping mapping, Dictionary<string, FieldDefinition> fields)
     {
         private readonly List<string> tags = [];
         private readonly List<(string Field, string Text)> raw = [];
+        private readonly FieldJson.Builder json = new();
         private string? cleanDetail;
         private string[]? planColumns;
         private ImportTarget[] plan = [];
@@ -227,13 +228,19 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
             try
             {
-                FieldValues.Stored?[] values = raw.Count == 0 ? [] : new FieldValues.Stored?[run.Slots.Count + raw.Count];
-                foreach (var (field, text) in raw)
+                string? values = null;
+                if (raw.Count > 0)
                 {
-                    var definition = fields[field];
-                    var slot = run.SlotOf(definition);
-                    if (slot >= values.Length) Array.Resize(ref values, slot + 1);
-                    values[slot] = FieldValues.Parse(definition, text);
+                    json.Start();
+                    for (var i = 0; i < raw.Count; i++)
+                    {
+                        var (field, text) = raw[i];
+                        if (LaterColumnHas(field, i)) continue;
+                        var definition = fields[field];
+                        json.Add(definition, FieldValues.Parse(definition, text));
+                    }
+
+                    values = json.Finish();
                 }
 
                 var fullName = name ?? (first is null && last is null ? null : first is null ? last : last is null ? first : first + " " + last);
@@ -285,6 +292,17 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
         }
 
+        /// <summary>Whether a later column of the row sets the same field (the later one wins).</summary>
+        private bool LaterColumnHas(string field, int index)
+        {
+            for (var j = index + 1; j < raw.Count; j++)
+            {
+                if (string.Equals(raw[j].Field, field, StringComparison.Ordinal)) return true;
+            }
+
+            return false;
+        }
+
         /// <summary>The target of each column; CSV rows share their header, so it is worked out once.</summary>
         private ImportTarget[] Plan(string[] columns)
         {
@@ -309,26 +327,12 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
     /// <summary>The rows and issues gathered since the last checkpoint, and how to write them.</summary>
     private sealed class Run(Database db, DbConnection connection, JobRow job, ImportFile file, ImportOptions options, string listConsentText, IReadOnlyList<string> extraTags)
     {
-        private readonly Dictionary<long, int> slotIndex = [];
-
         public List<ImportRow> Rows { get; } = [];
 
         /// <summary>The rejected rows since the last checkpoint.</summary>
         public List<ImportIssue> Issues { get; } = [];
 
         public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
-
-        /// <summary>The custom fields met so far, each with its column in the staging table.</summary>
-        public List<FieldDefinition> Slots { get; } = [];
-
-        public int SlotOf(FieldDefinition field)
-        {
-            if (slotIndex.TryGetValue(field.Id, out var slot)) return slot;
-            slot = Slots.Count;
-            Slots.Add(field);
-            slotIndex[field.Id] = slot;
-            return slot;
-        }
 
         private bool Sqlite => db.Kind == DatabaseKind.Sqlite;
 
@@ -365,8 +369,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
         {
-            var slots = Slots.Count;
-            await StageAsync(tx, slots, ct).ConfigureAwait(false);
+            await StageAsync(tx, ct).ConfigureAwait(false);
 
             // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
             var suppressed = await ExecuteAsync(tx,
@@ -390,9 +393,10 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (updated > 0)
             {
                 await ExecuteAsync(tx,
-                    """
+                    $"""
                     UPDATE contacts SET name = COALESCE(s.name, contacts.name), language = COALESCE(s.language, contacts.language),
-                        time_zone = COALESCE(s.time_zone, contacts.time_zone), validation = s.validation, validation_detail = s.validation_detail, updated_at = @now
+                        time_zone = COALESCE(s.time_zone, contacts.time_zone), validation = s.validation, validation_detail = s.validation_detail,
+                        fields = {MergeFields("contacts.fields", "s.fields")}, updated_at = @now
                     FROM import_stage s WHERE s.contact_id = contacts.id
                     """, new { now }, ct).ConfigureAwait(false);
             }
@@ -401,20 +405,19 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (inserted > 0)
             {
                 await ExecuteAsync(tx,
-                    """
-                    INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, created_at, updated_at)
-                    SELECT email, name, language, time_zone, validation, validation_detail, @now, @now FROM import_stage
+                    $"""
+                    INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
+                    SELECT email, name, language, time_zone, validation, validation_detail, fields, @now, @now FROM import_stage
                     WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
                     ON CONFLICT (email) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), language = COALESCE(excluded.language, contacts.language),
                         time_zone = COALESCE(excluded.time_zone, contacts.time_zone), validation = excluded.validation,
-                        validation_detail = excluded.validation_detail, updated_at = excluded.updated_at
+                        validation_detail = excluded.validation_detail, fields = {MergeFields("contacts.fields", "excluded.fields")}, updated_at = excluded.updated_at
                     """, new { now }, ct).ConfigureAwait(false);
                 await ExecuteAsync(tx,
                     "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.contact_id IS NULL AND import_stage.suppressed = 0",
                     null, ct).ConfigureAwait(false);
             }
 
-            if (slots > 0) await WriteValuesAsync(tx, slots, ct).ConfigureAwait(false);
             foreach (var tag in extraTags)
             {
                 await ExecuteAsync(tx,
@@ -445,22 +448,15 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
-        private async Task StageAsync(DbTransaction tx, int slots, CancellationToken ct)
+        private async Task StageAsync(DbTransaction tx, CancellationToken ct)
         {
             var sqlite = Sqlite;
             var columns = new List<(string Name, StageType Type)>
             {
                 ("line_no", StageType.Integer), ("email", StageType.Text), ("email_hash", StageType.Text), ("name", StageType.Text),
                 ("language", StageType.Text), ("time_zone", StageType.Text), ("validation", StageType.Text), ("validation_detail", StageType.Text),
-                ("warning", StageType.Text),
+                ("warning", StageType.Text), ("fields", StageType.Json),
             };
-            var types = new StageType[slots];
-            for (var i = 0; i < slots; i++)
-            {
-                types[i] = TypeOf(Slots[i].Type);
-                columns.Add(("v" + i.ToString(CultureInfo.InvariantCulture), types[i]));
-            }
-
             var definitions = string.Join(", ", columns.Select(c => c.Name + " " + SqlType(c.Type, sqlite)));
             var tail = sqlite ? "" : " ON COMMIT DROP";
             var hasTags = Rows.Any(r => r.Tags.Count > 0);
@@ -485,18 +481,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     stage.Text(row.Verdict);
                     stage.Text(row.ValidationDetail);
                     stage.Text(row.Warning);
-                    var values = row.Values;
-                    for (var i = 0; i < slots; i++)
-                    {
-                        var value = i < values.Length ? values[i] : null;
-                        switch (types[i])
-                        {
-                            case StageType.Text: stage.Text(value?.Text); break;
-                            case StageType.Number: stage.Number(value?.Number); break;
-                            default: stage.Integer(value?.Date); break;
-                        }
-                    }
-
+                    stage.Json(row.Fields);
                     stage.EndRow();
                 }
 
@@ -524,31 +509,10 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (!sqlite) await ExecuteAsync(tx, hasTags ? "ANALYZE import_stage; ANALYZE import_stage_tags" : "ANALYZE import_stage", null, ct).ConfigureAwait(false);
         }
 
-        /// <summary>One upsert for every custom field value of the chunk, in key order.</summary>
-        private Task<long> WriteValuesAsync(DbTransaction tx, int slots, CancellationToken ct)
-        {
-            var branches = new List<string>(slots);
-            for (var i = 0; i < slots; i++)
-            {
-                var v = "v" + i.ToString(CultureInfo.InvariantCulture);
-                var (text, number, date) = TypeOf(Slots[i].Type) switch
-                {
-                    StageType.Text => (v, "CAST(NULL AS DOUBLE PRECISION)", "CAST(NULL AS BIGINT)"),
-                    StageType.Number => ("CAST(NULL AS TEXT)", v, "CAST(NULL AS BIGINT)"),
-                    _ => ("CAST(NULL AS TEXT)", "CAST(NULL AS DOUBLE PRECISION)", v),
-                };
-                branches.Add(string.Create(CultureInfo.InvariantCulture,
-                    $"SELECT contact_id, {Slots[i].Id} AS field_id, {text} AS text_value, {number} AS number_value, {date} AS date_value FROM import_stage WHERE contact_id IS NOT NULL AND {v} IS NOT NULL"));
-            }
-
-            return ExecuteAsync(tx,
-                $"""
-                INSERT INTO contact_values (contact_id, field_id, text_value, number_value, date_value)
-                SELECT contact_id, field_id, text_value, number_value, date_value FROM ({string.Join(" UNION ALL ", branches)}) v
-                WHERE true ORDER BY contact_id, field_id
-                ON CONFLICT (contact_id, field_id) DO UPDATE SET text_value = excluded.text_value, number_value = excluded.number_value, date_value = excluded.date_value
-                """, null, ct);
-        }
+        /// <summary>A contact's stored field object with the chunk's values of the row merged in (the row's win).</summary>
+        private string MergeFields(string stored, string staged) => Sqlite
+            ? $"CASE WHEN {staged} IS NULL THEN {stored} WHEN {stored} IS NULL THEN {staged} ELSE json_patch({stored}, {staged}) END"
+            : $"CASE WHEN {staged} IS NULL THEN {stored} WHEN {stored} IS NULL THEN {staged} ELSE {stored} || {staged} END";
 
         /// <summary>
         /// Subscribes the chunk's contacts that are not on the list yet, each with its consent record; never one on the
@@ -593,17 +557,11 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         private async Task<long> ExecuteAsync(DbTransaction tx, string sql, object? parameters, CancellationToken ct) =>
             await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
 
-        private static StageType TypeOf(FieldType type) => type switch
-        {
-            FieldType.Number or FieldType.Boolean => StageType.Number,
-            FieldType.Date => StageType.Integer,
-            _ => StageType.Text,
-        };
-
         private static string SqlType(StageType type, bool sqlite) => type switch
         {
             StageType.Text => "TEXT",
             StageType.Number => sqlite ? "REAL" : "DOUBLE PRECISION",
+            StageType.Json => sqlite ? "TEXT" : "JSONB",
             _ => sqlite ? "INTEGER" : "BIGINT",
         };
     }

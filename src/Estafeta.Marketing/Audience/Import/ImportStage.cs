@@ -12,6 +12,9 @@ internal enum StageType
     Text,
     Number,
     Integer,
+
+    /// <summary>A JSON object: JSONB on PostgreSQL, text on SQLite.</summary>
+    Json,
 }
 
 /// <summary>
@@ -43,6 +46,9 @@ internal abstract class ImportStage : IAsyncDisposable
 
     public abstract void Integer(long? value);
 
+    /// <summary>JSON text (already checked and written by <see cref="FieldJson"/>).</summary>
+    public abstract void Json(string? value);
+
     /// <summary>Ends the row (SQLite writes it here).</summary>
     public abstract void EndRow();
 
@@ -73,6 +79,8 @@ internal abstract class ImportStage : IAsyncDisposable
 
         public override void Integer(long? value) =>
             Check(value is { } v ? raw.sqlite3_bind_int64(statement, ++column, v) : raw.sqlite3_bind_null(statement, ++column));
+
+        public override void Json(string? value) => Text(value);
 
         public override void EndRow()
         {
@@ -115,6 +123,12 @@ internal abstract class ImportStage : IAsyncDisposable
         {
             if (value is { } v) importer.Write(v, NpgsqlDbType.Bigint);
             else importer.WriteNull();
+        }
+
+        public override void Json(string? value)
+        {
+            if (value is null) importer.WriteNull();
+            else importer.Write(value, NpgsqlDbType.Jsonb);
         }
 
         public override void EndRow()

@@ -139,7 +139,8 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts, TimeSpan?
             consentRecords = await CountAsync(connection, tx, "consent_records", id, ct).ConfigureAwait(false);
             events = await CountAsync(connection, tx, "engagement_events", id, ct).ConfigureAwait(false);
             tags = await CountAsync(connection, tx, "contact_tags", id, ct).ConfigureAwait(false);
-            values = await CountAsync(connection, tx, "contact_values", id, ct).ConfigureAwait(false);
+            values = FieldJson.Count(await connection.QuerySingleAsync<string?>(new CommandDefinition(
+                "SELECT fields FROM contacts WHERE id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false));
             await EngagementTotals.FoldAsync(connection, tx, id, ct).ConfigureAwait(false);
         }
 

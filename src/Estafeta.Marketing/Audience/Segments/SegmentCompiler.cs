@@ -137,9 +137,9 @@ public sealed class SegmentCompiler
         }
 
         var field = Custom(f.Field, f.Position);
-        if (!f.AsTruth) return ValueExists(field, "1 = 1");
+        if (!f.AsTruth) return $"{Column(field)} IS NOT NULL";
         if (field.Type != FieldType.Boolean) throw Error($"{field.Name} is a {FieldTypes.Name(field.Type)} field, not true/false; compare it with a value", f.Position);
-        return ValueExists(field, $"v.number_value = {Parameter(1.0)}");
+        return $"{Column(field)} = {Parameter(1.0)}";
     }
 
     private string EmitCompare(CompareNode cmp)
@@ -150,7 +150,8 @@ public sealed class SegmentCompiler
         }
 
         var field = Custom(cmp.Field, cmp.Position);
-        return ValueExists(field, Condition(Column(field), field.Type, field.Name, cmp.Operator, cmp.Value, timestamp: false, field));
+        var column = Column(field);
+        return $"({column} IS NOT NULL AND {Condition(column, field.Type, field.Name, cmp.Operator, cmp.Value, timestamp: false, field)})";
     }
 
     private string EmitIn(InNode i)
@@ -159,15 +160,8 @@ public sealed class SegmentCompiler
         return "(" + string.Join(" OR ", parts) + ")";
     }
 
-    private string ValueExists(FieldDefinition field, string condition) =>
-        $"EXISTS (SELECT 1 FROM contact_values v WHERE v.contact_id = c.id AND v.field_id = {Parameter(field.Id)} AND {condition})";
-
-    private static string Column(FieldDefinition field) => field.Type switch
-    {
-        FieldType.Number or FieldType.Boolean => "v.number_value",
-        FieldType.Date => "v.date_value",
-        _ => "v.text_value",
-    };
+    /// <summary>The field's value in the contact's JSON object, typed for comparisons (see <see cref="FieldJson.Sql"/>).</summary>
+    private string Column(FieldDefinition field) => FieldJson.Sql(kind, "c.fields", field);
 
     private string Condition(string column, FieldType type, string fieldName, string op, SegmentValue value, bool timestamp, FieldDefinition? field = null)
     {
