@@ -2,7 +2,6 @@ using System.Net;
 using Estafeta.Mail.Feedback;
 using Estafeta.Mail.Outbound.MtaSts;
 using Estafeta.Storage;
-using MimeKit;
 
 namespace Estafeta.Mail.Outbound;
 
@@ -93,9 +92,9 @@ public sealed partial class QueueRunner
                     else
                     {
                         // One message per connection whose outcome is not durable yet: the bound on what a crash
-                        // delivers twice. Its commit is shared with the other connections' (group commit).
-                        if (previous is not null) await previous.Durable.WaitAsync(ct);
-                        var usable = await DeliverAsync(destination, connection, job, ct);
+                        // delivers twice. The next message is read and sent while the previous one's commit (shared
+                        // with the other connections', group commit) is made; only its final "." waits for it.
+                        var usable = await DeliverAsync(destination, connection, job, previous?.Durable, ct);
                         previous = job;
                         if (!usable) return;
                     }
@@ -127,15 +126,17 @@ public sealed partial class QueueRunner
     }
 
     /// <summary>Sends one job over an open connection and records every recipient's answer before returning.</summary>
-    private async Task<bool> DeliverAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, CancellationToken ct)
+    private async Task<bool> DeliverAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, Task? previousDurable, CancellationToken ct)
     {
-        MimeMessage content;
+        OutgoingMessage content;
         try
         {
-            content = QueuedContent.Load(_engine.Blobs, job.Message.BlobHash, ct);
+            content = QueuedContent.Read(_engine.Blobs, job.Message.BlobHash);
         }
         catch (NotFoundException e)
         {
+            // Nothing is sent for this job: the previous one stays the connection's unrecorded delivery until durable.
+            if (previousDurable is not null) await previousDurable.WaitAsync(ct);
             Record(job, SmtpAnswer.Permanent("5.3.0", $"the queued message file is missing: {e.Message}"), null, null);
             job.Complete(JobResult.Done());
             return true;
@@ -154,7 +155,8 @@ public sealed partial class QueueRunner
             foreach (var r in envelope.Recipients)
             {
                 var single = envelope with { Sender = VerpPath(job, r.Id), Recipients = [r] };
-                var result = await connection.SendAsync(single, content, ct);
+                var result = await connection.SendAsync(single, content, previousDurable, ct);
+                previousDurable = null;
                 RecordAnswers(destination, connection, job, result, content.MessageId);
                 answered.Add(r.Id);
                 usable = result.ConnectionUsable;
@@ -167,7 +169,7 @@ public sealed partial class QueueRunner
             return usable;
         }
 
-        var sent = await connection.SendAsync(envelope, content, ct);
+        var sent = await connection.SendAsync(envelope, content, previousDurable, ct);
         RecordAnswers(destination, connection, job, sent, content.MessageId);
         var successNotices = connection.SupportsDsn
             ? []

@@ -5,7 +5,8 @@ using System.Text;
 
 namespace Estafeta.EndToEnd.Outbound;
 
-/// <summary>A minimal SMTP server on loopback that accepts everything and counts the messages by Subject.</summary>
+/// <summary>A minimal SMTP server on loopback that accepts everything and counts the messages by Subject (a message
+/// counts once its final "." arrives, as a real server takes it).</summary>
 public sealed class CountingSink : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
@@ -52,8 +53,14 @@ public sealed class CountingSink : IAsyncDisposable
                 if (verb != "DATA") { await writer.WriteLineAsync("250 ok"); continue; }
                 await writer.WriteLineAsync("354 go");
                 string? subject = null;
-                while (await reader.ReadLineAsync() is { } data && data != ".")
+                var ended = false;
+                while (await reader.ReadLineAsync() is { } data)
+                {
+                    if (data == ".") { ended = true; break; }
                     if (subject is null && data.StartsWith("Subject: ", StringComparison.Ordinal)) subject = data[9..];
+                }
+                // Only the final "." hands a message over: content cut off by a closed connection was never taken.
+                if (!ended) return;
                 Subjects.AddOrUpdate(subject ?? "", 1, (_, n) => n + 1);
                 await writer.WriteLineAsync("250 2.0.0 ok");
             }

@@ -43,6 +43,11 @@ public sealed class ScriptedSmtpSink : IAsyncDisposable
     public Func<string, string> RcptReply { get; set; } = _ => "250 2.1.5 Ok";
     public Func<SinkMail, string> DataReply { get; set; } = _ => "250 2.0.0 Ok: queued";
     public bool DropMidData { get; set; }
+    public bool Pipelining { get; set; } = true;
+
+    /// <summary>When set, AUTH PLAIN and LOGIN are offered and this user name and password are accepted.</summary>
+    public (string User, string Password)? Login { get; set; }
+    public ConcurrentQueue<string> LoggedIn { get; } = new();
     public int Connections => Volatile.Read(ref _connections);
     public IReadOnlyList<SinkMail> Mail => [.. _mail];
     public ConcurrentQueue<string> Commands { get; } = new();
@@ -119,8 +124,10 @@ public sealed class ScriptedSmtpSink : IAsyncDisposable
                 switch (verb)
                 {
                     case "EHLO":
-                        var caps = new List<string> { Name, "PIPELINING", "8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 100000000" };
+                        var caps = new List<string> { Name, "8BITMIME", "ENHANCEDSTATUSCODES", "SIZE 100000000" };
+                        if (Pipelining) caps.Add("PIPELINING");
                         if (AdvertiseDsn) caps.Add("DSN");
+                        if (Login is not null) caps.Add("AUTH PLAIN LOGIN");
                         if (Certificate is not null && !tls) caps.Add("STARTTLS");
                         for (var i = 0; i < caps.Count; i++) await WriteAsync(stream, (i == caps.Count - 1 ? "250 " : "250-") + caps[i]);
                         break;
@@ -156,6 +163,31 @@ public sealed class ScriptedSmtpSink : IAsyncDisposable
                         }
                         await WriteAsync(stream, answer);
                         if (answer.StartsWith("421", StringComparison.Ordinal)) return;
+                        break;
+                    case "AUTH" when Login is { } login:
+                        var words = line.Split(' ');
+                        string user, password;
+                        if (words.Length >= 2 && words[1].Equals("LOGIN", StringComparison.OrdinalIgnoreCase))
+                        {
+                            await WriteAsync(stream, "334 VXNlcm5hbWU6");
+                            user = Encoding.UTF8.GetString(Convert.FromBase64String(await ReadLineAsync(stream) ?? ""));
+                            await WriteAsync(stream, "334 UGFzc3dvcmQ6");
+                            password = Encoding.UTF8.GetString(Convert.FromBase64String(await ReadLineAsync(stream) ?? ""));
+                        }
+                        else
+                        {
+                            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(words.Length > 2 ? words[2] : "")).Split('\0');
+                            (user, password) = parts.Length == 3 ? (parts[1], parts[2]) : ("", "");
+                        }
+                        if (user == login.User && password == login.Password)
+                        {
+                            LoggedIn.Enqueue(user);
+                            await WriteAsync(stream, "235 2.7.0 Authentication successful");
+                        }
+                        else
+                        {
+                            await WriteAsync(stream, "535 5.7.8 Authentication credentials invalid");
+                        }
                         break;
                     case "RSET": to.Clear(); from = null; await WriteAsync(stream, "250 2.0.0 Ok"); break;
                     case "NOOP": await WriteAsync(stream, "250 2.0.0 Ok"); break;
