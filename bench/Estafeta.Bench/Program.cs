@@ -1,11 +1,11 @@
 using System.Globalization;
 using Estafeta.Bench;
 
-// estafeta-bench auth [SECONDS]
+// estafeta-bench auth [SECONDS] [ONLY]
 // estafeta-bench imap-preload|imap-load|imap-idle HOST PORT USERFORMAT PASSWORD USERS [CLIENTS] [SECONDS|MESSAGES] [READYFILE]
 if (args is ["auth", ..])
 {
-    Console.WriteLine(await AuthSpeed.RunAsync(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5)));
+    Console.WriteLine(AuthSpeed.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5), args.Length > 2 ? args[2] : null));
     return 0;
 }
 if (args.Length < 5)

@@ -4,10 +4,11 @@ using Estafeta.MailAuth.Dns;
 namespace Estafeta.MailAuth.Arc;
 
 /// <summary>Fetches the public keys ARC signatures name (the DKIM key records at
-/// selector._domainkey.domain), once per name per message.</summary>
-internal sealed class ArcKeys(IDnsResolver dns, int minimumRsaBits, CancellationToken ct)
+/// selector._domainkey.domain), once per name per message; each record is parsed and its key imported
+/// once per verifier (<paramref name="cache"/>), as for DKIM.</summary>
+internal sealed class ArcKeys(IDnsResolver dns, DkimPublicKeyCache cache, int minimumRsaBits, CancellationToken ct)
 {
-    private readonly Dictionary<string, Task<(DkimPublicKeyRecord? Record, string Problem)>> lookups = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Task<(DkimPublicKeyCache.Entry? Entry, string Problem)>> lookups = new(StringComparer.OrdinalIgnoreCase);
 
     public async Task<(bool Verified, string Problem)> VerifyAsync(DkimTagList tags, byte[] digest)
     {
@@ -26,24 +27,25 @@ internal sealed class ArcKeys(IDnsResolver dns, int minimumRsaBits, Cancellation
             lookup = FetchAsync(name);
             lookups[name] = lookup;
         }
-        var (record, problem) = await lookup.ConfigureAwait(false);
-        if (record is null) return (false, problem);
+        var (entry, problem) = await lookup.ConfigureAwait(false);
+        if (entry is null) return (false, problem);
+        var record = entry.Record;
         if (record.IsRevoked) return (false, $"key at {name} is revoked");
         if (record.KeyType != algorithm.KeyType()) return (false, $"key at {name} has k={record.KeyType}, which a={algorithmName} cannot use");
-        using var key = DkimPublicKey.Import(record, out var keyError);
+        var key = entry.Key(out var keyError);
         if (key is null) return (false, $"unusable key at {name}: {keyError}");
         if (key is DkimPublicKey.Rsa rsa && rsa.KeySize < minimumRsaBits) return (false, $"RSA key at {name} has only {rsa.KeySize} bits");
         return key.VerifyDigest(digest, signature) ? (true, string.Empty) : (false, "signature did not verify");
     }
 
-    private async Task<(DkimPublicKeyRecord? Record, string Problem)> FetchAsync(string name)
+    private async Task<(DkimPublicKeyCache.Entry? Entry, string Problem)> FetchAsync(string name)
     {
         var answer = await dns.TxtAsync(name, ct).ConfigureAwait(false);
         if (answer.Status == DnsStatus.TemporaryFailure) return (null, $"key lookup for {name} failed temporarily");
         var firstError = $"no key at {name}";
         foreach (var text in answer.Records)
         {
-            if (DkimPublicKeyRecord.TryParse(text, out var record, out var error)) return (record, string.Empty);
+            if (cache.Parse(text, out var error) is { } entry) return (entry, string.Empty);
             firstError = $"unusable key at {name}: {error}";
         }
         return (null, firstError);

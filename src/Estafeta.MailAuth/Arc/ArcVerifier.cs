@@ -10,6 +10,7 @@ public sealed class ArcVerifier
 {
     private readonly IDnsResolver dns;
     private readonly ArcVerifierOptions options;
+    private readonly DkimPublicKeyCache keyCache = new();
 
     public ArcVerifier(IDnsResolver dns, ArcVerifierOptions? options = null)
     {
@@ -24,7 +25,7 @@ public sealed class ArcVerifier
         if (!ArcChain.TryCollect(wire, out var sets, out var problem)) return Fail(problem, []);
         if (sets.Count == 0) return new ArcResult { Status = ArcStatus.None, Reason = "the message has no ARC sets" };
 
-        var keys = new ArcKeys(dns, options.MinimumRsaKeyBits, ct);
+        var keys = new ArcKeys(dns, keyCache, options.MinimumRsaKeyBits, ct);
         var results = new ArcSetResult[sets.Count];
         for (var i = 0; i < sets.Count; i++)
         {

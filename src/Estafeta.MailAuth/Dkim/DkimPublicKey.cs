@@ -19,7 +19,7 @@ internal abstract class DkimPublicKey : IDisposable
         {
             case "rsa":
                 var rsa = ImportRsa(record.PublicKey);
-                if (rsa is not null) return new Rsa(rsa);
+                if (rsa is not null) return Rsa.Of(rsa);
                 error = "key record p= is not an RSA public key";
                 return null;
             case "ed25519":
@@ -63,14 +63,43 @@ internal abstract class DkimPublicKey : IDisposable
         return null;
     }
 
-    internal sealed class Rsa(RSA rsa) : DkimPublicKey
+    /// <summary>An RSA key: read and checked by the platform's RSA (both encodings), then verifying through
+    /// libcrypto directly where it can be loaded (<see cref="OpenSslRsaVerifier"/>), else through the platform.</summary>
+    internal sealed class Rsa : DkimPublicKey
     {
-        public int KeySize => rsa.KeySize;
+        private readonly RSA? platform;
+        private readonly OpenSslRsaVerifier.Key? native;
+
+        private Rsa(int keySize, RSA? platform, OpenSslRsaVerifier.Key? native)
+        {
+            KeySize = keySize;
+            this.platform = platform;
+            this.native = native;
+        }
+
+        /// <summary>Takes ownership of <paramref name="rsa"/>.</summary>
+        public static Rsa Of(RSA rsa)
+        {
+            var native = OpenSslRsaVerifier.IsAvailable ? OpenSslRsaVerifier.Import(rsa.ExportSubjectPublicKeyInfo()) : null;
+            if (native is null) return new Rsa(rsa.KeySize, rsa, null);
+            var keySize = rsa.KeySize;
+            rsa.Dispose();
+            return new Rsa(keySize, null, native);
+        }
+
+        public int KeySize { get; }
+
+        /// <summary>Whether verification goes through libcrypto directly rather than the platform's RSA.</summary>
+        public bool IsNative => native is not null;
 
         public override bool VerifyDigest(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature) =>
-            rsa.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            native?.VerifyDigest(digest, signature) ?? platform!.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
-        public override void Dispose() => rsa.Dispose();
+        public override void Dispose()
+        {
+            native?.Dispose();
+            platform?.Dispose();
+        }
     }
 
     internal sealed class Ed(Ed25519PublicKeyParameters key) : DkimPublicKey
