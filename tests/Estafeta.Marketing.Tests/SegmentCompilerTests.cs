@@ -42,6 +42,21 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "created >= today() - 1d and created <= now() + 1h", "ana bea carlos dani eva" },
         { "email contains \"ana.\"", "ana" },
         { "clicked() or converted()", "ana" },
+        { "opened(within: 30d) or list(\"segment-news\")", "ana bea eva" },
+        { "not (opened() or clicked())", "dani eva" },
+        { "not opened(within: 30d) and not clicked(within: 30d)", "carlos dani eva" },
+        { "not (tag(\"cliente\") and opened())", "carlos dani eva" },
+        { "opened(within: 30d) >= 3 or country = \"PT\"", "bea carlos" },
+        { "(opened() and country = \"PT\") or list(\"segment-news\", status: \"unconfirmed\")", "ana carlos" },
+        { "opened() >= 3 and list(\"segment-other\")", "bea" },
+        { "opened() >= 1 and opened() < 3", "ana carlos" },
+        { "not opened() < 3", "bea" },
+        { "not opened() or country = \"PT\"", "carlos dani eva" },
+        { "opened() < 3 and not list(\"segment-news\", status: \"unconfirmed\") and not tag(\"cliente\")", "carlos dani" },
+        { "list(\"segment-news\") or not opened() or clicked(campaign: \"navidad-2026\")", "ana dani eva" },
+        { "list(\"segment-other\") and not vip", "bea" },
+        { "not (vip or opened(before: now() - 30d)) and not language = \"en\"", "dani eva" },
+        { "opened(within: 30d) = 3 and opened(within: 30d) and not clicked()", "bea" },
     };
 
     public static TheoryData<string, int, string> Mistakes => new()

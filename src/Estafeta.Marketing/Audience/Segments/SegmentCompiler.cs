@@ -10,7 +10,7 @@ namespace Estafeta.Marketing.Audience;
 /// Field names are checked against the built-in properties and the custom field definitions, and every
 /// value against the field's type, so mistakes are reported with their position before any SQL runs.
 /// </summary>
-public sealed class SegmentCompiler
+public sealed partial class SegmentCompiler
 {
     private readonly string expression;
     private readonly DatabaseKind kind;
@@ -45,8 +45,9 @@ public sealed class SegmentCompiler
     {
         var tree = SegmentParser.Parse(expression);
         var compiler = new SegmentCompiler(expression, kind, fields, now);
-        var sql = compiler.Emit(tree);
-        return new SegmentQuery(expression, sql, compiler.parameters);
+        var logic = compiler.Lower(compiler.Normalize(tree, negate: false));
+        var where = compiler.Condition(logic, "c.id");
+        return new SegmentQuery(expression, where, compiler.Count(logic, where), compiler.parameters);
     }
 
     private SegmentSyntaxException Error(string problem, int position) => new(problem, position, expression);
@@ -59,74 +60,14 @@ public sealed class SegmentCompiler
         return "@" + name;
     }
 
-    private string Emit(SegmentNode node) => node switch
+    /// <summary>A condition on the contact's own row: a built-in property or a custom field.</summary>
+    private string EmitRow(SegmentNode node) => node switch
     {
-        AndNode a => $"({Emit(a.Left)} AND {Emit(a.Right)})",
-        OrNode o => $"({Emit(o.Left)} OR {Emit(o.Right)})",
-        NotNode { Inner: EventNode { CountOperator: ">=", Count: 1 } or EventNode { CountOperator: ">", Count: 0 } } n when kind == DatabaseKind.Sqlite =>
-            $"NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = c.id AND {EventConditions((EventNode)n.Inner)})",
-        NotNode n => $"(NOT {Emit(n.Inner)})",
-        TagNode t => kind == DatabaseKind.Sqlite
-            ? $"c.id IN (SELECT t.contact_id FROM contact_tags t WHERE lower(t.tag) = lower({Parameter(t.Tag)}))"
-            : $"EXISTS (SELECT 1 FROM contact_tags t WHERE t.contact_id = c.id AND lower(t.tag) = lower({Parameter(t.Tag)}))",
-        ListNode l => kind == DatabaseKind.Sqlite
-            ? $"c.id IN (SELECT s.contact_id FROM subscriptions s JOIN lists l ON l.id = s.list_id WHERE l.name = {Parameter(l.List)} AND s.status = {Parameter(l.Status)})"
-            : $"EXISTS (SELECT 1 FROM subscriptions s JOIN lists l ON l.id = s.list_id WHERE s.contact_id = c.id AND l.name = {Parameter(l.List)} AND s.status = {Parameter(l.Status)})",
-        EventNode e => EmitEvent(e),
         FieldNode f => EmitField(f),
-        CompareNode cmp => cmp.Operator == "!="
-            ? $"(NOT {EmitCompare(cmp with { Operator = "=" })})"
-            : EmitCompare(cmp),
+        CompareNode cmp => EmitCompare(cmp),
         InNode i => EmitIn(i),
         _ => throw Error("this part of the expression cannot be compiled", node.Position),
     };
-
-    /// <summary>
-    /// An engagement predicate. On PostgreSQL, EXISTS and NOT EXISTS, which its planner turns into hash semi- and
-    /// anti-joins; on SQLite, <c>c.id IN (SELECT contact_id ...)</c>, which it evaluates once into a temporary index
-    /// (over the index by kind and time, or by campaign) and drives the count from, while "no such event" stays a
-    /// NOT EXISTS probe of the contact's own events (the contacts left by the rest of the condition are usually far
-    /// fewer than the events a NOT IN would have to gather). A
-    /// compared count groups the events by contact once; when no events at all satisfy the comparison
-    /// (<c>opened() &lt; 3</c>) the contacts whose count does not are left out instead.
-    /// </summary>
-    private string EventConditions(EventNode e)
-    {
-        var where = new StringBuilder($"e.kind = {Parameter(EngagementKinds.Name(e.Kind))}");
-        if (e.Within is { } within) where.Append($" AND e.occurred_at >= {Parameter((now - within).ToUnixTimeMilliseconds())}");
-        if (e.Since is { } since) where.Append($" AND e.occurred_at >= {Parameter(Milliseconds(since, "since"))}");
-        if (e.Before is { } before) where.Append($" AND e.occurred_at < {Parameter(Milliseconds(before, "before"))}");
-        if (e.Campaign is { } campaign) where.Append($" AND e.campaign = {Parameter(campaign)}");
-        return where.ToString();
-    }
-
-    private string EmitEvent(EventNode e)
-    {
-        var where = EventConditions(e);
-        var from = $"FROM engagement_events e WHERE {where}";
-        var sqlite = kind == DatabaseKind.Sqlite;
-        switch (e.CountOperator, e.Count)
-        {
-            case (">=", 1) or (">", 0):
-                return sqlite ? $"c.id IN (SELECT e.contact_id {from})" : $"EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
-            case ("=", 0) or ("<", 1) or ("<=", 0):
-                return $"NOT EXISTS (SELECT 1 {from} AND e.contact_id = c.id)";
-        }
-
-        var zeroHolds = e.CountOperator switch
-        {
-            "=" => e.Count == 0,
-            "!=" or "<>" => e.Count != 0,
-            "<" => e.Count > 0,
-            "<=" => e.Count >= 0,
-            ">" => e.Count < 0,
-            _ => e.Count <= 0,
-        };
-        var comparison = $"COUNT(*) {e.CountOperator} {Parameter(e.Count)}";
-        if (!zeroHolds) return $"c.id IN (SELECT e.contact_id {from} GROUP BY e.contact_id HAVING {comparison})";
-        var failing = $"SELECT e.contact_id {from} GROUP BY e.contact_id HAVING NOT ({comparison})";
-        return sqlite ? $"c.id NOT IN ({failing})" : $"NOT EXISTS (SELECT 1 FROM ({failing}) g WHERE g.contact_id = c.id)";
-    }
 
     private string EmitField(FieldNode f)
     {
