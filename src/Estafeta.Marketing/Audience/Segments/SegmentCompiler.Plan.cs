@@ -210,7 +210,8 @@ public sealed partial class SegmentCompiler
         switch (logic)
         {
             case Row r:
-                return r.Negated ? $"(NOT ({r.Sql}))" : r.Sql;
+                // A row condition may be unknown (NULL) for a contact without the value; its negation holds then.
+                return r.Negated ? $"(({r.Sql}) IS NOT TRUE)" : r.Sql;
             case Member { Negated: false } m:
                 return $"{id} IN ({m.Set.Select})";
             case Member m when kind == DatabaseKind.Sqlite && !m.Set.Probe:
