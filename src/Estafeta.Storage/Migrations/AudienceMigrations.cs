@@ -215,5 +215,11 @@ internal static partial class SchemaMigrations
                 DROP TABLE contact_values;
                 """,
         },
+        // Expiry looks for unconfirmed subscriptions only; every other subscription (an import writes thousands) need
+        // not be in that index.
+        new(352, "audience: only unconfirmed subscriptions in the expiry index", """
+            DROP INDEX subscriptions_unconfirmed;
+            CREATE INDEX subscriptions_unconfirmed ON subscriptions (created_at) WHERE status = 'unconfirmed';
+            """),
     ];
 }
