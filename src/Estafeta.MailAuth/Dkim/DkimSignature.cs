@@ -137,9 +137,12 @@ public sealed class DkimSignature
     internal static bool TryDecodeBase64(string value, out byte[] bytes)
     {
         bytes = [];
-        var buffer = new byte[value.Length * 3 / 4 + 3];
+        // Without whitespace (values come through Compact), the length of valid input tells the decoded length.
+        var padding = value.EndsWith("==", StringComparison.Ordinal) ? 2 : value.EndsWith('=') ? 1 : 0;
+        var exact = value.Length % 4 == 0 && !value.AsSpan().ContainsAny(" \t\r\n") ? value.Length / 4 * 3 - padding : -1;
+        var buffer = new byte[exact >= 0 ? exact : value.Length * 3 / 4 + 3];
         if (!Convert.TryFromBase64String(value, buffer, out var written)) return false;
-        bytes = buffer[..written];
+        bytes = written == buffer.Length ? buffer : buffer[..written];
         return true;
     }
 
