@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
@@ -37,12 +38,30 @@ public static class DkimCanonicalizer
 
     internal static (byte[] Hash, long CanonicalLength) HashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, long limit)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using var sink = new CanonicalSink(hash, null, limit);
-        WriteBody(body, canonicalization, sink);
-        sink.Flush();
-        return (hash.GetHashAndReset(), sink.TotalLength);
+        // One SHA-256 context per thread, reset by GetHashAndReset (and by Initialize should a write throw),
+        // instead of a native context made and freed per body.
+        var hash = bodyHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var completed = false;
+        try
+        {
+            using var sink = new CanonicalSink(hash, null, limit);
+            WriteBody(body, canonicalization, sink);
+            sink.Flush();
+            var result = (hash.GetHashAndReset(), sink.TotalLength);
+            completed = true;
+            return result;
+        }
+        finally
+        {
+            if (!completed)
+            {
+                bodyHash = null;
+                hash.Dispose();
+            }
+        }
     }
+
+    [ThreadStatic] private static IncrementalHash? bodyHash;
 
     /// <summary>How long the canonical form of a field of <paramref name="fieldLength"/> octets can
     /// be: relaxed canonicalization only shortens, except for the colon it adds to a field that has none.</summary>
@@ -170,8 +189,8 @@ public static class DkimCanonicalizer
             var cr = Vector256.Create((byte)'\r');
             for (; i + Vector256<byte>.Count < text.Length; i += Vector256<byte>.Count)
             {
-                var here = Vector256.Create(text.Slice(i, Vector256<byte>.Count));
-                var next = Vector256.Create(text.Slice(i + 1, Vector256<byte>.Count));
+                var here = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(text), (nuint)i);
+                var next = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(text), (nuint)i + 1);
                 var found = Vector256.Equals(here, tab)
                     | (Vector256.Equals(here, space) & (Vector256.Equals(next, space) | Vector256.Equals(next, tab) | Vector256.Equals(next, cr)));
                 if (found != Vector256<byte>.Zero) return i + BitOperations.TrailingZeroCount(found.ExtractMostSignificantBits());

@@ -56,9 +56,15 @@ public sealed class DkimSignature
         var selector = tags["s"]!;
         if (!IsDomainName(selector)) return Fail($"s={selector} is not a valid selector", out error);
 
-        var signedHeaders = tags["h"]!.Split(':').Select(DkimTagList.Trim).ToArray();
-        if (signedHeaders.Any(h => h.Length == 0)) return Fail("h= contains an empty header name", out error);
-        if (!signedHeaders.Contains("from", StringComparer.OrdinalIgnoreCase)) return Fail("h= does not include From", out error);
+        var signedHeaders = tags["h"]!.Split(':');
+        var signsFrom = false;
+        for (var n = 0; n < signedHeaders.Length; n++)
+        {
+            var name = signedHeaders[n] = DkimTagList.Trim(signedHeaders[n]);
+            if (name.Length == 0) return Fail("h= contains an empty header name", out error);
+            signsFrom |= name.Equals("from", StringComparison.OrdinalIgnoreCase);
+        }
+        if (!signsFrom) return Fail("h= does not include From", out error);
 
         var identity = tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : "@" + domain;
         var at = identity.LastIndexOf('@');

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Estafeta.MailAuth.Dkim;
@@ -39,8 +40,8 @@ public static class LineEnds
             var cr = Vector256.Create((byte)'\r');
             for (; i + Vector256<byte>.Count <= span.Length; i += Vector256<byte>.Count)
             {
-                var here = Vector256.Create(span.Slice(i, Vector256<byte>.Count));
-                var before = Vector256.Create(span.Slice(i - 1, Vector256<byte>.Count));
+                var here = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)i);
+                var before = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(span), (nuint)i - 1);
                 var bare = Vector256.Equals(here, lf) & ~Vector256.Equals(before, cr);
                 if (bare != Vector256<byte>.Zero) return i + BitOperations.TrailingZeroCount(bare.ExtractMostSignificantBits());
             }
