@@ -243,6 +243,26 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.Single(await Audience.Subscriptions.HistoryAsync(someone!.Id));
     }
 
+    [Fact]
+    public async Task A_file_that_cannot_be_read_on_stops_the_import_after_the_chunks_read_before_it()
+    {
+        var list = await Audience.Lists.AddAsync(Name());
+        var tag = Tag();
+        var text = new StringBuilder("email,name\n");
+        for (var i = 0; i < 1200; i++) text.Append(CultureInfo.InvariantCulture, $"p{i}.{tag}@ejemplo.es,Persona {i}\n");
+        text.Append("abierta@ejemplo.es,\"sin cerrar ").Append('x', 5 << 20).Append('\n');
+        var path = WriteText("open-quote.csv", text.ToString(), new UTF8Encoding(false));
+        var options = new ImportOptions("tienda") { ListId = list.Id, Tags = [tag], BatchSize = 500 };
+
+        var e = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(path, options));
+
+        Assert.Contains("line 1202", e.Message, StringComparison.Ordinal);
+        Assert.Equal(1000, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and list(\"{list.Name}\")")));
+        var header = WriteText("no-email.csv", "nombre,ciudad\nAna,Sevilla\n", new UTF8Encoding(false));
+        var missing = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(header, options));
+        Assert.Contains("no column holds the email address", missing.Message, StringComparison.Ordinal);
+    }
+
     private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value) => report(value);

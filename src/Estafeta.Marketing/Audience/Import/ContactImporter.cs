@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Threading.Channels;
 using Dapper;
 using Estafeta.Storage;
 
@@ -70,50 +71,29 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
             try
             {
+                // The file is read and checked on one thread while the chunk before is written on this one (at most one
+                // chunk waits between them), so the checks cost no time when the database is the slower side.
                 var run = new Run(db, connection, job, file, options, consentText, extraTags);
-                var rows = new RowBuilder(this, mapping, fields);
-                long bytes = 0;
-                long index = 0;
-                var checkedHeader = false;
-                foreach (var record in ImportRecordReader.Read(file, p => bytes = p, ct))
+                var chunks = Channel.CreateBounded<ImportChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+                using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var reading = Task.Run(() => ReadChunksAsync(file, mapping, fields, job.RowsDone, options.BatchSize, chunks.Writer, stop.Token), CancellationToken.None);
+                try
                 {
-                    index++;
-                    if (!checkedHeader && record.Columns.Length > 0 && file.Format == ImportFormat.Csv)
+                    await foreach (var chunk in chunks.Reader.ReadAllAsync(ct).ConfigureAwait(false))
                     {
-                        checkedHeader = true;
-                        CheckHeader(mapping, record.Columns);
+                        await run.WriteAsync(chunk, ct).ConfigureAwait(false);
+                        options.Progress?.Report(new ImportProgress(chunk.Bytes, file.Length, chunk.RowsDone));
                     }
-
-                    if (index <= job.RowsDone) continue;
-                    var (row, issue) = rows.Prepare(record);
-                    if (row is null && issue is null)
-                    {
-                        (row, issue) = await rows.PrepareSlowlyAsync(record, ct).ConfigureAwait(false);
-                    }
-
-                    if (issue is not null) run.Issues.Add(issue);
-                    if (row is not null)
-                    {
-                        if (!run.Emails.Add(row.Email))
-                        {
-                            // The same address twice in one chunk: write what came before, so the later row wins as it would one by one.
-                            await run.FlushAsync(index - 1, done: false, ct).ConfigureAwait(false);
-                            run.Emails.Add(row.Email);
-                        }
-
-                        run.Rows.Add(row);
-                    }
-
-                    if (run.Rows.Count + run.Issues.Count >= options.BatchSize)
-                    {
-                        await run.FlushAsync(index, done: false, ct).ConfigureAwait(false);
-                    }
-
-                    if ((index & 255) == 0) options.Progress?.Report(new ImportProgress(bytes, file.Length, index));
+                }
+                catch
+                {
+                    await stop.CancelAsync().ConfigureAwait(false);
+                    // The reader stops at the cancellation; what failed here is what the caller must see.
+                    await reading.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                    throw;
                 }
 
-                await run.FlushAsync(Math.Max(index, job.RowsDone), done: true, ct).ConfigureAwait(false);
-                options.Progress?.Report(new ImportProgress(file.Length, file.Length, index));
+                await reading.ConfigureAwait(false);
             }
             finally
             {
@@ -130,6 +110,90 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         return await ReportAsync(job.Id, ct).ConfigureAwait(false) with { Encoding = file.EncodingName, Resumed = job.Resumed };
+    }
+
+    /// <summary>
+    /// Reads the file from its checkpoint and hands over chunks of checked rows: at most <paramref name="batchSize"/>
+    /// rows and issues each, ended early when an address repeats (so the later row is written after the earlier, as it
+    /// would be one by one); the last chunk, perhaps empty, is marked done. A reading error ends the import.
+    /// </summary>
+    private async Task ReadChunksAsync(
+        ImportFile file, ImportMapping mapping, Dictionary<string, FieldDefinition> fields, long rowsDone, int batchSize, ChannelWriter<ImportChunk> chunks, CancellationToken ct)
+    {
+        try
+        {
+            var rows = new RowBuilder(this, mapping, fields);
+            var chunk = new ImportChunk();
+            long bytes = 0;
+            long index = 0;
+            var checkedHeader = false;
+            foreach (var record in ImportRecordReader.Read(file, p => bytes = p, ct))
+            {
+                index++;
+                if (!checkedHeader && record.Columns.Length > 0 && file.Format == ImportFormat.Csv)
+                {
+                    checkedHeader = true;
+                    CheckHeader(mapping, record.Columns);
+                }
+
+                if (index <= rowsDone) continue;
+                var (row, issue) = rows.Prepare(record);
+                if (row is null && issue is null)
+                {
+                    (row, issue) = await rows.PrepareSlowlyAsync(record, ct).ConfigureAwait(false);
+                }
+
+                if (issue is not null) chunk.Issues.Add(issue);
+                if (row is not null)
+                {
+                    if (!chunk.Emails.Add(row.Email))
+                    {
+                        chunk.RowsDone = index - 1;
+                        chunk.Bytes = bytes;
+                        await chunks.WriteAsync(chunk, ct).ConfigureAwait(false);
+                        chunk = new ImportChunk();
+                        chunk.Emails.Add(row.Email);
+                    }
+
+                    chunk.Rows.Add(row);
+                }
+
+                if (chunk.Rows.Count + chunk.Issues.Count >= batchSize)
+                {
+                    chunk.RowsDone = index;
+                    chunk.Bytes = bytes;
+                    await chunks.WriteAsync(chunk, ct).ConfigureAwait(false);
+                    chunk = new ImportChunk();
+                }
+            }
+
+            chunk.RowsDone = Math.Max(index, rowsDone);
+            chunk.Bytes = file.Length;
+            chunk.Done = true;
+            await chunks.WriteAsync(chunk, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Without the done chunk the writer stops and the import fails with this method's exception.
+            chunks.Complete();
+        }
+    }
+
+    /// <summary>Checked rows and rejected ones up to a checkpoint, written in one transaction.</summary>
+    private sealed class ImportChunk
+    {
+        public List<ImportRow> Rows { get; } = [];
+
+        public List<ImportIssue> Issues { get; } = [];
+
+        public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>The rows of the file read when this chunk is written (its checkpoint).</summary>
+        public long RowsDone { get; set; }
+
+        public long Bytes { get; set; }
+
+        public bool Done { get; set; }
     }
 
     /// <summary>The report of an import job: its counts and every reported row.</summary>
@@ -347,29 +411,27 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
     }
 
-    /// <summary>The rows and issues gathered since the last checkpoint, and how to write them.</summary>
+    /// <summary>Writes chunks of rows and issues, each with its checkpoint, in one transaction each.</summary>
     private sealed class Run(Database db, DbConnection connection, JobRow job, ImportFile file, ImportOptions options, string listConsentText, IReadOnlyList<string> extraTags)
     {
-        public List<ImportRow> Rows { get; } = [];
-
-        /// <summary>The rejected rows since the last checkpoint.</summary>
-        public List<ImportIssue> Issues { get; } = [];
-
-        public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
+        /// <summary>The rows of the chunk being written.</summary>
+        private List<ImportRow> Rows { get; set; } = [];
 
         private bool Sqlite => db.Kind == DatabaseKind.Sqlite;
 
-        public async Task FlushAsync(long rowsDone, bool done, CancellationToken ct)
+        public async Task WriteAsync(ImportChunk chunk, CancellationToken ct)
         {
+            Rows = chunk.Rows;
+            var (rowsDone, done, issues) = (chunk.RowsDone, chunk.Done, chunk.Issues);
             await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var now = AudienceSql.Now(db);
             var counts = Rows.Count > 0 ? await WriteRowsAsync(tx, now, ct).ConfigureAwait(false) : default;
-            if (Issues.Count > 0)
+            if (issues.Count > 0)
             {
                 await MultiRowInsert.RunAsync(connection, tx,
                     "INSERT INTO import_rows (job_id, row_number, email, outcome, reason)", "ON CONFLICT (job_id, row_number) DO NOTHING",
                     [DbType.Int64, DbType.Int64, DbType.String, DbType.String, DbType.String],
-                    [.. Issues.Select(i => new object?[] { job.Id, i.Row, i.Email, i.Outcome, i.Reason })], ct).ConfigureAwait(false);
+                    [.. issues.Select(i => new object?[] { job.Id, i.Row, i.Email, i.Outcome, i.Reason })], ct).ConfigureAwait(false);
             }
 
             await connection.ExecuteAsync(new CommandDefinition(
@@ -382,12 +444,10 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 new
                 {
                     id = job.Id, rowsDone, inserted = counts.Inserted, updated = counts.Updated, suppressed = counts.Suppressed, warnings = counts.Warnings, now, state = done ? "done" : "running",
-                    rejected = (long)Issues.Count,
+                    rejected = (long)issues.Count,
                 }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
-            Rows.Clear();
-            Issues.Clear();
-            Emails.Clear();
+            Rows = [];
         }
 
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
