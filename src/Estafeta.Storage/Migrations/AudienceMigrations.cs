@@ -221,5 +221,10 @@ internal static partial class SchemaMigrations
             DROP INDEX subscriptions_unconfirmed;
             CREATE INDEX subscriptions_unconfirmed ON subscriptions (created_at) WHERE status = 'unconfirmed';
             """),
+        // Segments match tags ignoring case (lower(tag) = lower(@tag)): the index finds them, and its statistics
+        // tell PostgreSQL's planner how many contacts a tag has (it guesses 0.5% for an expression it knows nothing of).
+        new(360, "segments: tags by their lowercase form", """
+            CREATE INDEX contact_tags_lower ON contact_tags (lower(tag), contact_id);
+            """),
     ];
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Estafeta.Cli;
@@ -17,13 +18,15 @@ public static class SegmentsCommands
     private static Command Count()
     {
         var expression = new Argument<string>("expression") { Description = "A segment expression, e.g. 'country = \"ES\" and opened(within: 30d)', or the name of a saved segment" };
-        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts: the expression, the count and the milliseconds taken to compile and count" };
         var command = new Command("count", "Count the contacts a segment selects now") { expression, json };
         command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
         {
+            var started = Stopwatch.GetTimestamp();
             var query = await audience.Segments.ResolveAsync(parse.GetValue(expression)!, ct);
             var count = await audience.Segments.CountAsync(query, ct);
-            if (parse.GetValue(json)) Output.WriteJson(new { expression = query.Expression, count });
+            var milliseconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+            if (parse.GetValue(json)) Output.WriteJson(new { expression = query.Expression, count, milliseconds });
             else Output.Done(count.ToString(CultureInfo.InvariantCulture));
             return 0;
         }));

@@ -87,12 +87,12 @@ public sealed partial class SegmentCompiler
     {
         if (BuiltIn(cmp.Field, cmp.Position) is { } builtIn)
         {
-            return $"({builtIn.Sql} IS NOT NULL AND {Condition(builtIn.Sql, builtIn.Kind == BuiltInKind.Text ? FieldType.Text : FieldType.Date, cmp.Field, cmp.Operator, cmp.Value, timestamp: builtIn.Kind == BuiltInKind.Timestamp)})";
+            return Condition(builtIn.Sql, builtIn.Kind == BuiltInKind.Text ? FieldType.Text : FieldType.Date, cmp.Field, cmp.Operator, cmp.Value, timestamp: builtIn.Kind == BuiltInKind.Timestamp);
         }
 
         var field = Custom(cmp.Field, cmp.Position);
         var column = Column(field);
-        return $"({column} IS NOT NULL AND {Condition(column, field.Type, field.Name, cmp.Operator, cmp.Value, timestamp: false, field)})";
+        return Condition(column, field.Type, field.Name, cmp.Operator, cmp.Value, timestamp: false, field);
     }
 
     private string EmitIn(InNode i)
