@@ -41,6 +41,39 @@ public abstract class DeliveryWriterTests(StorageBackend backend) : StorageTests
     }
 
     [Fact]
+    public async Task The_spam_score_and_its_reasons_are_stored_with_each_copy_and_kept_by_copy_and_move()
+    {
+        var ana = await NewAccountAsync("ana");
+        var bea = await Accounts.AddAsync($"bea@{MailAddressCanonical.DomainOf(ana.Address)}", "pw");
+        await using var writer = new DeliveryWriter(Db);
+        var spam = new SpamVerdict(6.5, ["SPF_SOFTFAIL(+1.5): SPF softfail for x.test", "SPAM_PHRASE(+1.5): \"gratis\"\r\nsegunda línea", "DMARC_QUARANTINE(+3.5): quarantine"]);
+        await writer.CommitAsync(new Delivery(await StoreAsync("oferta"), [DeliveryTarget.Named(ana.Id, "Junk"), DeliveryTarget.Named(bea.Id, "Junk")],
+            DateTimeOffset.UtcNow, Envelope("oferta"), Spam: spam));
+        await writer.CommitAsync(new Delivery(await StoreAsync("limpio"), [DeliveryTarget.Named(ana.Id, "Junk")],
+            DateTimeOffset.UtcNow, Envelope("limpio"), Spam: new SpamVerdict(0, [])));
+        await writer.CommitAsync(new Delivery(await StoreAsync("enviado"), [DeliveryTarget.Named(ana.Id, "Junk")], DateTimeOffset.UtcNow, Envelope("enviado")));
+
+        var anaJunk = (await Mail.GetMailboxAsync(ana.Id, "Junk"))!;
+        var listed = await Mail.ListWithSpamVerdictsAsync(anaJunk.Id);
+        Assert.Equal(["oferta", "limpio", "enviado"], listed.Select(m => m.Subject));
+        Assert.Equal(6.5, listed[0].Spam!.Score);
+        Assert.Equal(["SPF_SOFTFAIL(+1.5): SPF softfail for x.test", "SPAM_PHRASE(+1.5): \"gratis\" segunda línea", "DMARC_QUARANTINE(+3.5): quarantine"], listed[0].Spam!.Reasons);
+        Assert.Equal(new SpamVerdict(0, []).Score, listed[1].Spam!.Score);
+        Assert.Empty(listed[1].Spam!.Reasons);
+        Assert.Null(listed[2].Spam);
+        var beaJunk = (await Mail.GetMailboxAsync(bea.Id, "Junk"))!;
+        Assert.Equal(6.5, Assert.Single(await Mail.ListWithSpamVerdictsAsync(beaJunk.Id)).Spam!.Score);
+
+        await Mail.CopyMessagesAsync(new MailboxKey(ana.Id, anaJunk.Id, anaJunk.UidValidity), [(1, 1)], "Archive", move: false);
+        await Mail.CopyMessagesAsync(new MailboxKey(ana.Id, anaJunk.Id, anaJunk.UidValidity), [(1, 2)], "INBOX", move: true);
+        var archived = Assert.Single(await Mail.ListWithSpamVerdictsAsync((await Mail.GetMailboxAsync(ana.Id, "Archive"))!.Id));
+        Assert.Equal(listed[0].Spam!.Reasons, archived.Spam!.Reasons);
+        var inbox = await Mail.ListWithSpamVerdictsAsync((await InboxAsync(ana)).Id);
+        Assert.Equal([6.5, 0.0], inbox.Select(m => m.Spam!.Score));
+        Assert.Equal(["enviado"], (await Mail.ListWithSpamVerdictsAsync(anaJunk.Id)).Select(m => m.Subject));
+    }
+
+    [Fact]
     public async Task One_bad_delivery_in_a_group_fails_alone()
     {
         var account = await NewAccountAsync();

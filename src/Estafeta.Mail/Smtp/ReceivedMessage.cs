@@ -62,7 +62,8 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
                     routes.Remote,
                     session.Principal?.AccountId,
                     DsnText.Ret(from.Return),
-                    from.EnvelopeId)), ct);
+                    from.EnvelopeId),
+                Spam: Scored ? new SpamVerdict(verdict.Score, verdict.Reasons) : null), ct);
             engine.Log.Accepted(queueId, session.Remote.Address.ToString(), from.Address, recipients.Count, blob.Size, routes.Accounts.Count, routes.Remote.Count);
             return new SmtpReply(250, "2.0.0", $"Ok: queued as {queueId}");
         }
@@ -191,13 +192,17 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
         prefix.Append(TraceHeaders.Received(session, from, recipients, engine.Options.HostName, queueId, now));
         prefix.Append(authentication);
         foreach (var field in verdict.HeaderFields) prefix.Append(field).Append("\r\n");
-        if (mode == SmtpMode.Mx && engine.InboundChecks.Count > 0)
+        if (Scored)
             prefix.Append(SpamHeader.Field(verdict.Score, engine.Options.JunkThreshold, verdict.Reasons)).Append("\r\n");
         await writer.WriteAsync(Encoding.UTF8.GetBytes(prefix.ToString()), ct);
         await using (var content = _spool.OpenRead())
             await content.CopyToAsync(writer, 64 * 1024, ct);
         return await writer.CommitAsync(ct);
     }
+
+    /// <summary>Mail the MX received went through the inbound checks: its spam score is written into the message
+    /// (X-Estafeta-Spam) and stored with it.</summary>
+    private bool Scored => mode == SmtpMode.Mx && engine.InboundChecks.Count > 0;
 
     private static MessageEnvelope Envelope(HeaderList h) => EnvelopeReader.Envelope(h);
 

@@ -276,9 +276,11 @@ public sealed class DeliveryWriter : IAsyncDisposable
         return connection.QuerySingleAsync<long>(new CommandDefinition(
             """
             INSERT INTO messages (mailbox_id, uid, modseq, blob_hash, size, internal_date, flags, keywords,
-                env_date, env_subject, env_from, env_sender, env_reply_to, env_to, env_cc, env_bcc, env_in_reply_to, env_message_id)
+                env_date, env_subject, env_from, env_sender, env_reply_to, env_to, env_cc, env_bcc, env_in_reply_to, env_message_id,
+                spam_score, spam_reasons)
             VALUES (@mailboxId, @uid, @modseq, @hash, @size, @internalDate, @flags, @keywords,
-                @date, @subject, @from, @sender, @replyTo, @to, @cc, @bcc, @inReplyTo, @messageId)
+                @date, @subject, @from, @sender, @replyTo, @to, @cc, @bcc, @inReplyTo, @messageId,
+                @spamScore, @spamReasons)
             RETURNING id
             """,
             new
@@ -301,6 +303,8 @@ public sealed class DeliveryWriter : IAsyncDisposable
                 bcc = e.Bcc,
                 inReplyTo = e.InReplyTo,
                 messageId = e.MessageId,
+                spamScore = delivery.Spam?.Score,
+                spamReasons = delivery.Spam?.JoinedReasons(),
             },
             tx,
             cancellationToken: ct));

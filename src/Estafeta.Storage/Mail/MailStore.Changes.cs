@@ -9,7 +9,8 @@ public sealed partial class MailStore
     private const string CopiedColumns =
         """
         blob_hash, size, internal_date, flags, keywords,
-        env_date, env_subject, env_from, env_sender, env_reply_to, env_to, env_cc, env_bcc, env_in_reply_to, env_message_id
+        env_date, env_subject, env_from, env_sender, env_reply_to, env_to, env_cc, env_bcc, env_in_reply_to, env_message_id,
+        spam_score, spam_reasons
         """;
 
     /// <summary>

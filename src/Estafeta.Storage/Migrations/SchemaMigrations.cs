@@ -138,5 +138,12 @@ internal static partial class SchemaMigrations
             ALTER TABLE mailboxes ADD COLUMN recent_uid BIGINT NOT NULL DEFAULT 0;
             UPDATE mailboxes SET recent_uid = uid_next - 1;
             """),
+
+        // The spam score of mail received by the MX and its reasons, one per line, as X-Estafeta-Spam also
+        // states them in the message: NULL for mail that was not scored (submitted, appended over IMAP).
+        new(4, "spam score with the message", """
+            ALTER TABLE messages ADD COLUMN spam_score DOUBLE PRECISION NULL;
+            ALTER TABLE messages ADD COLUMN spam_reasons TEXT NULL;
+            """),
     ];
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using Estafeta.Storage;
 
 namespace Estafeta.Cli;
@@ -10,6 +11,7 @@ public static class AccountCommands
         var command = new Command("account", "Manage accounts: a login with a mailbox (INBOX, Sent, Drafts, Junk, Trash, Archive)");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Messages());
         command.Subcommands.Add(Passwd());
         command.Subcommands.Add(Remove());
         return command;
@@ -73,6 +75,48 @@ public static class AccountCommands
                 return Output.Fail("no password given. Pipe it in with --password-stdin, or run in a terminal to be asked.");
             await new AccountStore(db).SetPasswordAsync(parse.GetValue(address)!, password, ct);
             Output.Done($"Password of {parse.GetValue(address)} changed.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Messages()
+    {
+        var address = new Argument<string>("address") { Description = "Account whose mail to list" };
+        var mailbox = new Option<string>("--mailbox") { Description = "Mailbox to list (default: INBOX), e.g. Junk", DefaultValueFactory = _ => "INBOX" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts" };
+        var command = new Command("messages", "List the messages of a mailbox with the spam score the MX gave each and its reasons") { address, mailbox, json };
+        command.SetAction((parse, ct) => StorageVerb.RunAsync(parse, async (db, _) =>
+        {
+            var name = parse.GetValue(mailbox)!;
+            var account = await new AccountStore(db).GetAsync(parse.GetValue(address)!, ct);
+            if (account is null) return Output.Fail($"no account {parse.GetValue(address)}. See: estafeta account list");
+            var mail = new MailStore(db);
+            var box = await mail.GetMailboxAsync(account.Id, name, ct);
+            if (box is null) return Output.Fail($"{account.Address} has no mailbox {name}.");
+            var messages = await mail.ListWithSpamVerdictsAsync(box.Id, ct);
+            if (parse.GetValue(json))
+                Output.WriteJson(messages.Select(m => new
+                {
+                    uid = m.Uid, received = m.InternalDate, size = m.Size, from = m.From, subject = m.Subject,
+                    spamScore = m.Spam?.Score, spamReasons = m.Spam?.Reasons,
+                }));
+            else
+            {
+                Output.WriteTable(["UID", "Received (UTC)", "Spam", "From", "Subject"],
+                    messages.Select(m => new[]
+                    {
+                        m.Uid.ToString(CultureInfo.InvariantCulture),
+                        m.InternalDate.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+                        m.Spam is { } spam ? spam.Score.ToString("0.0", CultureInfo.InvariantCulture) : "-",
+                        m.From ?? "", m.Subject ?? "",
+                    }),
+                    $"{box.Name} of {account.Address} is empty.");
+                // The reasons under the table, one per line, whole: a table cell would wrap or cut them.
+                foreach (var m in messages.Where(m => m.Spam is { Reasons.Count: > 0 }))
+                foreach (var reason in m.Spam!.Reasons)
+                    Output.Done(FormattableString.Invariant($"UID {m.Uid}: {reason}"));
+            }
             return 0;
         }));
         return command;

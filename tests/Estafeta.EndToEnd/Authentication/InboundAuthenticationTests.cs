@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MailKit.Net.Smtp;
 using Estafeta.Mail.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -60,6 +61,23 @@ public sealed class InboundAuthenticationTests(AuthenticationFixture server) : I
         Assert.Contains("SPAM_PHRASE(+1.5): \"gratis\"", header, StringComparison.Ordinal);
         Assert.Contains("SPAM_PHRASE(+1.5): \"compra ahora\"", header, StringComparison.Ordinal);
         Assert.Contains("SPAM_PHRASE(+1.5): \"haga clic aqui\"", header, StringComparison.Ordinal);
+
+        // The score and its reasons are stored with the message too, and `account messages` shows them.
+        var listed = await EstafetaProcess.RunAsync(null, "account", "messages", "ana@ejemplo.test", "--mailbox", "Junk", "--json", "--data", server.DataDirectory);
+        Assert.True(listed.ExitCode == 0, listed.Stderr);
+        static List<string?> Reasons(JsonElement m) =>
+            m.TryGetProperty("spamReasons", out var r) && r.ValueKind == JsonValueKind.Array ? [.. r.EnumerateArray().Select(e => e.GetString())] : [];
+        var message = Assert.Single(JsonDocument.Parse(listed.Stdout).RootElement.EnumerateArray(), m => Reasons(m).Contains("SPAM_PHRASE(+1.5): \"gratis\""));
+        Assert.Equal(6.0, message.GetProperty("spamScore").GetDouble());
+        Assert.Contains(subject[^8..], MimeKit.Utils.Rfc2047.DecodeText(System.Text.Encoding.UTF8.GetBytes(message.GetProperty("subject").GetString()!)), StringComparison.Ordinal);
+        var reasons = Reasons(message);
+        Assert.Contains("SPAM_PHRASE(+1.5): \"compra ahora\"", reasons);
+        Assert.Contains("SPAM_PHRASE(+1.5): \"haga clic aqui\"", reasons);
+        var table = await EstafetaProcess.RunAsync(null, "account", "messages", "ana@ejemplo.test", "--mailbox", "Junk", "--data", server.DataDirectory);
+        Assert.Contains("SPAM_PHRASE(+1.5): \"gratis\"", table.Stdout, StringComparison.Ordinal);
+        var missing = await EstafetaProcess.RunAsync(null, "account", "messages", "ana@ejemplo.test", "--mailbox", "Nada", "--data", server.DataDirectory);
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("has no mailbox", missing.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
