@@ -33,8 +33,8 @@ internal sealed class DeliveryJob(QueuedMessage message, IReadOnlyList<QueuedRec
     public bool Written { get; set; }
 
     /// <summary>Completes once what this job learnt is durable (or could not be written and the message stays
-    /// queued); a connection sends its next message only then, so a crash repeats at most one delivery per
-    /// connection.</summary>
+    /// queued); a connection ends a later message's data (its final ".") only then, within a window of
+    /// <see cref="QueueRunner.UnrecordedPerConnection"/> messages: what a crash repeats per connection.</summary>
     public Task Durable => _durable.Task;
 
     public void MarkDurable() => _durable.TrySetResult();

@@ -82,7 +82,8 @@ public sealed partial class QueueRunner
             {
                 var perConnection = destination.Limit?.MessagesPerConnection is > 0 and var n ? n : config.Settings.MessagesPerConnection;
                 var job = first;
-                DeliveryJob? previous = null;
+                // The outcomes not yet durable of the messages this connection handed over, oldest first.
+                var unrecorded = new Queue<Task>(UnrecordedPerConnection);
                 while (true)
                 {
                     if (!destination.TryTakeRate(Now, out var nextFree))
@@ -91,11 +92,13 @@ public sealed partial class QueueRunner
                     }
                     else
                     {
-                        // One message per connection whose outcome is not durable yet: the bound on what a crash
-                        // delivers twice. The next message is read and sent while the previous one's commit (shared
-                        // with the other connections', group commit) is made; only its final "." waits for it.
-                        var usable = await DeliverAsync(destination, connection, job, previous?.Durable, ct);
-                        previous = job;
+                        // At most UnrecordedPerConnection messages per connection whose outcome is not durable
+                        // yet: the bound on what a crash delivers twice. The next message is read and sent while
+                        // the earlier ones' commits (shared with the other connections', group commit) are made;
+                        // only its final "." waits, for the oldest of them when the window is full.
+                        var oldest = unrecorded.Count == UnrecordedPerConnection ? unrecorded.Dequeue() : null;
+                        var usable = await DeliverAsync(destination, connection, job, oldest, ct);
+                        unrecorded.Enqueue(job.Durable);
                         if (!usable) return;
                     }
                     if (connection.MessagesSent >= perConnection) return;
@@ -125,8 +128,13 @@ public sealed partial class QueueRunner
         return null;
     }
 
-    /// <summary>Sends one job over an open connection and records every recipient's answer before returning.</summary>
-    private async Task<bool> DeliverAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, Task? previousDurable, CancellationToken ct)
+    /// <summary>Messages per connection that the remote server may have taken while their outcomes are not durable
+    /// yet (docs/outbound-delivery.md): what a crash at the worst moment delivers twice, per open connection.</summary>
+    internal const int UnrecordedPerConnection = 4;
+
+    /// <summary>Sends one job over an open connection and records every recipient's answer before returning. The
+    /// final "." of its data waits for <paramref name="beforeEnd"/> (the oldest outcome of a full window).</summary>
+    private async Task<bool> DeliverAsync(Destination destination, SmtpDelivery connection, DeliveryJob job, Task? beforeEnd, CancellationToken ct)
     {
         OutgoingMessage content;
         try
@@ -135,8 +143,8 @@ public sealed partial class QueueRunner
         }
         catch (NotFoundException e)
         {
-            // Nothing is sent for this job: the previous one stays the connection's unrecorded delivery until durable.
-            if (previousDurable is not null) await previousDurable.WaitAsync(ct);
+            // Nothing is sent for this job: the window keeps its place until the oldest outcome is durable.
+            if (beforeEnd is not null) await beforeEnd.WaitAsync(ct);
             Record(job, SmtpAnswer.Permanent("5.3.0", $"the queued message file is missing: {e.Message}"), null, null);
             job.Complete(JobResult.Done());
             return true;
@@ -155,8 +163,8 @@ public sealed partial class QueueRunner
             foreach (var r in envelope.Recipients)
             {
                 var single = envelope with { Sender = VerpPath(job, r.Id), Recipients = [r] };
-                var result = await connection.SendAsync(single, content, previousDurable, ct);
-                previousDurable = null;
+                var result = await connection.SendAsync(single, content, beforeEnd, ct);
+                beforeEnd = null;
                 RecordAnswers(destination, connection, job, result, content.MessageId);
                 answered.Add(r.Id);
                 usable = result.ConnectionUsable;
@@ -169,7 +177,7 @@ public sealed partial class QueueRunner
             return usable;
         }
 
-        var sent = await connection.SendAsync(envelope, content, previousDurable, ct);
+        var sent = await connection.SendAsync(envelope, content, beforeEnd, ct);
         RecordAnswers(destination, connection, job, sent, content.MessageId);
         var successNotices = connection.SupportsDsn
             ? []
