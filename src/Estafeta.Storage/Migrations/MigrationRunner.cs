@@ -37,8 +37,11 @@ internal sealed class MigrationRunner(Database db)
 
             try
             {
+                // A migration rewrites whole tables (351 moves every custom field value into its contact): on a
+                // large PostgreSQL database that takes minutes, far beyond Npgsql's 30 s default command timeout.
                 await connection.ExecuteAsync(new CommandDefinition(
-                    db.Dialect.ExpandSchema(migration.For(db.Kind)), transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+                    db.Dialect.ExpandSchema(migration.For(db.Kind)), transaction: tx,
+                    commandTimeout: db.Kind == DatabaseKind.PostgreSql ? 0 : null, cancellationToken: ct)).ConfigureAwait(false);
             }
             catch (System.Data.Common.DbException e)
             {
