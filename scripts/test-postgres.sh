@@ -80,6 +80,10 @@ BEGIN
   END IF;
 END
 \$\$;
+-- The tests drop their databases WITH (FORCE). An autovacuum worker busy in such a database has no role of
+-- its own, and PostgreSQL lets only members of pg_signal_backend end it: without this the drop fails with
+-- "must be a member of the role whose process is being terminated" whenever autovacuum is at work there.
+GRANT pg_signal_backend TO $ROLE;
 SQL
 
 echo "export ESTAFETA_TEST_POSTGRES='Host=$HOST;Port=$PORT;Username=$ROLE;Password=$PASSWORD;Database=postgres'"
