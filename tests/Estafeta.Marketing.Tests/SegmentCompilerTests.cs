@@ -57,6 +57,11 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "list(\"segment-other\") and not vip", "bea" },
         { "not (vip or opened(before: now() - 30d)) and not language = \"en\"", "dani eva" },
         { "opened(within: 30d) = 3 and opened(within: 30d) and not clicked()", "bea" },
+        { "tag(\"cliente\") and country = \"ES\" and opened(since: today() - 7d)", "bea" },
+        { "list(\"segment-other\") and opened(within: 30d) >= 3 and not vip", "bea" },
+        { "country = \"PT\" or (tag(\"cliente\") and opened(within: 30d) and not clicked())", "bea carlos" },
+        { "not clicked() and language = \"en\" and opened(within: 30d) and tag(\"cliente\")", "bea" },
+        { "opened() and tag(\"cliente\") and clicked(within: 30d)", "ana" },
     };
 
     public static TheoryData<string, int, string> Mistakes => new()
@@ -109,6 +114,21 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         Assert.DoesNotContain("'", query.Where.Replace("'\\'", "", StringComparison.Ordinal), StringComparison.Ordinal);
         Assert.Equal(0, await Audience.Segments.CountAsync(query));
         Assert.NotNull(await Audience.Contacts.GetAsync((await EnsurePeopleAsync())["ana"]));
+    }
+
+    [Fact]
+    public async Task On_sqlite_an_and_tests_sets_of_events_in_a_window_first_and_the_contacts_own_row_after_the_sets()
+    {
+        await EnsurePeopleAsync();
+        var query = await SegmentCompiler.CompileAsync(Db, "country = \"ES\" and not clicked() and tag(\"cliente\") and opened(within: 30d)");
+        int At(string part) => query.Where.IndexOf(part, StringComparison.Ordinal);
+
+        // SQLite drives the query from the first set; PostgreSQL plans the sets itself and gets them as written.
+        string[] expected = Db.Kind == DatabaseKind.Sqlite
+            ? ["c.id IN (SELECT e", "c.id IN (SELECT t", "json_extract", "NOT EXISTS"]
+            : ["->>", "NOT EXISTS", "c.id IN (SELECT t", "c.id IN (SELECT e"];
+        Assert.All(expected, part => Assert.True(At(part) >= 0, part));
+        Assert.Equal(expected, expected.OrderBy(At));
     }
 
     [Fact]

@@ -179,13 +179,31 @@ public sealed partial class SegmentCompiler
             : new IdSet($"engagement_events {e}", $"{e}.contact_id", where.ToString(), $"GROUP BY {e}.contact_id HAVING {spec.Having}", Unique: true, Probe: false);
     }
 
-    /// <summary>Turns the remaining event conditions into sets, each compiled once.</summary>
+    /// <summary>Turns the remaining event conditions into sets, each compiled once (an and's parts in the order
+    /// <see cref="SqliteOrder"/> gives them on SQLite).</summary>
     private Logic Lower(Logic logic) => logic switch
     {
         Events e => new Member(EventSet(e.Spec), e.Negated),
-        AllOf a => new AllOf([.. a.Parts.Select(Lower)]),
+        AllOf a => new AllOf([.. (kind == DatabaseKind.Sqlite ? a.Parts.OrderBy(SqliteOrder) : a.Parts.AsEnumerable()).Select(Lower)]),
         AnyOf o => new AnyOf([.. o.Parts.Select(Lower)]),
         _ => logic,
+    };
+
+    /// <summary>
+    /// Where a part of an and goes on SQLite, which takes the parts of a WHERE as written in two ways. Its planner
+    /// counts every <c>IN (SELECT ...)</c> as the same size, so the first set drives the query (its ids are the
+    /// contacts looked up) and the later ones are probed through the temporary index built from them; the
+    /// conditions left on a contact are then tested in the order written (correlated subqueries last). So: first
+    /// the sets that name a slice of the events (a window in time or a campaign: of what a condition can name, the
+    /// likeliest to be narrow), then the other sets (lists, tags, events of any time), then the row conditions,
+    /// which read the contact's JSON and cost more than a probe, and the complements. Within each group the order
+    /// is the one written (OrderBy is stable).
+    /// </summary>
+    private static int SqliteOrder(Logic part) => part switch
+    {
+        Events { Negated: false, Spec: var s } when s.From is not null || s.Since is not null || s.Before is not null || s.Campaign is not null => 0,
+        Events { Negated: false } or Member { Negated: false } => 1,
+        _ => 2,
     };
 
     private static bool HasRow(Logic logic) => logic switch
