@@ -19,6 +19,12 @@ internal sealed class MigrationRunner(Database db)
     public async Task<int> RunAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+
+        // Every verb of the command line migrates first: when nothing is missing (the usual case) one read says so,
+        // without a locked write transaction per migration. Anything missing is applied under the lock below, where
+        // each migration is checked again.
+        if (await AllAppliedAsync(connection, ct).ConfigureAwait(false)) return 0;
+
         await EnsureTableAsync(connection, ct).ConfigureAwait(false);
 
         var applied = 0;
@@ -67,6 +73,20 @@ internal sealed class MigrationRunner(Database db)
         var versions = await connection.QueryAsync<long>(new CommandDefinition(
             "SELECT version FROM schema_migrations ORDER BY version", cancellationToken: ct)).ConfigureAwait(false);
         return [.. versions.Select(v => (int)v)];
+    }
+
+    private async Task<bool> AllAppliedAsync(System.Data.Common.DbConnection connection, CancellationToken ct)
+    {
+        var exists = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            db.Kind == DatabaseKind.PostgreSql
+                ? "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_migrations'"
+                : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'",
+            cancellationToken: ct)).ConfigureAwait(false);
+        if (exists == 0) return false;
+
+        var versions = (await connection.QueryAsync<long>(new CommandDefinition(
+            "SELECT version FROM schema_migrations", cancellationToken: ct)).ConfigureAwait(false)).ToHashSet();
+        return SchemaMigrations.All.All(m => versions.Contains(m.Version));
     }
 
     private async Task EnsureTableAsync(System.Data.Common.DbConnection connection, CancellationToken ct)
