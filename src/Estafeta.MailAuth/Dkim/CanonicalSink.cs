@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace Estafeta.MailAuth.Dkim;
 
@@ -7,13 +6,13 @@ namespace Estafeta.MailAuth.Dkim;
 /// for l=) and/or into a buffer. Small writes are gathered so the hash sees few large blocks.</summary>
 internal sealed class CanonicalSink : IDisposable
 {
-    private readonly IncrementalHash? hash;
+    private readonly Sha256? hash;
     private readonly ArrayBufferWriter<byte>? copy;
     private readonly long limit;
     private readonly byte[] pending = ArrayPool<byte>.Shared.Rent(8192);
     private int pendingLength;
 
-    public CanonicalSink(IncrementalHash? hash, ArrayBufferWriter<byte>? copy = null, long limit = long.MaxValue)
+    public CanonicalSink(Sha256? hash, ArrayBufferWriter<byte>? copy = null, long limit = long.MaxValue)
     {
         this.hash = hash;
         this.copy = copy;
@@ -55,7 +54,7 @@ internal sealed class CanonicalSink : IDisposable
 
     private void Emit(ReadOnlySpan<byte> bytes)
     {
-        hash?.AppendData(bytes);
+        hash?.Append(bytes);
         copy?.Write(bytes);
     }
 }

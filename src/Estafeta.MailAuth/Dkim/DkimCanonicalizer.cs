@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Security.Cryptography;
 
 namespace Estafeta.MailAuth.Dkim;
 
@@ -38,30 +37,15 @@ public static class DkimCanonicalizer
 
     internal static (byte[] Hash, long CanonicalLength) HashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, long limit)
     {
-        // One SHA-256 context per thread, reset by GetHashAndReset (and by Initialize should a write throw),
-        // instead of a native context made and freed per body.
-        var hash = bodyHash ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var completed = false;
-        try
-        {
-            using var sink = new CanonicalSink(hash, null, limit);
-            WriteBody(body, canonicalization, sink);
-            sink.Flush();
-            var result = (hash.GetHashAndReset(), sink.TotalLength);
-            completed = true;
-            return result;
-        }
-        finally
-        {
-            if (!completed)
-            {
-                bodyHash = null;
-                hash.Dispose();
-            }
-        }
+        // One SHA-256 context per thread instead of one made and freed per body; started afresh
+        // should a previous use have stopped part-way.
+        var hash = Sha256.ForThread;
+        hash.Reset();
+        using var sink = new CanonicalSink(hash, null, limit);
+        WriteBody(body, canonicalization, sink);
+        sink.Flush();
+        return (hash.Finish(), sink.TotalLength);
     }
-
-    [ThreadStatic] private static IncrementalHash? bodyHash;
 
     /// <summary>How long the canonical form of a field of <paramref name="fieldLength"/> octets can
     /// be: relaxed canonicalization only shortens, except for the colon it adds to a field that has none.</summary>

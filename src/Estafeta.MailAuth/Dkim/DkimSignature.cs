@@ -20,7 +20,8 @@ public sealed class DkimSignature
     public required string Domain { get; init; }
     public required string Selector { get; init; }
     /// <summary>h= names in order, repeats included.</summary>
-    public required IReadOnlyList<string> SignedHeaders { get; init; }
+    public IReadOnlyList<string> SignedHeaders => SignedHeaderNames;
+    internal string[] SignedHeaderNames { get; private init; } = [];
     /// <summary>i=, or "@" + d= when absent.</summary>
     public required string Identity { get; init; }
     public long? BodyLength { get; init; }
@@ -31,7 +32,9 @@ public sealed class DkimSignature
     public string IdentityDomain => Identity[(Identity.LastIndexOf('@') + 1)..];
 
     /// <summary>Where the key is published: <c>selector._domainkey.domain</c>.</summary>
-    public string KeyName => DkimDnsRecord.Name(Selector, Domain);
+    public string KeyName => keyName ??= DkimDnsRecord.Name(Selector, Domain);
+
+    private string? keyName;
 
     private static readonly string[] RequiredTags = ["a", "b", "bh", "d", "h", "s"];
 
@@ -56,11 +59,10 @@ public sealed class DkimSignature
         var selector = tags["s"]!;
         if (!IsDomainName(selector)) return Fail($"s={selector} is not a valid selector", out error);
 
-        var signedHeaders = tags["h"]!.Split(':');
+        var signedHeaders = SplitHeaderNames(tags["h"]!);
         var signsFrom = false;
-        for (var n = 0; n < signedHeaders.Length; n++)
+        foreach (var name in signedHeaders)
         {
-            var name = signedHeaders[n] = DkimTagList.Trim(signedHeaders[n]);
             if (name.Length == 0) return Fail("h= contains an empty header name", out error);
             signsFrom |= name.Equals("from", StringComparison.OrdinalIgnoreCase);
         }
@@ -94,7 +96,7 @@ public sealed class DkimSignature
             BodyCanonicalization = bodyCanonicalization,
             Domain = domain,
             Selector = selector,
-            SignedHeaders = signedHeaders,
+            SignedHeaderNames = signedHeaders,
             Identity = identity,
             BodyLength = bodyLength,
             Timestamp = timestamp,
@@ -114,26 +116,57 @@ public sealed class DkimSignature
     {
         header = body = DkimCanonicalization.Simple;
         if (value is null) return true;
-        var parts = value.Split('/');
-        if (parts.Length > 2 || !TryParseCanonicalization(parts[0], out header)) return false;
-        return parts.Length == 1 || TryParseCanonicalization(parts[1], out body);
+        var text = value.AsSpan();
+        var slash = text.IndexOf('/');
+        if (slash < 0) return TryParseCanonicalization(text, out header);
+        return TryParseCanonicalization(text[..slash], out header) && TryParseCanonicalization(text[(slash + 1)..], out body);
     }
 
-    private static bool TryParseCanonicalization(string value, out DkimCanonicalization canonicalization)
+    private static bool TryParseCanonicalization(ReadOnlySpan<char> value, out DkimCanonicalization canonicalization)
     {
-        switch (DkimTagList.Trim(value).ToLowerInvariant())
+        value = value.Trim(" \t\r\n");
+        canonicalization = value.Equals("relaxed", StringComparison.OrdinalIgnoreCase) ? DkimCanonicalization.Relaxed : DkimCanonicalization.Simple;
+        return canonicalization == DkimCanonicalization.Relaxed || value.Equals("simple", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>The header field names most signatures list, as one shared string each.</summary>
+    private static readonly string[] CommonHeaderNames =
+    [
+        "from", "to", "cc", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding",
+        "reply-to", "sender", "in-reply-to", "references", "list-unsubscribe", "list-unsubscribe-post", "list-id",
+        "feedback-id", "From", "To", "Cc", "Subject", "Date", "Message-ID", "Message-Id", "MIME-Version", "Content-Type",
+        "Content-Transfer-Encoding", "Reply-To", "Sender", "In-Reply-To", "References", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id",
+    ];
+
+    /// <summary>h= split at colons, each name trimmed of folding whitespace (an empty name stays empty,
+    /// for the caller to refuse).</summary>
+    internal static string[] SplitHeaderNames(string value)
+    {
+        var names = new string[value.AsSpan().Count(':') + 1];
+        var rest = value.AsSpan();
+        for (var n = 0; n < names.Length; n++)
         {
-            case "simple": canonicalization = DkimCanonicalization.Simple; return true;
-            case "relaxed": canonicalization = DkimCanonicalization.Relaxed; return true;
-            default: canonicalization = default; return false;
+            var colon = rest.IndexOf(':');
+            var name = (colon < 0 ? rest : rest[..colon]).Trim(" \t\r\n");
+            names[n] = Shared(name);
+            if (colon >= 0) rest = rest[(colon + 1)..];
         }
+        return names;
+    }
+
+    private static string Shared(ReadOnlySpan<char> name)
+    {
+        if (name.IsEmpty) return string.Empty;
+        foreach (var common in CommonHeaderNames)
+            if (name.SequenceEqual(common)) return common;
+        return name.ToString();
     }
 
     private static bool TryParseNumber(string? value, out long? number)
     {
         number = null;
         if (value is null) return true;
-        if (value.Length == 0 || !value.All(char.IsAsciiDigit)) return false;
+        if (value.Length == 0 || value.AsSpan().ContainsAnyExceptInRange('0', '9')) return false;
         // Values beyond long (RFC 6376 allows up to 12 or 76 digits) are clamped: they only matter
         // as "very far in the future" or "longer than any body".
         number = long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : long.MaxValue;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using MimeKit;
 
@@ -79,7 +80,7 @@ public sealed class DkimSigner
         return fields;
     }
 
-    private string SignOne(WireMessage wire, DkimSigningKey key, IReadOnlyList<string> signedHeaders, string bodyHash, long timestamp)
+    private string SignOne(WireMessage wire, DkimSigningKey key, List<string> signedHeaders, string bodyHash, long timestamp)
     {
         var writer = new SignatureFieldWriter();
         writer.Tag("v", "1");
@@ -94,7 +95,7 @@ public sealed class DkimSigner
         writer.HeaderList(signedHeaders);
         writer.Tag("bh", bodyHash);
         var unsigned = writer.BeginSignature();
-        var digest = HeaderSelection.HeaderDigest(wire, signedHeaders, options.HeaderCanonicalization, Encoding.UTF8.GetBytes(unsigned));
+        var digest = HeaderSelection.HeaderDigest(wire, CollectionsMarshal.AsSpan(signedHeaders), options.HeaderCanonicalization, Encoding.UTF8.GetBytes(unsigned));
         return writer.EndSignature(Convert.ToBase64String(key.Key.SignDigest(digest)));
     }
 
@@ -109,7 +110,7 @@ public sealed class DkimSigner
             ? DkimCanonicalization.Relaxed : DkimCanonicalization.Simple;
         var names = tags["h"]!.Split(':').Select(DkimTagList.Trim).ToArray();
         var unsigned = Encoding.UTF8.GetBytes(unsignedField);
-        var digest = HeaderSelection.HeaderDigest(wire, names, headerCanonicalization, SignatureValueRemoval.WithoutSignatureValue(unsigned));
+        var digest = HeaderSelection.HeaderDigest(wire, names, headerCanonicalization, unsigned, removeSignatureValue: true);
         return unsignedField + Convert.ToBase64String(key.SignDigest(digest));
     }
 

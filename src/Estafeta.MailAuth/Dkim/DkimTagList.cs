@@ -6,29 +6,52 @@ namespace Estafeta.MailAuth.Dkim;
 /// Tag names are case-sensitive; a tag may appear once.</summary>
 public sealed class DkimTagList
 {
-    private readonly Dictionary<string, string> tags;
+    /// <summary>Beyond this many tags a dictionary finds names; below, a scan of the few names is quicker
+    /// than hashing them (a signature has about ten).</summary>
+    private const int ScanLimit = 24;
 
-    private DkimTagList(Dictionary<string, string> tags, IReadOnlyList<string> order)
-    {
-        this.tags = tags;
-        Order = order;
-    }
+    private readonly List<string> names = new(12);
+    private readonly List<string> values = new(12);
+    private Dictionary<string, int>? index;
+
+    private DkimTagList() { }
 
     /// <summary>Tag names in the order they appear.</summary>
-    public IReadOnlyList<string> Order { get; }
+    public IReadOnlyList<string> Order => names;
 
-    public string? this[string name] => tags.GetValueOrDefault(name);
+    public string? this[string name] => IndexOf(name) is var i and >= 0 ? values[i] : null;
 
-    public bool Contains(string name) => tags.ContainsKey(name);
+    public bool Contains(string name) => IndexOf(name) >= 0;
 
     /// <summary>A tag value with all folding whitespace removed (b=, bh=, p=).</summary>
-    public string? Compact(string name) => tags.TryGetValue(name, out var value) ? RemoveWhitespace(value) : null;
+    public string? Compact(string name) => this[name] is { } value ? RemoveWhitespace(value) : null;
+
+    private int IndexOf(string name)
+    {
+        if (index is not null) return index.TryGetValue(name, out var i) ? i : -1;
+        var all = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(names);
+        for (var i = 0; i < all.Length; i++)
+            if (string.Equals(all[i], name)) return i;
+        return -1;
+    }
+
+    private bool TryAdd(string name, string value)
+    {
+        if (IndexOf(name) >= 0) return false;
+        if (index is not null) index[name] = names.Count;
+        names.Add(name);
+        values.Add(value);
+        if (index is null && names.Count > ScanLimit)
+        {
+            index = new Dictionary<string, int>(names.Count * 2, StringComparer.Ordinal);
+            for (var i = 0; i < names.Count; i++) index[names[i]] = i;
+        }
+        return true;
+    }
 
     public static bool TryParse(string text, out DkimTagList list, out string error)
     {
-        var values = new Dictionary<string, string>(16, StringComparer.Ordinal);
-        var order = new List<string>(16);
-        list = new DkimTagList(values, order);
+        list = new DkimTagList();
         var position = 0;
         while (position <= text.Length)
         {
@@ -50,12 +73,11 @@ public sealed class DkimTagList
                 return false;
             }
             var name = TagName(nameSpan);
-            if (!values.TryAdd(name, spec[(equals + 1)..].Trim(FoldingWhitespaceChars).ToString()))
+            if (!list.TryAdd(name, spec[(equals + 1)..].Trim(FoldingWhitespaceChars).ToString()))
             {
                 error = $"duplicate tag {name}=";
                 return false;
             }
-            order.Add(name);
         }
         error = string.Empty;
         return true;
@@ -78,6 +100,7 @@ public sealed class DkimTagList
 
     internal static string Trim(string value) => value.Trim(' ', '\t', '\r', '\n');
 
+    [System.Runtime.CompilerServices.SkipLocalsInit]
     internal static string RemoveWhitespace(string value)
     {
         var first = value.AsSpan().IndexOfAny(FoldingWhitespace);

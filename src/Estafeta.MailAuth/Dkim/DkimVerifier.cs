@@ -27,28 +27,42 @@ public sealed class DkimVerifier
     public async Task<IReadOnlyList<DkimResult>> VerifyAsync(ReadOnlyMemory<byte> message, CancellationToken ct = default)
     {
         var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
-        var fields = wire.Headers.Where(h => h.Name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase)).ToList();
+        var fields = new List<HeaderField>(2);
+        foreach (var header in wire.Fields)
+            if (header.Name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase)) fields.Add(header);
         if (fields.Count == 0) return [DkimResult.NotSigned];
 
-        var checks = new List<SignatureCheck>(fields.Count);
-        var lookups = new Dictionary<string, Task<DkimKeyLookup>>(StringComparer.OrdinalIgnoreCase);
+        // Keys are fetched all at once, one lookup per distinct key name.
+        var checks = new SignatureCheck[fields.Count];
+        var names = new List<string>(fields.Count);
+        var lookups = new List<Task<DkimKeyLookup>>(fields.Count);
         for (var i = 0; i < fields.Count; i++)
         {
             var check = i < options.MaxSignatures
                 ? Prepare(wire, fields[i])
                 : SignatureCheck.Decided(Describe(wire, fields[i], DkimStatus.Neutral, FormattableString.Invariant($"not evaluated: more than {options.MaxSignatures} signatures")));
-            if (check.Signature is { } signature && !lookups.ContainsKey(signature.KeyName))
-                lookups[signature.KeyName] = DkimKeyLookup.FetchAsync(dns, signature.KeyName, keys, ct);
-            checks.Add(check);
+            if (check.Signature is { } signature)
+            {
+                var lookup = names.Count - 1;
+                while (lookup >= 0 && !names[lookup].Equals(signature.KeyName, StringComparison.OrdinalIgnoreCase)) lookup--;
+                if (lookup < 0)
+                {
+                    lookup = names.Count;
+                    names.Add(signature.KeyName);
+                    lookups.Add(DkimKeyLookup.FetchAsync(dns, signature.KeyName, keys, ct));
+                }
+                check = check with { Lookup = lookup };
+            }
+            checks[i] = check;
         }
-        await Task.WhenAll(lookups.Values).ConfigureAwait(false);
+        foreach (var lookup in lookups) await lookup.ConfigureAwait(false);
 
-        var bodyHashes = new Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)>();
-        var results = new DkimResult[checks.Count];
-        for (var i = 0; i < checks.Count; i++)
+        var bodyHashes = new List<BodyHash>(1);
+        var results = new DkimResult[checks.Length];
+        for (var i = 0; i < checks.Length; i++)
         {
             var check = checks[i];
-            results[i] = check.Result ?? Complete(wire, check.Field, check.Signature!, lookups[check.Signature!.KeyName].Result, bodyHashes);
+            results[i] = check.Result ?? Complete(wire, check.Field, check.Signature!, lookups[check.Lookup].Result, bodyHashes);
         }
         return results;
     }
@@ -81,7 +95,7 @@ public sealed class DkimVerifier
     }
 
     private DkimResult Complete(WireMessage wire, HeaderField field, DkimSignature signature, DkimKeyLookup lookup,
-        Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)> bodyHashes)
+        List<BodyHash> bodyHashes)
     {
         if (lookup.Key is not { } entry) return Describe(signature, lookup.Status, lookup.Reason);
         var result = CheckWithKey(wire, field, signature, entry, bodyHashes);
@@ -92,7 +106,7 @@ public sealed class DkimVerifier
     }
 
     private DkimResult CheckWithKey(WireMessage wire, HeaderField field, DkimSignature signature, DkimPublicKeyCache.Entry entry,
-        Dictionary<(DkimCanonicalization, long), (byte[] Hash, long Length)> bodyHashes)
+        List<BodyHash> bodyHashes)
     {
         var record = entry.Record;
         var keyName = signature.KeyName;
@@ -110,17 +124,20 @@ public sealed class DkimVerifier
             return Describe(signature, DkimStatus.Policy, FormattableString.Invariant($"RSA key of {rsa.KeySize} bits is shorter than the {options.MinimumRsaKeyBits} bits RFC 8301 requires"));
 
         var limit = signature.BodyLength ?? long.MaxValue;
-        if (!bodyHashes.TryGetValue((signature.BodyCanonicalization, limit), out var body))
+        BodyHash? body = null;
+        foreach (var computed in bodyHashes)
+            if (computed.Canonicalization == signature.BodyCanonicalization && computed.Limit == limit) body = computed;
+        if (body is null)
         {
-            body = DkimCanonicalizer.HashBody(wire.Body, signature.BodyCanonicalization, limit);
-            bodyHashes[(signature.BodyCanonicalization, limit)] = body;
+            var (hash, canonicalLength) = DkimCanonicalizer.HashBody(wire.Body, signature.BodyCanonicalization, limit);
+            body = new BodyHash(signature.BodyCanonicalization, limit, hash, canonicalLength);
+            bodyHashes.Add(body);
         }
         if (signature.BodyLength is { } length && length > body.Length)
             return Describe(signature, DkimStatus.Fail, FormattableString.Invariant($"l={length} is longer than the {body.Length}-octet body"));
         if (!body.Hash.AsSpan().SequenceEqual(signature.BodyHash)) return Describe(signature, DkimStatus.Fail, "body hash did not verify");
 
-        var signedField = SignatureValueRemoval.WithoutSignatureValue(wire.FieldBytes(field));
-        var digest = HeaderSelection.HeaderDigest(wire, signature.SignedHeaders, signature.HeaderCanonicalization, signedField);
+        var digest = HeaderSelection.HeaderDigest(wire, signature.SignedHeaderNames, signature.HeaderCanonicalization, wire.FieldBytes(field), removeSignatureValue: true);
         if (!key.VerifyDigest(digest, signature.SignatureData)) return Describe(signature, DkimStatus.Fail, "signature did not verify");
 
         var reason = "signature verified";
@@ -148,7 +165,10 @@ public sealed class DkimVerifier
     private static string Time(long unixSeconds) =>
         DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(unixSeconds, 0, 253402300799)).ToString("u", CultureInfo.InvariantCulture);
 
-    private sealed record SignatureCheck(HeaderField Field, DkimSignature? Signature, DkimResult? Result)
+    /// <summary>A body hash for one canonicalization and l=, shared by the signatures that use them.</summary>
+    private sealed record BodyHash(DkimCanonicalization Canonicalization, long Limit, byte[] Hash, long Length);
+
+    private sealed record SignatureCheck(HeaderField Field, DkimSignature? Signature, DkimResult? Result, int Lookup = -1)
     {
         public static SignatureCheck Decided(DkimResult result) => new(default, null, result);
     }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 
 namespace Estafeta.MailAuth.Dkim;
 
@@ -8,18 +7,22 @@ namespace Estafeta.MailAuth.Dkim;
 /// over-signing work).</summary>
 internal static class HeaderSelection
 {
-    /// <summary>The SHA-256 over the selected fields followed by the signature field itself
-    /// (b= emptied, no final CRLF). The canonical fields are written into one buffer and hashed at once.</summary>
-    public static byte[] HeaderDigest(WireMessage message, IReadOnlyList<string> names, DkimCanonicalization canonicalization, ReadOnlySpan<byte> signatureField)
+    /// <summary>The SHA-256 over the selected fields followed by the signature field itself (no final
+    /// CRLF), with its b= value removed first when <paramref name="removeSignatureValue"/> is set (a field
+    /// being verified) or already empty (a field being made). The canonical fields are written into one
+    /// buffer and hashed at once.</summary>
+    public static byte[] HeaderDigest(WireMessage message, ReadOnlySpan<string> names, DkimCanonicalization canonicalization,
+        ReadOnlySpan<byte> signatureField, bool removeSignatureValue = false)
     {
-        var headers = message.Headers;
-        Span<bool> used = headers.Count <= 512 ? stackalloc bool[headers.Count] : new bool[headers.Count];
-        Span<int> chosen = names.Count <= 256 ? stackalloc int[names.Count] : new int[names.Count];
+        var headers = message.Fields;
+        Span<bool> used = headers.Length <= 512 ? stackalloc bool[headers.Length] : new bool[headers.Length];
+        Span<int> chosen = names.Length <= 256 ? stackalloc int[names.Length] : new int[names.Length];
         var count = 0;
+        if (removeSignatureValue && signatureField.EndsWith("\r\n"u8)) signatureField = signatureField[..^2];
         var size = DkimCanonicalizer.MaxHeaderLength(signatureField.Length);
         foreach (var name in names)
         {
-            for (var i = headers.Count - 1; i >= 0; i--)
+            for (var i = headers.Length - 1; i >= 0; i--)
             {
                 if (used[i] || !headers[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
                 used[i] = true;
@@ -28,14 +31,23 @@ internal static class HeaderSelection
                 break;
             }
         }
-        var buffer = ArrayPool<byte>.Shared.Rent(size);
+        // With b= to remove, the field without it is assembled after the room for the canonical text.
+        var buffer = ArrayPool<byte>.Shared.Rent(removeSignatureValue ? size + signatureField.Length : size);
         try
         {
             var length = 0;
             foreach (var index in chosen[..count])
                 length += DkimCanonicalizer.WriteHeader(message.FieldBytes(headers[index]), canonicalization, buffer.AsSpan(length));
+            if (removeSignatureValue)
+            {
+                var (start, end) = SignatureValueRemoval.ValueRange(signatureField);
+                var unsigned = buffer.AsSpan(size, signatureField.Length - (end - start));
+                signatureField[..start].CopyTo(unsigned);
+                signatureField[end..].CopyTo(unsigned[start..]);
+                signatureField = unsigned;
+            }
             length += DkimCanonicalizer.WriteHeader(signatureField, canonicalization, buffer.AsSpan(length));
-            return SHA256.HashData(buffer.AsSpan(0, length));
+            return Sha256.Hash(buffer.AsSpan(0, length));
         }
         finally
         {
@@ -46,7 +58,7 @@ internal static class HeaderSelection
     public static int Count(WireMessage message, string name)
     {
         var count = 0;
-        foreach (var field in message.Headers)
+        foreach (var field in message.Fields)
             if (field.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) count++;
         return count;
     }

@@ -14,6 +14,14 @@ internal static class SignatureValueRemoval
     public static byte[] WithoutSignatureValue(ReadOnlySpan<byte> field)
     {
         if (field.EndsWith("\r\n"u8)) field = field[..^2];
+        var (start, end) = ValueRange(field);
+        return [.. field[..start], .. field[end..]];
+    }
+
+    /// <summary>Where the b= value is in <paramref name="field"/> (given without its final CRLF):
+    /// the octets from start to end are removed; an empty range when there is no b= tag.</summary>
+    public static (int Start, int End) ValueRange(ReadOnlySpan<byte> field)
+    {
         var colon = field.IndexOf((byte)':');
         var position = colon + 1;
         while (position < field.Length)
@@ -24,13 +32,12 @@ internal static class SignatureValueRemoval
             if (equals >= 0 && tag[..equals].Trim(" \t\r\n"u8).SequenceEqual("b"u8))
             {
                 var valueStart = position + equals + 1;
-                var valueEnd = EndOfBase64(field, valueStart);
-                return [.. field[..valueStart], .. field[valueEnd..]];
+                return (valueStart, EndOfBase64(field, valueStart));
             }
             if (tagEnd < 0) break;
             position += tagEnd + 1;
         }
-        return field.ToArray();
+        return (field.Length, field.Length);
     }
 
     /// <summary>Where the run of base64 characters and whitespace from <paramref name="start"/> ends,

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Estafeta.MailAuth.Dkim;
@@ -9,15 +10,19 @@ internal sealed class WireMessage
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
 
+    private readonly List<HeaderField> headers;
+
     private WireMessage(ReadOnlyMemory<byte> bytes, List<HeaderField> headers, int bodyOffset)
     {
         Bytes = bytes;
-        Headers = headers;
+        this.headers = headers;
         BodyOffset = bodyOffset;
     }
 
     public ReadOnlyMemory<byte> Bytes { get; }
-    public IReadOnlyList<HeaderField> Headers { get; }
+    public IReadOnlyList<HeaderField> Headers => headers;
+    /// <summary>The header fields, top to bottom, for loops that index them often.</summary>
+    public ReadOnlySpan<HeaderField> Fields => CollectionsMarshal.AsSpan(headers);
     public int BodyOffset { get; }
     public ReadOnlySpan<byte> Body => Bytes.Span[BodyOffset..];
 
