@@ -130,13 +130,13 @@ public sealed class DkimSignature
     }
 
     /// <summary>The header field names most signatures list, as one shared string each.</summary>
-    private static readonly string[] CommonHeaderNames =
-    [
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CommonHeaderNames = new string[]
+    {
         "from", "to", "cc", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding",
         "reply-to", "sender", "in-reply-to", "references", "list-unsubscribe", "list-unsubscribe-post", "list-id",
         "feedback-id", "From", "To", "Cc", "Subject", "Date", "Message-ID", "Message-Id", "MIME-Version", "Content-Type",
         "Content-Transfer-Encoding", "Reply-To", "Sender", "In-Reply-To", "References", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id",
-    ];
+    }.ToDictionary(name => name, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>h= split at colons, each name trimmed of folding whitespace (an empty name stays empty,
     /// for the caller to refuse).</summary>
@@ -147,7 +147,7 @@ public sealed class DkimSignature
         for (var n = 0; n < names.Length; n++)
         {
             var colon = rest.IndexOf(':');
-            var name = (colon < 0 ? rest : rest[..colon]).Trim(" \t\r\n");
+            var name = DkimTagList.TrimFoldingWhitespace(colon < 0 ? rest : rest[..colon]);
             names[n] = Shared(name);
             if (colon >= 0) rest = rest[(colon + 1)..];
         }
@@ -157,9 +157,7 @@ public sealed class DkimSignature
     private static string Shared(ReadOnlySpan<char> name)
     {
         if (name.IsEmpty) return string.Empty;
-        foreach (var common in CommonHeaderNames)
-            if (name.SequenceEqual(common)) return common;
-        return name.ToString();
+        return CommonHeaderNames.TryGetValue(name, out var common) ? common : name.ToString();
     }
 
     private static bool TryParseNumber(string? value, out long? number)

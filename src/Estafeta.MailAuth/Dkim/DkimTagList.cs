@@ -66,14 +66,14 @@ public sealed class DkimTagList
                 error = $"malformed tag \"{spec.Trim(FoldingWhitespaceChars)}\"";
                 return false;
             }
-            var nameSpan = spec[..equals].Trim(FoldingWhitespaceChars);
+            var nameSpan = TrimFoldingWhitespace(spec[..equals]);
             if (!IsTagName(nameSpan))
             {
                 error = $"malformed tag name \"{nameSpan}\"";
                 return false;
             }
             var name = TagName(nameSpan);
-            if (!list.TryAdd(name, spec[(equals + 1)..].Trim(FoldingWhitespaceChars).ToString()))
+            if (!list.TryAdd(name, TrimFoldingWhitespace(spec[(equals + 1)..]).ToString()))
             {
                 error = $"duplicate tag {name}=";
                 return false;
@@ -91,9 +91,20 @@ public sealed class DkimTagList
 
     private static string TagName(ReadOnlySpan<char> name)
     {
-        foreach (var common in CommonNames)
-            if (name.SequenceEqual(common)) return common;
+        if (name.Length <= 2)
+            foreach (var common in CommonNames)
+                if (name.SequenceEqual(common)) return common;
         return name.ToString();
+    }
+
+    /// <summary>The span without folding whitespace at either end (a few octets at most, so a plain loop).</summary>
+    internal static ReadOnlySpan<char> TrimFoldingWhitespace(ReadOnlySpan<char> text)
+    {
+        var start = 0;
+        while (start < text.Length && IsFoldingWhitespace(text[start])) start++;
+        var end = text.Length;
+        while (end > start && IsFoldingWhitespace(text[end - 1])) end--;
+        return text[start..end];
     }
 
     internal static bool IsFoldingWhitespace(char c) => c is ' ' or '\t' or '\r' or '\n';
