@@ -30,6 +30,8 @@ public sealed class Connection : IAsyncDisposable
     }
 
     public PipeReader Input { get; private set; }
+    /// <summary>Replies go here. A flush's cancellation token only ends the wait for the client to take the
+    /// bytes; the bytes are still sent, in order (see <see cref="StreamSender"/>).</summary>
     public PipeWriter Output { get; private set; }
     public IPEndPoint RemoteEndPoint { get; }
     public IPEndPoint LocalEndPoint { get; }
@@ -80,7 +82,7 @@ public sealed class Connection : IAsyncDisposable
 
     private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
         (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
-         PipeWriter.Create(stream, new StreamPipeWriterOptions(minimumBufferSize: 4096, leaveOpen: true)));
+         new StreamSender(stream));
 
     /// <summary>How long closing may wait for replies still buffered to reach a client that stopped reading.</summary>
     public static readonly TimeSpan CloseFlushTimeout = TimeSpan.FromSeconds(5);
