@@ -212,6 +212,63 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     }
 
     [Fact]
+    public async Task An_import_writes_one_consent_record_for_the_job_and_list_that_each_new_subscriber_shows()
+    {
+        var list = await Audience.Lists.AddAsync(Name(), consentText: "Acepto recibir el boletín");
+        var (a, b) = (Email("ana"), Email("bea"));
+        var path = WriteText("consent.csv", $"email\n{a}\n{b}\n", new UTF8Encoding(false));
+
+        await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria 2025") { ListId = list.Id });
+
+        var ana = (await Audience.Contacts.FindAsync(a))!;
+        var bea = (await Audience.Contacts.FindAsync(b))!;
+        var first = Assert.Single(await Audience.Subscriptions.HistoryAsync(ana.Id));
+        var second = Assert.Single(await Audience.Subscriptions.HistoryAsync(bea.Id));
+        Assert.Equal(first.Id, second.Id);
+        Assert.Equal(ana.Id, first.ContactId);
+        Assert.Equal(bea.Id, second.ContactId);
+        Assert.Equal(list.Id, first.ListId);
+        Assert.Equal(SubscriptionStatus.Subscribed, first.Status);
+        Assert.Equal(ConsentSourceKind.Import, first.Evidence.Kind);
+        Assert.StartsWith("feria 2025 [import ", first.Evidence.Source, StringComparison.Ordinal);
+        Assert.EndsWith(": consent.csv]", first.Evidence.Source, StringComparison.Ordinal);
+        Assert.Equal("Acepto recibir el boletín", first.Evidence.ConsentText);
+        var export = await Audience.Privacy.ExportAsync(a);
+        Assert.Equal(first.Id, Assert.Single(export.ConsentRecords).Id);
+
+        // A later change of the subscription follows the import's record in the history.
+        await Audience.Subscriptions.SetAsync(ana.Id, list.Id, SubscriptionStatus.Unsubscribed, Operator);
+        var history = await Audience.Subscriptions.HistoryAsync(ana.Id);
+        Assert.Equal([SubscriptionStatus.Subscribed, SubscriptionStatus.Unsubscribed], history.Select(r => r.Status));
+        Assert.Equal(ConsentSourceKind.Import, history[0].Evidence.Kind);
+    }
+
+    [Fact]
+    public async Task The_import_consent_record_stays_in_the_contacts_history_when_the_list_is_deleted()
+    {
+        var list = await Audience.Lists.AddAsync(Name(), consentText: "Acepto");
+        var other = await Audience.Lists.AddAsync(Name());
+        var a = Email("ana");
+        var path = WriteText("gone.csv", $"email\n{a}\n", new UTF8Encoding(false));
+        await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria 2025") { ListId = list.Id });
+        await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("otra feria") { ListId = other.Id });
+        var ana = (await Audience.Contacts.FindAsync(a))!;
+        var before = await Audience.Subscriptions.HistoryAsync(ana.Id);
+
+        await Audience.Lists.RemoveAsync(list.Id);
+
+        var after = await Audience.Subscriptions.HistoryAsync(ana.Id);
+        Assert.Equal(2, after.Count);
+        Assert.Equal(before.Select(r => (r.Evidence, r.At, r.Status)), after.Select(r => (r.Evidence, r.At, r.Status)));
+        Assert.Null(after[0].ListId);
+        Assert.Equal(other.Id, after[1].ListId);
+        Assert.Equal("Acepto", after[0].Evidence.ConsentText);
+        Assert.StartsWith("feria 2025 [import ", after[0].Evidence.Source, StringComparison.Ordinal);
+        Assert.Equal(2, (await Audience.Privacy.ExportAsync(a)).ConsentRecords.Count);
+        Assert.Null(await Audience.Subscriptions.GetAsync(ana.Id, list.Id));
+    }
+
+    [Fact]
     public async Task An_interrupted_import_resumes_after_its_checkpoint_without_duplicates()
     {
         var list = await Audience.Lists.AddAsync(Name());
@@ -240,7 +297,9 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.Equal([3002L, 3003L], report.Issues.Select(i => i.Row));
         Assert.Equal(3000, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and list(\"{list.Name}\")")));
         var someone = await Audience.Contacts.FindAsync($"r0.{tag}@ejemplo.es");
-        Assert.Single(await Audience.Subscriptions.HistoryAsync(someone!.Id));
+        var last = await Audience.Contacts.FindAsync($"r2999.{tag}@ejemplo.es");
+        // The resumed run goes on with the job's consent record.
+        Assert.Equal(Assert.Single(await Audience.Subscriptions.HistoryAsync(someone!.Id)).Id, Assert.Single(await Audience.Subscriptions.HistoryAsync(last!.Id)).Id);
     }
 
     [Fact]

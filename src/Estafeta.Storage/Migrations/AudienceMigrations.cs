@@ -226,5 +226,40 @@ internal static partial class SchemaMigrations
         new(360, "segments: tags by their lowercase form", """
             CREATE INDEX contact_tags_lower ON contact_tags (lower(tag), contact_id);
             """),
+        // An import writes one consent record per job and list (the operator's stated source, the file, the list's
+        // consent text, the time) instead of one per new subscriber: the record has no contact, and each subscription
+        // the import creates names it in consent_record_id. That column has no foreign key (a check per subscribed
+        // row is what this saves): records without a contact are never deleted (only a contact's own records go, with
+        // the contact), and a subscription that names one is turned into the contact's own copy of the record before
+        // it is deleted (with its list, or when its confirmation expires). The job keeps its record for a resume.
+        // SQLite cannot drop a NOT NULL constraint in place, so its table is rebuilt.
+        new(370, "audience: one consent record per import job and list, named by the subscriptions it created", """
+            CREATE TABLE consent_records_370 (
+                id {{id}},
+                contact_id BIGINT NULL REFERENCES contacts (id) ON DELETE CASCADE,
+                list_id BIGINT NULL REFERENCES lists (id) ON DELETE SET NULL,
+                status TEXT NOT NULL,
+                source_kind TEXT NOT NULL,
+                source TEXT NOT NULL,
+                ip TEXT NULL,
+                user_agent TEXT NULL,
+                consent_text TEXT NULL,
+                created_at BIGINT NOT NULL
+            );
+            INSERT INTO consent_records_370 (id, contact_id, list_id, status, source_kind, source, ip, user_agent, consent_text, created_at)
+            SELECT id, contact_id, list_id, status, source_kind, source, ip, user_agent, consent_text, created_at FROM consent_records;
+            DROP TABLE consent_records;
+            ALTER TABLE consent_records_370 RENAME TO consent_records;
+            CREATE INDEX consent_records_contact ON consent_records (contact_id, id);
+            ALTER TABLE subscriptions ADD COLUMN consent_record_id BIGINT NULL;
+            ALTER TABLE import_jobs ADD COLUMN consent_record_id BIGINT NULL;
+            """)
+        {
+            PostgreSql = """
+                ALTER TABLE consent_records ALTER COLUMN contact_id DROP NOT NULL;
+                ALTER TABLE subscriptions ADD COLUMN consent_record_id BIGINT NULL;
+                ALTER TABLE import_jobs ADD COLUMN consent_record_id BIGINT NULL;
+                """,
+        },
     ];
 }

@@ -126,6 +126,8 @@ public sealed class ConsentFlows(Database db, ContactStore contacts, ListStore l
         var now = AudienceSql.Now(db);
         foreach (var (contactId, listId) in expired)
         {
+            await SubscriptionStore.KeepImportConsentAsync(connection, tx,
+                "s.contact_id = @contactId AND s.list_id = @listId AND s.consent_record_id IS NOT NULL", new { contactId, listId }, ct).ConfigureAwait(false);
             await connection.ExecuteAsync(new CommandDefinition(
                 "DELETE FROM subscriptions WHERE contact_id = @contactId AND list_id = @listId", new { contactId, listId }, tx, cancellationToken: ct)).ConfigureAwait(false);
             var keep = await connection.ExecuteScalarAsync<long>(new CommandDefinition(

@@ -68,14 +68,23 @@ public sealed class SubscriptionStore(Database db)
         return [.. rows.Select(r => r.ToSubscription())];
     }
 
+    /// <summary>
+    /// The contact's consent records, oldest first: its own, and the one its import wrote for the job and list, which
+    /// a subscription created by an import names (see <see cref="KeepImportConsentAsync"/>).
+    /// </summary>
     public async Task<IReadOnlyList<ConsentRecord>> HistoryAsync(long contactId, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var rows = await connection.QueryAsync<ConsentRow>(new CommandDefinition(
             """
-            SELECT r.id AS Id, r.contact_id AS ContactId, r.list_id AS ListId, l.name AS ListName, r.status AS Status, r.source_kind AS SourceKind,
+            SELECT r.id AS Id, @contactId AS ContactId, r.list_id AS ListId, l.name AS ListName, r.status AS Status, r.source_kind AS SourceKind,
                    r.source AS Source, r.ip AS Ip, r.user_agent AS UserAgent, r.consent_text AS ConsentText, r.created_at AS CreatedAt
-            FROM consent_records r LEFT JOIN lists l ON l.id = r.list_id WHERE r.contact_id = @contactId ORDER BY r.id
+            FROM consent_records r LEFT JOIN lists l ON l.id = r.list_id WHERE r.contact_id = @contactId
+            UNION ALL
+            SELECT r.id, @contactId, r.list_id, l.name, r.status, r.source_kind, r.source, r.ip, r.user_agent, r.consent_text, r.created_at
+            FROM subscriptions s JOIN consent_records r ON r.id = s.consent_record_id LEFT JOIN lists l ON l.id = r.list_id
+            WHERE s.contact_id = @contactId
+            ORDER BY CreatedAt, Id
             """, new { contactId }, cancellationToken: ct)).ConfigureAwait(false);
         return [.. rows.Select(r => new ConsentRecord(
             r.Id, r.ContactId, r.ListId, r.ListName, SubscriptionStatuses.Parse(r.Status),
@@ -127,6 +136,21 @@ public sealed class SubscriptionStore(Database db)
                 contactId, listId, status, kind = ConsentEvidence.KindName(evidence.Kind), source = evidence.Source,
                 ip = evidence.Ip, userAgent = Truncate(evidence.UserAgent, 500), text = evidence.ConsentText, now,
             }, tx, cancellationToken: ct));
+
+    /// <summary>
+    /// Before subscriptions are deleted (with their list, or when their confirmation expires), the import consent
+    /// record each of them names is copied into a record of the contact's own, as it would have been written one per
+    /// subscriber, so the contact's history keeps it. <paramref name="where"/> selects subscriptions <c>s</c>.
+    /// </summary>
+    internal static Task<int> KeepImportConsentAsync(DbConnection connection, DbTransaction tx, string where, object parameters, CancellationToken ct) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            $"""
+            INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, ip, user_agent, consent_text, created_at)
+            SELECT s.contact_id, r.list_id, r.status, r.source_kind, r.source, r.ip, r.user_agent, r.consent_text, r.created_at
+            FROM subscriptions s JOIN consent_records r ON r.id = s.consent_record_id
+            WHERE {where}
+            ORDER BY s.contact_id
+            """, parameters, tx, commandTimeout: 0, cancellationToken: ct));
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 

@@ -17,9 +17,9 @@ namespace Estafeta.Marketing.Audience;
 /// a temporary staging table (binary COPY on PostgreSQL, one prepared statement on SQLite) and are then written with
 /// a few set-based statements: suppressed addresses are marked by an anti-join with the suppression list and
 /// reported, never written nor subscribed; existing contacts are updated and new ones inserted (upsert by address);
-/// custom field values and tags are upserted; new rows are subscribed to the list, each new subscription with its
-/// consent record (the operator's stated source, the list's consent text, the import job and the time); existing
-/// subscriptions keep their status (an import never re-subscribes someone who left). The rejected rows, the
+/// custom field values and tags are upserted; new rows are subscribed to the list, each new subscription naming the
+/// job's consent record (the operator's stated source, the list's consent text, the import job and file, the time);
+/// existing subscriptions keep their status (an import never re-subscribes someone who left). The rejected rows, the
 /// warnings and the job's checkpoint (rows done) are written in the same transaction, so an interrupted import of
 /// the same file into the same list resumes after its last chunk and writes nothing twice.
 /// </summary>
@@ -49,7 +49,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 : "";
         }
 
-        var job = await StartJobAsync(file, options, ct).ConfigureAwait(false);
+        var job = await StartJobAsync(file, options, consentText, ct).ConfigureAwait(false);
         try
         {
             var fields = (await new FieldStore(db).ListAsync(ct).ConfigureAwait(false)).ToDictionary(f => f.Name, StringComparer.Ordinal);
@@ -73,7 +73,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             {
                 // The file is read and checked on one thread while the chunk before is written on this one (at most one
                 // chunk waits between them), so the checks cost no time when the database is the slower side.
-                var run = new Run(db, connection, job, file, options, consentText, extraTags);
+                var run = new Run(db, connection, job, options, extraTags);
                 var chunks = Channel.CreateBounded<ImportChunk>(new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
                 using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 var reading = Task.Run(() => ReadChunksAsync(file, mapping, fields, job.RowsDone, options.BatchSize, chunks.Writer, stop.Token), CancellationToken.None);
@@ -233,29 +233,40 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         return all[field];
     }
 
-    private async Task<JobRow> StartJobAsync(ImportFile file, ImportOptions options, CancellationToken ct)
+    /// <summary>
+    /// The running job of this file and list (a resume), or a new one; with a list, the job's consent record: one for
+    /// the job and list, which every subscription the import creates names (<c>subscriptions.consent_record_id</c>).
+    /// </summary>
+    private async Task<JobRow> StartJobAsync(ImportFile file, ImportOptions options, string consentText, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
         var existing = await connection.QuerySingleOrDefaultAsync<JobRow>(new CommandDefinition(
             $"SELECT {JobRow.Columns} FROM import_jobs WHERE file_hash = @hash AND state = 'running' AND (list_id = @listId OR (list_id IS NULL AND @listId IS NULL)) ORDER BY id DESC LIMIT 1",
             new { hash = file.Hash, listId = options.ListId }, tx, cancellationToken: ct)).ConfigureAwait(false);
-        if (existing is not null)
-        {
-            await tx.CommitAsync(ct).ConfigureAwait(false);
-            existing.Resumed = true;
-            existing.Encoding = file.EncodingName;
-            return existing;
-        }
-
         var now = AudienceSql.Now(db);
-        var row = await connection.QuerySingleAsync<JobRow>(new CommandDefinition(
+        var row = existing ?? await connection.QuerySingleAsync<JobRow>(new CommandDefinition(
             $"""
             INSERT INTO import_jobs (list_id, file_name, file_hash, consent_source, state, created_at, updated_at)
             VALUES (@listId, @name, @hash, @source, 'running', @now, @now) RETURNING {JobRow.Columns}
             """,
             new { listId = options.ListId, name = Path.GetFileName(file.Path), hash = file.Hash, source = options.ConsentSource.Trim(), now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        if (options.ListId is { } listId && row.ConsentRecordId is null)
+        {
+            // What each subscriber's own record used to hold: the stated source, the job and file, the list's consent text, the time.
+            var source = $"{row.ConsentSource} [import {row.Id.ToString(CultureInfo.InvariantCulture)}: {row.FileName}]";
+            row.ConsentRecordId = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, consent_text, created_at)
+                VALUES (NULL, @listId, 'subscribed', 'import', @source, @text, @now) RETURNING id
+                """,
+                new { listId, source, text = consentText.Length == 0 ? null : consentText, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                "UPDATE import_jobs SET consent_record_id = @record WHERE id = @id", new { record = row.ConsentRecordId, id = row.Id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+
         await tx.CommitAsync(ct).ConfigureAwait(false);
+        row.Resumed = existing is not null;
         row.Encoding = file.EncodingName;
         return row;
     }
@@ -412,7 +423,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
     }
 
     /// <summary>Writes chunks of rows and issues, each with its checkpoint, in one transaction each.</summary>
-    private sealed class Run(Database db, DbConnection connection, JobRow job, ImportFile file, ImportOptions options, string listConsentText, IReadOnlyList<string> extraTags)
+    private sealed class Run(Database db, DbConnection connection, JobRow job, ImportOptions options, IReadOnlyList<string> extraTags)
     {
         /// <summary>The rows of the chunk being written.</summary>
         private List<ImportRow> Rows { get; set; } = [];
@@ -602,44 +613,22 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             : $"CASE WHEN {staged} IS NULL THEN {stored} WHEN {stored} IS NULL THEN {staged} ELSE {stored} || {staged} END";
 
         /// <summary>
-        /// Subscribes the chunk's contacts that are not on the list yet, each with its consent record; never one on the
-        /// suppression list (an anti-join, whatever the marks above say), and never one who has a subscription already.
+        /// Subscribes the chunk's contacts that are not on the list yet, each subscription naming the job's consent record;
+        /// never one on the suppression list (an anti-join, whatever the marks above say), and never one who has a
+        /// subscription already.
         /// </summary>
-        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, CancellationToken ct)
-        {
-            var source = $"{job.ConsentSource} [import {job.Id.ToString(CultureInfo.InvariantCulture)}: {Path.GetFileName(file.Path)}]";
-            var parameters = new { list = listId, now, source, text = listConsentText.Length == 0 ? null : listConsentText };
-            const string NewSubscribers =
+        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, CancellationToken ct) =>
+            await ExecuteAsync(tx,
                 """
+                INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
+                SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
                 FROM import_stage s
                 WHERE s.contact_id IS NOT NULL
                     AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
                     AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
                 ORDER BY s.contact_id
-                """;
-            if (Sqlite)
-            {
-                // One writer at a time (BEGIN IMMEDIATE): the consent records and the subscriptions see the same new subscribers.
-                await ExecuteAsync(tx,
-                    $"INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, consent_text, created_at) SELECT s.contact_id, @list, 'subscribed', 'import', @source, @text, @now {NewSubscribers}",
-                    parameters, ct).ConfigureAwait(false);
-                await ExecuteAsync(tx,
-                    $"INSERT INTO subscriptions (contact_id, list_id, status, created_at, updated_at) SELECT s.contact_id, @list, 'subscribed', @now, @now {NewSubscribers} ON CONFLICT (contact_id, list_id) DO NOTHING",
-                    parameters, ct).ConfigureAwait(false);
-                return;
-            }
-
-            await ExecuteAsync(tx,
-                $"""
-                WITH added AS (
-                    INSERT INTO subscriptions (contact_id, list_id, status, created_at, updated_at)
-                    SELECT s.contact_id, @list, 'subscribed', @now, @now {NewSubscribers}
-                    ON CONFLICT (contact_id, list_id) DO NOTHING
-                    RETURNING contact_id)
-                INSERT INTO consent_records (contact_id, list_id, status, source_kind, source, consent_text, created_at)
-                SELECT contact_id, @list, 'subscribed', 'import', @source, CAST(@text AS TEXT), @now FROM added ORDER BY contact_id
-                """, parameters, ct).ConfigureAwait(false);
-        }
+                ON CONFLICT (contact_id, list_id) DO NOTHING
+                """, new { list = listId, now, record = job.ConsentRecordId }, ct).ConfigureAwait(false);
 
         private async Task<long> ExecuteAsync(DbTransaction tx, string sql, object? parameters, CancellationToken ct) =>
             await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
@@ -657,7 +646,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
     {
         public const string Columns =
             "id AS Id, file_name AS FileName, consent_source AS ConsentSource, state AS State, rows_done AS RowsDone, inserted AS Inserted, updated AS Updated, " +
-            "rejected AS Rejected, suppressed AS Suppressed, warnings AS Warnings";
+            "rejected AS Rejected, suppressed AS Suppressed, warnings AS Warnings, consent_record_id AS ConsentRecordId";
 
         public long Id { get; set; }
         public string FileName { get; set; } = "";
@@ -669,6 +658,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         public long Rejected { get; set; }
         public long Suppressed { get; set; }
         public long Warnings { get; set; }
+        public long? ConsentRecordId { get; set; }
         public bool Resumed { get; set; }
         public string Encoding { get; set; } = "";
     }

@@ -82,10 +82,15 @@ public sealed class ListStore(Database db)
     public async Task RemoveAsync(long id, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
-        if (await connection.ExecuteAsync(new CommandDefinition("DELETE FROM lists WHERE id = @id", new { id }, cancellationToken: ct)).ConfigureAwait(false) == 0)
+        await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+        // The subscriptions go with the list (ON DELETE CASCADE); the import consent records they name stay with the contacts.
+        await SubscriptionStore.KeepImportConsentAsync(connection, tx, "s.list_id = @id AND s.consent_record_id IS NOT NULL", new { id }, ct).ConfigureAwait(false);
+        if (await connection.ExecuteAsync(new CommandDefinition("DELETE FROM lists WHERE id = @id", new { id }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false) == 0)
         {
             throw new NotFoundException($"list {id} does not exist");
         }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
     }
 
     private sealed class Row

@@ -136,7 +136,10 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts, TimeSpan?
         if (contactId is { } id)
         {
             subscriptions = await CountAsync(connection, tx, "subscriptions", id, ct).ConfigureAwait(false);
-            consentRecords = await CountAsync(connection, tx, "consent_records", id, ct).ConfigureAwait(false);
+            // The contact's own records, and the import records its subscriptions name (those stay: they name no one).
+            consentRecords = await CountAsync(connection, tx, "consent_records", id, ct).ConfigureAwait(false)
+                + await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                    "SELECT COUNT(*) FROM subscriptions WHERE contact_id = @id AND consent_record_id IS NOT NULL", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false);
             events = await CountAsync(connection, tx, "engagement_events", id, ct).ConfigureAwait(false);
             tags = await CountAsync(connection, tx, "contact_tags", id, ct).ConfigureAwait(false);
             values = FieldJson.Count(await connection.QuerySingleAsync<string?>(new CommandDefinition(
