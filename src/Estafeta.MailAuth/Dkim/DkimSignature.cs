@@ -36,30 +36,54 @@ public sealed class DkimSignature
 
     private string? keyName;
 
-    private static readonly string[] RequiredTags = ["a", "b", "bh", "d", "h", "s"];
-
     public static bool TryParse(DkimTagList tags, out DkimSignature? signature, out string error)
     {
         signature = null;
-        if (tags["v"] is not { } version) return Fail("v= is missing", out error);
+        // One pass over the tags instead of a search for each name.
+        string? v = null, a = null, b = null, bh = null, c = null, d = null, h = null, i = null, l = null, q = null, s = null, t = null, x = null;
+        for (var n = 0; n < tags.Count; n++)
+        {
+            var value = tags.ValueAt(n);
+            switch (tags.NameAt(n))
+            {
+                case "v": v = value; break;
+                case "a": a = value; break;
+                case "b": b = value; break;
+                case "bh": bh = value; break;
+                case "c": c = value; break;
+                case "d": d = value; break;
+                case "h": h = value; break;
+                case "i": i = value; break;
+                case "l": l = value; break;
+                case "q": q = value; break;
+                case "s": s = value; break;
+                case "t": t = value; break;
+                case "x": x = value; break;
+            }
+        }
+        if (v is not { } version) return Fail("v= is missing", out error);
         if (version != "1") return Fail($"unsupported version v={version}", out error);
-        foreach (var required in RequiredTags)
-            if (!tags.Contains(required)) return Fail($"{required}= is missing", out error);
+        if (a is null) return Fail("a= is missing", out error);
+        if (b is null) return Fail("b= is missing", out error);
+        if (bh is null) return Fail("bh= is missing", out error);
+        if (d is null) return Fail("d= is missing", out error);
+        if (h is null) return Fail("h= is missing", out error);
+        if (s is null) return Fail("s= is missing", out error);
 
-        var algorithmName = tags["a"]!;
+        var algorithmName = a;
         if (!DkimAlgorithmNames.TryParse(algorithmName, out var algorithm)) return Fail($"unsupported algorithm a={algorithmName}", out error);
-        var signatureBase64 = tags.Compact("b")!;
+        var signatureBase64 = DkimTagList.RemoveWhitespace(b);
         if (!TryDecodeBase64(signatureBase64, out var signatureData) || signatureData.Length == 0) return Fail("b= is not valid base64", out error);
-        if (!TryDecodeBase64(tags.Compact("bh")!, out var bodyHash) || bodyHash.Length == 0) return Fail("bh= is not valid base64", out error);
-        if (!TryParseCanonicalization(tags["c"], out var headerCanonicalization, out var bodyCanonicalization))
-            return Fail($"unsupported canonicalization c={tags["c"]}", out error);
+        if (!TryDecodeBase64(DkimTagList.RemoveWhitespace(bh), out var bodyHash) || bodyHash.Length == 0) return Fail("bh= is not valid base64", out error);
+        if (!TryParseCanonicalization(c, out var headerCanonicalization, out var bodyCanonicalization))
+            return Fail($"unsupported canonicalization c={c}", out error);
 
-        var domain = tags["d"]!;
+        var domain = d;
         if (!IsDomainName(domain)) return Fail($"d={domain} is not a domain name", out error);
-        var selector = tags["s"]!;
+        var selector = s;
         if (!IsDomainName(selector)) return Fail($"s={selector} is not a valid selector", out error);
 
-        var signedHeaders = SplitHeaderNames(tags["h"]!);
+        var signedHeaders = SplitHeaderNames(h);
         var signsFrom = false;
         foreach (var name in signedHeaders)
         {
@@ -68,7 +92,7 @@ public sealed class DkimSignature
         }
         if (!signsFrom) return Fail("h= does not include From", out error);
 
-        var identity = tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : "@" + domain;
+        var identity = i is not null ? DkimTagList.RemoveWhitespace(i) : "@" + domain;
         var at = identity.LastIndexOf('@');
         if (at < 0) return Fail($"i={identity} has no @", out error);
         var identityDomain = identity[(at + 1)..];
@@ -76,12 +100,12 @@ public sealed class DkimSignature
             && !identityDomain.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
             return Fail($"i= domain {identityDomain} is not d={domain} or a subdomain of it", out error);
 
-        if (tags["q"] is { } query && !query.Split(':').Select(DkimTagList.Trim).Contains("dns/txt", StringComparer.OrdinalIgnoreCase))
+        if (q is { } query && !query.Split(':').Select(DkimTagList.Trim).Contains("dns/txt", StringComparer.OrdinalIgnoreCase))
             return Fail($"unsupported query method q={query}", out error);
 
-        if (!TryParseNumber(tags["l"], out var bodyLength)) return Fail($"l={tags["l"]} is not a number", out error);
-        if (!TryParseNumber(tags["t"], out var timestamp)) return Fail($"t={tags["t"]} is not a number", out error);
-        if (!TryParseNumber(tags["x"], out var expiration)) return Fail($"x={tags["x"]} is not a number", out error);
+        if (!TryParseNumber(l, out var bodyLength)) return Fail($"l={l} is not a number", out error);
+        if (!TryParseNumber(t, out var timestamp)) return Fail($"t={t} is not a number", out error);
+        if (!TryParseNumber(x, out var expiration)) return Fail($"x={x} is not a number", out error);
         if (timestamp is not null && expiration is not null && expiration < timestamp)
             return Fail(FormattableString.Invariant($"x={expiration} is earlier than t={timestamp}"), out error);
 
@@ -129,15 +153,6 @@ public sealed class DkimSignature
         return canonicalization == DkimCanonicalization.Relaxed || value.Equals("simple", StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>The header field names most signatures list, as one shared string each.</summary>
-    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> CommonHeaderNames = new string[]
-    {
-        "from", "to", "cc", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding",
-        "reply-to", "sender", "in-reply-to", "references", "list-unsubscribe", "list-unsubscribe-post", "list-id",
-        "feedback-id", "From", "To", "Cc", "Subject", "Date", "Message-ID", "Message-Id", "MIME-Version", "Content-Type",
-        "Content-Transfer-Encoding", "Reply-To", "Sender", "In-Reply-To", "References", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id",
-    }.ToDictionary(name => name, StringComparer.Ordinal).GetAlternateLookup<ReadOnlySpan<char>>();
-
     /// <summary>h= split at colons, each name trimmed of folding whitespace (an empty name stays empty,
     /// for the caller to refuse).</summary>
     internal static string[] SplitHeaderNames(string value)
@@ -148,16 +163,10 @@ public sealed class DkimSignature
         {
             var colon = rest.IndexOf(':');
             var name = DkimTagList.TrimFoldingWhitespace(colon < 0 ? rest : rest[..colon]);
-            names[n] = Shared(name);
+            names[n] = name.ToString();
             if (colon >= 0) rest = rest[(colon + 1)..];
         }
         return names;
-    }
-
-    private static string Shared(ReadOnlySpan<char> name)
-    {
-        if (name.IsEmpty) return string.Empty;
-        return CommonHeaderNames.TryGetValue(name, out var common) ? common : name.ToString();
     }
 
     private static bool TryParseNumber(string? value, out long? number)

@@ -23,6 +23,10 @@ public sealed class DkimTagList
 
     public bool Contains(string name) => IndexOf(name) >= 0;
 
+    internal int Count => names.Count;
+    internal string NameAt(int index) => names[index];
+    internal string ValueAt(int index) => values[index];
+
     /// <summary>A tag value with all folding whitespace removed (b=, bh=, p=).</summary>
     public string? Compact(string name) => this[name] is { } value ? RemoveWhitespace(value) : null;
 
