@@ -31,6 +31,7 @@ public sealed class MailEngine : IAsyncDisposable
         InboundChecks = inboundChecks ?? [];
         Signing = new OutboundSigning(new DkimKeyStore(db, clock), dns, options.HostName, clock);
         ReportIntake = new DmarcReportIntake(db, logging.CreateLogger("Estafeta.Mail.Authentication"));
+        TlsReportIntake = new TlsReportIntake(db, logging.CreateLogger("Estafeta.Mail.Authentication"));
         Pop3Backend = new Pop3Backend(Accounts, Mail);
     }
 
@@ -50,6 +51,8 @@ public sealed class MailEngine : IAsyncDisposable
     public OutboundSigning Signing { get; }
     /// <summary>Reads the mail that arrives at the domains' DMARC report addresses.</summary>
     public DmarcReportIntake ReportIntake { get; }
+    /// <summary>Reads the mail that arrives at the domains' TLS report addresses.</summary>
+    public TlsReportIntake TlsReportIntake { get; }
     public IPop3Backend Pop3Backend { get; }
     /// <summary>IMAP logins and each user's mailboxes over the mail store.</summary>
     public Estafeta.Imap.Store.IImapBackend ImapBackend => field ??= new Imap.ImapBackend(Database, Accounts, Mail, Writer, Blobs, Clock);
@@ -81,6 +84,7 @@ public sealed class MailEngine : IAsyncDisposable
         var remote = new List<OutboundRecipient>();
         var refused = new List<string>();
         var reportCopy = false;
+        var tlsReportCopy = false;
         foreach (var rcpt in message.Recipients.Distinct(StringComparer.OrdinalIgnoreCase))
         {
             var resolution = await Directory.ResolveAsync(rcpt, ct);
@@ -96,6 +100,9 @@ public sealed class MailEngine : IAsyncDisposable
                 case RecipientResolutionKind.DmarcReports:
                     reportCopy = true;
                     break;
+                case RecipientResolutionKind.TlsReports:
+                    tlsReportCopy = true;
+                    break;
                 default:
                     refused.Add(rcpt);
                     break;
@@ -103,7 +110,8 @@ public sealed class MailEngine : IAsyncDisposable
         }
 
         if (reportCopy) await ReportIntake.AcceptAsync(new MemoryStream(message.Content.ToArray(), writable: false), ct);
-        if (reportCopy && accounts.Count == 0 && remote.Count == 0) return new SubmissionReceipt(queueId, "", 0, null, refused);
+        if (tlsReportCopy) await TlsReportIntake.AcceptAsync(new MemoryStream(message.Content.ToArray(), writable: false), ct);
+        if ((reportCopy || tlsReportCopy) && accounts.Count == 0 && remote.Count == 0) return new SubmissionReceipt(queueId, "", 0, null, refused);
 
         var received = $"Received: by {Options.HostName} (Estafeta) with local id {queueId};\r\n\t{now.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture)}\r\n";
         await using var writer = Blobs.Create();

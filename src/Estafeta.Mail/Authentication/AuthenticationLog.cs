@@ -9,6 +9,9 @@ internal sealed partial class AuthenticationLog(ILogger log)
     public void ReportStored(string domain, string org, string reportId, int records) => LogReportStored(log, domain, org, reportId, records);
     public void ReportDuplicate(string org, string reportId) => LogReportDuplicate(log, org, reportId);
     public void ReportUnreadable(string error) => LogReportUnreadable(log, error);
+    public void TlsReportStored(string submitter, string reportId, int policies, long failedSessions) => LogTlsReportStored(log, submitter, reportId, policies, failedSessions);
+    public void TlsReportDuplicate(string submitter, string reportId) => LogTlsReportDuplicate(log, submitter, reportId);
+    public void TlsReportUnreadable(string error) => LogTlsReportUnreadable(log, error);
     public void ReportSent(string domain, string day, long messages, string destinations) => LogReportSent(log, domain, day, messages, destinations);
     public void ReportNotSent(string domain, string day, string why) => LogReportNotSent(log, domain, day, why);
     public void KeyActivated(string domain, string selector) => LogKeyActivated(log, domain, selector);
@@ -25,6 +28,15 @@ internal sealed partial class AuthenticationLog(ILogger log)
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mail to a DMARC report address is not a readable aggregate report: {Error}")]
     private static partial void LogReportUnreadable(ILogger log, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS report {ReportId} from {Submitter} stored: {Policies} policies, {FailedSessions} failed sessions")]
+    private static partial void LogTlsReportStored(ILogger log, string submitter, string reportId, int policies, long failedSessions);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS report {ReportId} from {Submitter} was already stored")]
+    private static partial void LogTlsReportDuplicate(ILogger log, string submitter, string reportId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Mail to a TLS report address is not a readable TLS report: {Error}")]
+    private static partial void LogTlsReportUnreadable(ILogger log, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "DMARC aggregate report for {Domain} of {Day} queued: {Messages} messages to {Destinations}")]
     private static partial void LogReportSent(ILogger log, string domain, string day, long messages, string destinations);

@@ -21,6 +21,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
 
     private readonly SpoolStream _spool = new(engine.Blobs.TempDirectory);
     private bool _toReportAddress;
+    private bool _toTlsReportAddress;
     private string? _forwardedBy;
 
     public Stream Content => _spool;
@@ -44,7 +45,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
 
             var verdict = mode == SmtpMode.Mx ? await RunInboundChecksAsync(headers, ct) : InboundVerdict.Neutral;
             if (verdict.Refusal is { } refusal) return refusal;
-            if (_toReportAddress && await AcceptReportAsync(routes, ct) is { } reportReply) return reportReply;
+            if ((_toReportAddress || _toTlsReportAddress) && await AcceptReportAsync(routes, ct) is { } reportReply) return reportReply;
 
             var messageSize = _spool.Length;
             if (await CheckQuotaAsync(routes.Accounts, messageSize, ct) is { } quotaRefusal) return quotaRefusal;
@@ -115,6 +116,9 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
                 case RecipientResolutionKind.DmarcReports:
                     _toReportAddress = true;
                     break;
+                case RecipientResolutionKind.TlsReports:
+                    _toTlsReportAddress = true;
+                    break;
                 case RecipientResolutionKind.Local:
                     if (resolution.RemoteTargets.Count > 0) _forwardedBy ??= rcpt.Domain;
                     foreach (var id in resolution.AccountIds) if (!accounts.Contains(id)) accounts.Add(id);
@@ -164,11 +168,14 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
         return null;
     }
 
-    /// <summary>Mail to a domain's DMARC report address goes to report intake. The reply when nothing else
-    /// is to be stored (the report's own reply), null when other recipients still get the message.</summary>
+    /// <summary>Mail to a domain's DMARC or TLS report address goes to that report intake. The reply when nothing else
+    /// is to be stored (the report's own reply; a refusal when addressed to both and one of them is not a report),
+    /// null when other recipients still get the message.</summary>
     private async Task<SmtpReply?> AcceptReportAsync(Routes routes, CancellationToken ct)
     {
-        var reply = await engine.ReportIntake.AcceptAsync(_spool.OpenRead(), ct);
+        SmtpReply? reply = null;
+        if (_toReportAddress) reply = await engine.ReportIntake.AcceptAsync(_spool.OpenRead(), ct);
+        if (_toTlsReportAddress && reply is not { IsPermanentFailure: true }) reply = await engine.TlsReportIntake.AcceptAsync(_spool.OpenRead(), ct);
         return routes.Accounts.Count == 0 && routes.Remote.Count == 0 ? reply : null;
     }
 

@@ -2,7 +2,7 @@ namespace Estafeta.Storage;
 
 internal static partial class SchemaMigrations
 {
-    /// <summary>Migrations of the sending domains: DKIM keys, DNS checks, DMARC reports (200–299).</summary>
+    /// <summary>Migrations of the sending domains: DKIM keys, DNS checks, DMARC and TLS reports (200–299).</summary>
     private static readonly IReadOnlyList<Migration> DomainAuthMigrations =
     [
         new(200, "domain authentication", """
@@ -78,6 +78,47 @@ internal static partial class SchemaMigrations
                 header_from TEXT NOT NULL
             );
             CREATE INDEX dmarc_report_rows_report ON dmarc_report_rows (report_id);
+            """),
+        new(210, "tls reports received", """
+            CREATE TABLE tls_reports_received (
+                id {{id}},
+                submitter TEXT NOT NULL,
+                report_id TEXT NOT NULL,
+                organization_name TEXT NOT NULL,
+                contact_info TEXT NULL,
+                begin_at BIGINT NOT NULL,
+                end_at BIGINT NOT NULL,
+                received_at BIGINT NOT NULL,
+                UNIQUE (submitter, report_id)
+            );
+            CREATE INDEX tls_reports_received_end ON tls_reports_received (end_at);
+
+            CREATE TABLE tls_report_policies (
+                id {{id}},
+                report_id BIGINT NOT NULL REFERENCES tls_reports_received (id) ON DELETE CASCADE,
+                policy_type TEXT NOT NULL,
+                policy_domain TEXT NOT NULL,
+                policy_string TEXT NOT NULL,
+                mx_hosts TEXT NOT NULL,
+                successful_sessions BIGINT NOT NULL,
+                failed_sessions BIGINT NOT NULL
+            );
+            CREATE INDEX tls_report_policies_report ON tls_report_policies (report_id);
+            CREATE INDEX tls_report_policies_domain ON tls_report_policies (policy_domain);
+
+            CREATE TABLE tls_report_failures (
+                id {{id}},
+                policy_id BIGINT NOT NULL REFERENCES tls_report_policies (id) ON DELETE CASCADE,
+                result_type TEXT NOT NULL,
+                sending_mta_ip TEXT NULL,
+                receiving_mx_hostname TEXT NULL,
+                receiving_mx_helo TEXT NULL,
+                receiving_ip TEXT NULL,
+                failed_sessions BIGINT NOT NULL,
+                additional_information TEXT NULL,
+                failure_reason_code TEXT NULL
+            );
+            CREATE INDEX tls_report_failures_policy ON tls_report_failures (policy_id);
             """),
     ];
 }

@@ -21,6 +21,14 @@ public sealed class RecipientDirectory(Database db)
     public static bool IsDmarcReportAddress(string canonicalAddress) =>
         canonicalAddress.StartsWith(DmarcReportLocalPart + "@", StringComparison.Ordinal);
 
+    /// <summary>The local part of every local domain's TLS report address (tls-reports@DOMAIN), which the TLS-RPT record
+    /// of <c>estafeta domain records</c> names as rua=. Resolved before accounts and aliases.</summary>
+    public const string TlsReportLocalPart = "tls-reports";
+
+    /// <summary>True for tls-reports@ any domain (canonical form); the caller knows the domain is local.</summary>
+    public static bool IsTlsReportAddress(string canonicalAddress) =>
+        canonicalAddress.StartsWith(TlsReportLocalPart + "@", StringComparison.Ordinal);
+
     /// <summary>Resolves <paramref name="address"/>; throws <see cref="InvalidInputException"/> when it is malformed.</summary>
     public async Task<RecipientResolution> ResolveAsync(string address, CancellationToken ct = default)
     {
@@ -35,6 +43,11 @@ public sealed class RecipientDirectory(Database db)
         if (IsDmarcReportAddress(canonical))
         {
             return new RecipientResolution(RecipientResolutionKind.DmarcReports, canonical, [], [], null);
+        }
+
+        if (IsTlsReportAddress(canonical))
+        {
+            return new RecipientResolution(RecipientResolutionKind.TlsReports, canonical, [], [], null);
         }
 
         await walk.VisitAsync(canonical, [], 0).ConfigureAwait(false);

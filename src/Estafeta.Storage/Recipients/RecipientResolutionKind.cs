@@ -16,4 +16,7 @@ public enum RecipientResolutionKind
 
     /// <summary>The domain's DMARC aggregate report address: the message goes to report intake, not to a mailbox.</summary>
     DmarcReports,
+
+    /// <summary>The domain's TLS report address (RFC 8460): the message goes to TLS report intake, not to a mailbox.</summary>
+    TlsReports,
 }
