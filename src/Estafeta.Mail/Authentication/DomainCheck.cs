@@ -5,6 +5,7 @@ using Estafeta.MailAuth.Dmarc;
 using Estafeta.MailAuth.Dmarc.Reports;
 using Estafeta.MailAuth.Dns;
 using Estafeta.MailAuth.Spf;
+using Estafeta.MailAuth.TlsRpt;
 using Estafeta.Storage;
 
 namespace Estafeta.Mail.Authentication;
@@ -48,8 +49,7 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
         checks.AddRange(dmarc);
         checks.Add(await CheckOptionalTxtAsync("MTA-STS", "_mta-sts." + input.Domain, "v=STSv1", DomainRecords.MtaStsValue(input.HostName),
             $"receivers may deliver without TLS; publish it and serve the policy at https://mta-sts.{input.Domain}/.well-known/mta-sts.txt", ct));
-        checks.Add(await CheckOptionalTxtAsync("TLS-RPT", "_smtp._tls." + input.Domain, "v=TLSRPTv1", DomainRecords.TlsRptValue(input.Domain),
-            "you get no reports of failed TLS connections to your MX", ct));
+        checks.Add(await CheckTlsRptAsync(input.Domain, ct));
         return new DomainCheckResult(input.Domain, checks, seen, isNone);
     }
 
@@ -224,6 +224,31 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
         return [.. record.AggregateReportUris.Where(u => !allowed.Contains(u)).Select(u => new RecordCheck("DMARC rua", name, RecordStatus.Wrong,
             $"rua {u} is outside {domain} and {u.Domain} does not accept its reports: receivers will not send them (RFC 9990)",
             $"publish at the destination: {DomainRecords.TxtLine($"{domain}._report._dmarc.{u.Domain}", ["v=DMARC1"])}; or use rua=mailto:{DomainRecords.ReportAddress(domain)}"))];
+    }
+
+    /// <summary>TLS-RPT (optional): one v=TLSRPTv1 record whose rua= includes the domain's TLS report address.</summary>
+    private async Task<RecordCheck> CheckTlsRptAsync(string domain, CancellationToken ct)
+    {
+        const string Label = "TLS-RPT";
+        var name = "_smtp._tls." + domain;
+        var ours = DomainRecords.TxtLine(name, [DomainRecords.TlsRptValue(domain)]);
+        var address = DomainRecords.TlsReportAddress(domain);
+        var txt = await dns.TxtAsync(name, ct);
+        if (txt.Status == DnsStatus.TemporaryFailure) return DnsFailure(Label, name) with { Required = false };
+        var records = txt.Records.Where(TlsRptRecord.LooksLikeTlsRpt).ToList();
+        if (records.Count == 0)
+            return new RecordCheck(Label, name, RecordStatus.Missing, "not published (optional): you get no reports of failed TLS connections to your MX",
+                "publish: " + ours, Required: false);
+        if (records.Count > 1)
+            return new RecordCheck(Label, name, RecordStatus.Wrong, $"{records.Count} TLS-RPT records: senders ignore all of them (RFC 8460 §3)",
+                "keep exactly one: " + ours, Required: false);
+        if (!TlsRptRecord.TryParse(records[0], out var record, out var error))
+            return new RecordCheck(Label, name, RecordStatus.Wrong, $"not a usable TLS-RPT record: {error}", "replace it with: " + ours, Required: false);
+        if (record!.MailtoAddresses.Any(a => a.Equals(address, StringComparison.OrdinalIgnoreCase)))
+            return new RecordCheck(Label, name, RecordStatus.Ok, $"reports go to {address}; see them with estafeta tlsrpt summary --domain {domain}", Required: false);
+        return new RecordCheck(Label, name, RecordStatus.Wrong,
+            $"reports go to {string.Join(", ", record.ReportUris)}, not to {address}: Estafeta does not read them",
+            "to have them in estafeta tlsrpt summary, replace it with: " + ours + " (or add mailto:" + address + " to rua=)", Required: false);
     }
 
     private async Task<RecordCheck> CheckOptionalTxtAsync(string label, string name, string prefix, string value, string consequence, CancellationToken ct)

@@ -36,7 +36,10 @@ public static class DomainRecords
 
     public static string MtaStsValue(string hostName) => $"v=STSv1; id={MtaStsId(MtaStsPolicy(hostName))}";
 
-    public static string TlsRptValue(string domain) => $"v=TLSRPTv1; rua=mailto:postmaster@{domain}";
+    /// <summary>The address whose mail the MX reads as TLS reports (RFC 8460).</summary>
+    public static string TlsReportAddress(string domain) => $"{RecipientDirectory.TlsReportLocalPart}@{domain}";
+
+    public static string TlsRptValue(string domain) => $"v=TLSRPTv1; rua=mailto:{TlsReportAddress(domain)}";
 
     /// <summary>A TXT record line with its character-strings quoted (several in parentheses).</summary>
     public static string TxtLine(string name, IReadOnlyList<string> strings)
@@ -81,7 +84,7 @@ public static class DomainRecords
         if (dkim.Count == 0) problems.Add($"{domain} has no DKIM keys: create them with estafeta domain rotate-dkim {domain}.");
         records.Add(Txt("DMARC", "_dmarc." + domain, DmarcValue(domain), $"reports arrive at {ReportAddress(domain)}; see them with estafeta dmarc summary --domain {domain}"));
         records.Add(Txt("MTA-STS", "_mta-sts." + domain, MtaStsValue(hostName), $"serve the policy file at https://mta-sts.{domain}/.well-known/mta-sts.txt"));
-        records.Add(Txt("TLS-RPT", "_smtp._tls." + domain, TlsRptValue(domain)));
+        records.Add(Txt("TLS-RPT", "_smtp._tls." + domain, TlsRptValue(domain), $"reports arrive at {TlsReportAddress(domain)}; see them with estafeta tlsrpt summary --domain {domain}"));
         var nextSteps = new List<string>
         {
             $"After two to four weeks of reports that show only your own senders (estafeta dmarc summary --domain {domain}), ask receivers to quarantine failing mail: {TxtLine("_dmarc." + domain, [DmarcValue(domain, "quarantine")])}",

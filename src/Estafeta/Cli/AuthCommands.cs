@@ -31,6 +31,7 @@ public static class AuthCommands
         dmarc.Subcommands.Add(Summary());
         dmarc.Subcommands.Add(SendReports());
         yield return dmarc;
+        yield return TlsReportCommands.Create();
     }
 
     private sealed record Envelope(Option<string> Ip, Option<string?> MailFrom, Option<string?> Helo);

@@ -17,7 +17,7 @@ public sealed class DomainRecordsTests
         Assert.Equal("ejemplo.test. 3600 IN MX 10 mx.ejemplo.test.", lines["MX"]);
         Assert.Equal("ejemplo.test. 3600 IN TXT \"v=spf1 ip4:203.0.113.7 ip6:2001:db8::7 -all\"", lines["SPF"]);
         Assert.Equal("_dmarc.ejemplo.test. 3600 IN TXT \"v=DMARC1; p=none; rua=mailto:dmarc-reports@ejemplo.test\"", lines["DMARC"]);
-        Assert.Equal("_smtp._tls.ejemplo.test. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:postmaster@ejemplo.test\"", lines["TLS-RPT"]);
+        Assert.Equal("_smtp._tls.ejemplo.test. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tls-reports@ejemplo.test\"", lines["TLS-RPT"]);
         Assert.Matches("^_mta-sts\\.ejemplo\\.test\\. 3600 IN TXT \"v=STSv1; id=[0-9a-f]{20}\"$", lines["MTA-STS"]);
         Assert.Equal($"e202611e._domainkey.ejemplo.test. 3600 IN TXT ( \"v=DKIM1; k=ed25519; p={TestKeys.Ed25519.PublicKeyBase64}\" )", lines["DKIM ed25519-sha256 (active)"]);
         Assert.Empty(set.Problems);
