@@ -11,6 +11,7 @@ public static class DkimCanonicalizer
 {
     private static readonly byte[] Crlf = "\r\n"u8.ToArray();
     private static readonly SearchValues<byte> FoldingWhitespace = SearchValues.Create(" \t\r\n"u8);
+    private static readonly SearchValues<byte> TabOrLineBreak = SearchValues.Create("\t\r\n"u8);
 
     /// <summary>The canonical form of one header field given with its terminating CRLF.</summary>
     public static byte[] CanonicalizeHeader(ReadOnlySpan<byte> field, DkimCanonicalization canonicalization)
@@ -72,24 +73,27 @@ public static class DkimCanonicalizer
         foreach (var b in name) destination[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
         destination[length++] = (byte)':';
         // Line breaks are removed (unfolding), each run of WSP becomes one SP, and WSP at the start
-        // and end of the value is dropped. Text between whitespace is copied a word at a time.
+        // and end of the value is dropped. Between two runs of whitespace, text whose only whitespace is
+        // single spaces between other octets is already canonical and is copied in one piece.
         var pendingSpace = false;
-        var started = false;
-        while (!value.IsEmpty)
+        while (true)
         {
-            var next = value.IndexOfAny(FoldingWhitespace);
-            var word = next < 0 ? value : value[..next];
-            if (!word.IsEmpty)
-            {
-                if (pendingSpace) destination[length++] = (byte)' ';
-                pendingSpace = false;
-                started = true;
-                word.CopyTo(destination[length..]);
-                length += word.Length;
-            }
-            if (next < 0) break;
-            if (value[next] is (byte)' ' or (byte)'\t') pendingSpace = started;
-            value = value[(next + 1)..];
+            var skip = value.IndexOfAnyExcept(FoldingWhitespace);
+            if (skip < 0) break;
+            // Line breaks go without a trace (unfolding); a run with SP or HTAB in it becomes one SP.
+            if (skip > 0 && length > name.Length + 1 && value[..skip].IndexOfAny((byte)' ', (byte)'\t') >= 0) pendingSpace = true;
+            value = value[skip..];
+            var region = value;
+            var special = region.IndexOfAny(TabOrLineBreak);
+            if (special >= 0) region = region[..special];
+            var doubled = region.IndexOf("  "u8);
+            if (doubled >= 0) region = region[..doubled];
+            if (region[^1] == (byte)' ') region = region[..^1]; // the space starts the whitespace run after it
+            if (pendingSpace) destination[length++] = (byte)' ';
+            pendingSpace = false;
+            region.CopyTo(destination[length..]);
+            length += region.Length;
+            value = value[region.Length..];
         }
         if (terminated)
         {
