@@ -206,6 +206,32 @@ public sealed class DomainCheckTests
         Assert.False(result.HasProblems);
     }
 
+    [Theory]
+    [InlineData("v=TLSRPTv1; rua=mailto:postmaster@ejemplo.test", "reports go to mailto:postmaster@ejemplo.test, not to tls-reports@ejemplo.test: Estafeta does not read them")]
+    [InlineData("v=TLSRPTv1;", "not a usable TLS-RPT record: the record has no rua= (where reports go)")]
+    [InlineData("v=TLSRPTv1; rua=ftp://x.test", "not a usable TLS-RPT record: rua ftp://x.test is neither a mailto: nor an https: URI")]
+    public async Task A_tls_rpt_record_that_does_not_send_reports_to_tls_reports_is_wrong_with_the_record_to_publish(string published, string detail)
+    {
+        var zone = GoodZone().Remove("_smtp._tls.ejemplo.test").AddTxt("_smtp._tls.ejemplo.test", published);
+
+        var result = await CheckAsync(zone);
+
+        var check = Single(result, "TLS-RPT", RecordStatus.Wrong);
+        Assert.Equal(detail, check.Detail);
+        Assert.Contains("_smtp._tls.ejemplo.test. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:tls-reports@ejemplo.test\"", check.Fix, StringComparison.Ordinal);
+        Assert.False(check.Required);
+    }
+
+    [Fact]
+    public async Task Two_tls_rpt_records_are_wrong_and_the_one_record_is_ok()
+    {
+        var two = GoodZone().AddTxt("_smtp._tls.ejemplo.test", "v=TLSRPTv1; rua=mailto:otro@ejemplo.test");
+        Assert.StartsWith("2 TLS-RPT records", Single(await CheckAsync(two), "TLS-RPT", RecordStatus.Wrong).Detail, StringComparison.Ordinal);
+
+        var ok = Single(await CheckAsync(GoodZone()), "TLS-RPT", RecordStatus.Ok);
+        Assert.Equal("reports go to tls-reports@ejemplo.test; see them with estafeta tlsrpt summary --domain ejemplo.test", ok.Detail);
+    }
+
     [Fact]
     public void Terms_are_inserted_before_the_all_mechanism()
     {
