@@ -28,9 +28,9 @@ public sealed class TlsReportIntakeTests(AuthenticationFixture server) : IClassF
          }]}
         """;
 
-    private MimeMessage ReportMail(string reportId)
+    private MimeMessage ReportMail(string reportId, string to = "tls-reports@ejemplo.test")
     {
-        var mail = Messages.Simple("tlsrpt@remitente.test", "tls-reports@ejemplo.test", $"Report Domain: ejemplo.test Submitter: remitente.test Report-ID: <{reportId}>", "");
+        var mail = Messages.Simple("tlsrpt@remitente.test", to, $"Report Domain: ejemplo.test Submitter: remitente.test Report-ID: <{reportId}>", "");
         mail.Headers.Add("TLS-Report-Domain", "ejemplo.test");
         mail.Headers.Add("TLS-Report-Submitter", "remitente.test");
         mail.Body = new MultipartReport("tlsrpt")
@@ -70,6 +70,18 @@ public sealed class TlsReportIntakeTests(AuthenticationFixture server) : IClassF
         Assert.Contains("ejemplo.test", table.Stdout, StringComparison.Ordinal);
         Assert.Contains("Failures reported for ejemplo.test:", table.Stdout, StringComparison.Ordinal);
         Assert.Contains("192.0.2.11", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_tls_report_sent_to_postmaster_under_the_former_record_still_reaches_the_postmaster_mailbox()
+    {
+        if (await new Estafeta.Storage.AccountStore(server.Host.Database).GetAsync("postmaster@ejemplo.test") is null)
+            await new Estafeta.Storage.AccountStore(server.Host.Database).AddAsync("postmaster@ejemplo.test", "una-clave-larga");
+        var reportId = Guid.NewGuid().ToString("N");
+        var mail = ReportMail(reportId, "postmaster@ejemplo.test");
+        await SendMxAsync(server, mail);
+
+        Assert.Single(await InMailboxAsync(server, "postmaster@ejemplo.test", "INBOX", mail.Subject!));
     }
 
     [Fact]
