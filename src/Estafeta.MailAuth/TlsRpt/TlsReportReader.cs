@@ -106,25 +106,8 @@ public static class TlsReportReader
         var candidates = message.BodyParts.OfType<MimePart>().Where(IsReportPart).OrderBy(Preference).Take(MaxAttachmentsTried).ToList();
         if (candidates.Count == 0)
             return Failed(container, "the e-mail carries no report attachment (no application/tlsrpt+gzip, tlsrpt+json, gzip or JSON part)");
-        string? firstError = null;
-        foreach (var part in candidates)
-        {
-            if (part.Content is null) continue;
-            using var decoded = new MemoryStream();
-            try
-            {
-                part.Content.DecodeTo(decoded);
-            }
-            catch (FormatException e)
-            {
-                firstError ??= $"the attachment {part.FileName} cannot be decoded: {e.Message}";
-                continue;
-            }
-            var result = Read(decoded.ToArray(), container, depth + 1, mail);
-            if (result.Success) return result;
-            firstError ??= result.Error;
-        }
-        return Failed(container, firstError ?? "the e-mail carries no readable report");
+        return ReportAttachments.ReadFirst(candidates, bytes => Read(bytes, container, depth + 1, mail),
+            result => result.Success ? null : result.Error ?? "the attachment holds no report", error => Failed(container, error));
     }
 
     private static string? Field(MimeMessage message, string name)

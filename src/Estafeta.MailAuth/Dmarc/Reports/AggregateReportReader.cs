@@ -111,25 +111,8 @@ public static class AggregateReportReader
         var candidates = message.BodyParts.OfType<MimePart>().Where(IsReportPart).ToList();
         if (candidates.Count == 0)
             return Failed(container, "the e-mail carries no report attachment (no gzip, zip or XML part)");
-        string? firstError = null;
-        foreach (var part in candidates)
-        {
-            if (part.Content is null) continue;
-            using var decoded = new MemoryStream();
-            try
-            {
-                part.Content.DecodeTo(decoded);
-            }
-            catch (FormatException e)
-            {
-                firstError ??= $"the attachment {part.FileName} cannot be decoded: {e.Message}";
-                continue;
-            }
-            var result = Read(decoded.ToArray(), container, depth + 1, warnings);
-            if (result.Success) return result;
-            firstError ??= result.Error;
-        }
-        return Failed(container, firstError ?? "the e-mail carries no readable report");
+        return ReportAttachments.ReadFirst(candidates, bytes => Read(bytes, container, depth + 1, warnings),
+            result => result.Success ? null : result.Error ?? "the attachment holds no report", error => Failed(container, error));
     }
 
     private static bool IsReportPart(MimePart part)
