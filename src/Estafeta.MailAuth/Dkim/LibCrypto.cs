@@ -12,6 +12,23 @@ internal static unsafe class LibCrypto
 {
     public static readonly Library? Loaded = Load();
 
+    /// <summary>Binds a set of functions of the loaded library and trusts them only once their self-test passes:
+    /// null when there is no libcrypto, when it lacks one of the functions (too old a version), or when the
+    /// self-test fails, so that callers fall back to the platform's implementation.</summary>
+    public static TApi? Bind<TApi>(Func<Library, TApi> bind, Func<TApi, bool> selfTest) where TApi : class
+    {
+        if (Loaded is not { } library) return null;
+        try
+        {
+            var api = bind(library);
+            return selfTest(api) ? api : null;
+        }
+        catch (EntryPointNotFoundException)
+        {
+            return null;
+        }
+    }
+
     private static Library? Load()
     {
         if (OperatingSystem.IsWindows()) return null;

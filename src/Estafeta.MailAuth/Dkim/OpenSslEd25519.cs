@@ -105,19 +105,8 @@ internal static unsafe class OpenSslEd25519
 
     private static Api Require() => Functions ?? throw new PlatformNotSupportedException("OpenSSL libcrypto is not available.");
 
-    private static Api? Load()
-    {
-        if (LibCrypto.Loaded is not { } library) return null;
-        try
-        {
-            var api = new Api(library);
-            return SelfTest(api) ? api : null;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return null; // Too old (before 1.1.1, which added raw keys).
-        }
-    }
+    // Null also when libcrypto is too old (before 1.1.1, which added raw keys).
+    private static Api? Load() => LibCrypto.Bind(library => new Api(library), SelfTest);
 
     /// <summary>RFC 8032 §7.1 test 1 (empty message): the library must produce exactly its signature
     /// before it is trusted with keys.</summary>

@@ -39,19 +39,7 @@ internal static unsafe class OpenSslRsaVerifier
         return new Key(new KeyHandle(pkey, api), api);
     }
 
-    private static Api? Load()
-    {
-        if (LibCrypto.Loaded is not { } library) return null;
-        try
-        {
-            var api = new Api(library);
-            return SelfTest(api) ? api : null;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
+    private static Api? Load() => LibCrypto.Bind(library => new Api(library), SelfTest);
 
     /// <summary>A 1024-bit key and its signature over SHA-256("libcrypto self-test"), made with the
     /// openssl command: it must verify, and must not once one bit of the digest changes, before the

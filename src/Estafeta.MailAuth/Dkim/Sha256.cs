@@ -98,19 +98,7 @@ internal sealed unsafe class Sha256 : IDisposable
         return sha.Finish();
     }
 
-    private static Api? Load()
-    {
-        if (LibCrypto.Loaded is not { } library) return null;
-        try
-        {
-            var api = new Api(library);
-            return SelfTest(api) ? api : null;
-        }
-        catch (EntryPointNotFoundException)
-        {
-            return null;
-        }
-    }
+    private static Api? Load() => LibCrypto.Bind(library => new Api(library), SelfTest);
 
     /// <summary>The library must agree with the platform's SHA-256 on the empty input, on one octet and on
     /// input spanning several blocks, fed in uneven pieces, before it is used.</summary>
