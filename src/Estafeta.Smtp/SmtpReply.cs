@@ -26,6 +26,15 @@ public readonly record struct SmtpReply
         Text = text;
     }
 
+    /// <summary>Text from outside (a report's id, a parser's error) made fit for one reply line: printable ASCII
+    /// only (anything else becomes '?', so no line break or control character reaches the wire) and at most
+    /// <paramref name="maxLength"/> characters.</summary>
+    public static string Printable(string text, int maxLength)
+    {
+        var clean = new string([.. text.Select(c => c is >= ' ' and <= '~' ? c : '?')]);
+        return clean.Length <= maxLength ? clean : clean[..maxLength];
+    }
+
     public int Code { get; }
     public string EnhancedCode { get; }
     public string Text { get; }

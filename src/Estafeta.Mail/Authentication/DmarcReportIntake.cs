@@ -20,7 +20,7 @@ public sealed class DmarcReportIntake(Database db, ILogger log)
         if (read.Report is not { } report)
         {
             _log.ReportUnreadable(read.Error ?? "unknown format");
-            return new SmtpReply(550, "5.6.0", $"Not a DMARC aggregate report: {read.Error}");
+            return new SmtpReply(550, "5.6.0", $"Not a DMARC aggregate report: {SmtpReply.Printable(read.Error ?? "unknown format", 300)}");
         }
         var stored = new ReceivedDmarcReport(
             report.Policy.Domain.Trim().TrimEnd('.').ToLowerInvariant(), report.Metadata.OrgName, report.Metadata.ReportId,
@@ -28,7 +28,7 @@ public sealed class DmarcReportIntake(Database db, ILogger log)
             [.. report.Records.Select(r => new ReceivedDmarcReportRow(r.SourceIp, r.Count, r.Disposition, r.DkimEvaluated, r.SpfEvaluated, r.HeaderFrom))]);
         if (await _reports.AddAsync(stored, ct)) _log.ReportStored(stored.Domain, stored.OrgName, stored.ReportId, stored.Rows.Count);
         else _log.ReportDuplicate(stored.OrgName, stored.ReportId);
-        return new SmtpReply(250, "2.0.0", $"Ok: DMARC report {report.Metadata.ReportId} from {report.Metadata.OrgName} stored");
+        return new SmtpReply(250, "2.0.0", $"Ok: DMARC report {SmtpReply.Printable(report.Metadata.ReportId, 100)} from {SmtpReply.Printable(report.Metadata.OrgName, 100)} stored");
     }
 
     /// <summary>A summary per domain of the stored reports (sources, pass rates, unauthenticated senders).</summary>

@@ -20,12 +20,12 @@ public sealed class TlsReportIntake(Database db, ILogger log)
         if (read.Report is not { } report)
         {
             _log.TlsReportUnreadable(read.Error ?? "unknown format");
-            return new SmtpReply(550, "5.6.0", $"Not a TLS report: {Printable(read.Error ?? "unknown format", 300)}");
+            return new SmtpReply(550, "5.6.0", $"Not a TLS report: {SmtpReply.Printable(read.Error ?? "unknown format", 300)}");
         }
         var stored = ToStored(report);
         if (await _reports.AddAsync(stored, ct)) _log.TlsReportStored(stored.Submitter, stored.ReportId, stored.Policies.Count, stored.Policies.Sum(p => p.FailedSessions));
         else _log.TlsReportDuplicate(stored.Submitter, stored.ReportId);
-        return new SmtpReply(250, "2.0.0", $"Ok: TLS report {Printable(report.ReportId, 100)} from {Printable(report.Submitter, 100)} stored");
+        return new SmtpReply(250, "2.0.0", $"Ok: TLS report {SmtpReply.Printable(report.ReportId, 100)} from {SmtpReply.Printable(report.Submitter, 100)} stored");
     }
 
     /// <summary>A summary per policy domain of the stored reports whose period ends at or after <paramref name="since"/>.</summary>
@@ -66,9 +66,4 @@ public sealed class TlsReportIntake(Database db, ILogger log)
                 f.FailedSessions, f.AdditionalInformation, f.FailureReasonCode))]))]);
 
     /// <summary>Text from the report as it may appear in an SMTP reply: printable ASCII, at most <paramref name="length"/> characters.</summary>
-    private static string Printable(string text, int length)
-    {
-        var clean = new string([.. text.Select(c => c is >= ' ' and <= '~' ? c : '?')]);
-        return clean.Length <= length ? clean : clean[..length];
-    }
 }
