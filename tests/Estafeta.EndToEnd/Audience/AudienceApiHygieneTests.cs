@@ -89,6 +89,44 @@ public abstract class AudienceApiHygieneTests(AudienceServerFixture server)
         var last = history.EnumerateArray().Last();
         Assert.Equal(("unsubscribed", "confirmation expired"), (last.GetProperty("status").GetString(), last.GetProperty("evidence").GetProperty("source").GetString()));
     }
+
+    [Fact]
+    public async Task An_expiring_confirmation_keeps_the_import_consent_record_in_the_contacts_history()
+    {
+        // Imported (the import's one record per job names the subscription), left, then asked to come back
+        // through a double opt-in form and never confirmed: the expired subscription is deleted, and the record the
+        // import wrote must stay in the contact's history as one of its own.
+        var name = Unique("doble-importada");
+        var list = await server.NewListAsync(name, doubleOptIn: true);
+        var email = Unique("vuelve") + "@ejemplo.es";
+        var imported = await server.Api.PostAsync(
+            $"api/v1/imports?list={name}&consentSource={Uri.EscapeDataString("feria de Cádiz")}&checkDns=false",
+            new StringContent($"email\n{email}\n", System.Text.Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        var contact = (await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts?segment={Uri.EscapeDataString($"email = \"{email}\"")}"))
+            .GetProperty("data")[0].GetProperty("id").GetInt64();
+        Assert.Equal(HttpStatusCode.OK, (await server.Api.DeleteAsync($"api/v1/lists/{list}/subscriptions/{contact}")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await server.Api.PostAsJsonAsync($"api/v1/lists/{list}/subscriptions", new { email })).StatusCode);
+        var before = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{contact}/consent");
+        Assert.Equal(["subscribed", "unsubscribed", "unconfirmed"], before.EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+        Assert.Equal("import", before[0].GetProperty("evidence").GetProperty("kind").GetString());
+
+        var audience = new AudienceService(server.Host.Database, null, () => new Uri("http://localhost/"), "mx.ejemplo.test", server.Host.Engine);
+        var expiring = new ConsentFlows(server.Host.Database, audience.Contacts, audience.Lists, audience.Subscriptions, audience.Links, server.Host.Engine) { ConfirmationValidity = TimeSpan.FromMilliseconds(1) };
+        await Task.Delay(20);
+        Assert.True(await expiring.ExpireUnconfirmedAsync() >= 1);
+
+        Assert.Empty((await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{contact}/subscriptions")).EnumerateArray());
+        var after = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{contact}/consent");
+        Assert.Equal(["subscribed", "unsubscribed", "unconfirmed", "unsubscribed"], after.EnumerateArray().Select(r => r.GetProperty("status").GetString()));
+        var kept = after[0];
+        Assert.Equal(before[0].GetProperty("evidence").GetRawText(), kept.GetProperty("evidence").GetRawText());
+        Assert.Equal(before[0].GetProperty("at").GetString(), kept.GetProperty("at").GetString());
+        Assert.Equal(contact, kept.GetProperty("contactId").GetInt64());
+        Assert.NotEqual(before[0].GetProperty("id").GetInt64(), kept.GetProperty("id").GetInt64());
+        Assert.StartsWith("feria de Cádiz [import ", kept.GetProperty("evidence").GetProperty("source").GetString(), StringComparison.Ordinal);
+        Assert.Equal("confirmation expired", after[3].GetProperty("evidence").GetProperty("source").GetString());
+    }
 }
 
 public sealed class AudienceApiHygieneOnSqlite(AudienceServerFixture server) : AudienceApiHygieneTests(server), IClassFixture<AudienceServerFixture>;
