@@ -29,6 +29,8 @@ public sealed class Connection : IAsyncDisposable
         (Input, Output) = CreatePipes(_stream);
     }
 
+    /// <summary>Commands come from here. A read result is IsCanceled only after CancelPendingRead; a read whose token
+    /// is cancelled throws (see <see cref="StreamReceiver"/>).</summary>
     public PipeReader Input { get; private set; }
     /// <summary>Replies go here. A flush's cancellation token only ends the wait for the client to take the
     /// bytes; the bytes are still sent, in order (see <see cref="StreamSender"/>).</summary>
@@ -81,7 +83,7 @@ public sealed class Connection : IAsyncDisposable
     }
 
     private static (PipeReader, PipeWriter) CreatePipes(Stream stream) =>
-        (PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
+        (new StreamReceiver(stream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4096, leaveOpen: true)),
          new StreamSender(stream));
 
     /// <summary>How long closing may wait for replies still buffered to reach a client that stopped reading.</summary>
