@@ -246,8 +246,11 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
             return new RecordCheck(Label, name, RecordStatus.Wrong, $"not a usable TLS-RPT record: {error}", "replace it with: " + ours, Required: false);
         if (record!.MailtoAddresses.Any(a => a.Equals(address, StringComparison.OrdinalIgnoreCase)))
             return new RecordCheck(Label, name, RecordStatus.Ok, $"reports go to {address}; see them with estafeta tlsrpt summary --domain {domain}", Required: false);
+        var postmaster = $"postmaster@{domain}";
         return new RecordCheck(Label, name, RecordStatus.Wrong,
-            $"reports go to {string.Join(", ", record.ReportUris)}, not to {address}: Estafeta does not read them",
+            record.MailtoAddresses.Any(a => a.Equals(postmaster, StringComparison.OrdinalIgnoreCase))
+                ? $"reports go to {string.Join(", ", record.ReportUris)}, not to {address}: Estafeta reads those sent to {postmaster} but files each in the postmaster mailbox too"
+                : $"reports go to {string.Join(", ", record.ReportUris)}, not to {address}: Estafeta does not read them",
             "to have them in estafeta tlsrpt summary, replace it with: " + ours + " (or add mailto:" + address + " to rua=)", Required: false);
     }
 

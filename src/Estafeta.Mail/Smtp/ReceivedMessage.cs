@@ -1,6 +1,7 @@
 using System.Text;
 using Estafeta.Mail.Authentication;
 using Estafeta.Mail.Inbound;
+using Estafeta.MailAuth.TlsRpt;
 using Estafeta.Net;
 using Estafeta.Smtp;
 using Estafeta.Storage;
@@ -22,6 +23,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
     private readonly SpoolStream _spool = new(engine.Blobs.TempDirectory);
     private bool _toReportAddress;
     private bool _toTlsReportAddress;
+    private bool _toPostmaster;
     private string? _forwardedBy;
 
     public Stream Content => _spool;
@@ -49,6 +51,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
 
             var messageSize = _spool.Length;
             if (await CheckQuotaAsync(routes.Accounts, messageSize, ct) is { } quotaRefusal) return quotaRefusal;
+            if (_toPostmaster && !_toTlsReportAddress) await ReadPostmasterTlsReportAsync(headers, ct);
 
             var authentication = await OutboundAuthenticationAsync(routes, verdict, ct);
             var blob = await WriteMessageFileAsync(verdict, authentication, queueId, now, ct);
@@ -121,6 +124,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
                     break;
                 case RecipientResolutionKind.Local:
                     if (resolution.RemoteTargets.Count > 0) _forwardedBy ??= rcpt.Domain;
+                    if (mode == SmtpMode.Mx && resolution.Address.StartsWith(PostmasterLocalPart, StringComparison.Ordinal)) _toPostmaster = true;
                     foreach (var id in resolution.AccountIds) if (!accounts.Contains(id)) accounts.Add(id);
                     foreach (var target in resolution.RemoteTargets)
                         if (seenRemote.Add(target)) remote.Add(new OutboundRecipient(target, DsnText.Notify(rcpt.Notify), DsnText.Orcpt(rcpt.OriginalRecipient)));
@@ -177,6 +181,18 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
         if (_toReportAddress) reply = await engine.ReportIntake.AcceptAsync(_spool.OpenRead(), ct);
         if (_toTlsReportAddress && reply is not { IsPermanentFailure: true }) reply = await engine.TlsReportIntake.AcceptAsync(_spool.OpenRead(), ct);
         return routes.Accounts.Count == 0 && routes.Remote.Count == 0 ? reply : null;
+    }
+
+    private const string PostmasterLocalPart = "postmaster@";
+
+    /// <summary>MX: a TLS report sent to postmaster@ (the address the domains' TLS-RPT records named before
+    /// tls-reports@, where reporters that cached the old record still send) is read into the report store as well,
+    /// and delivered to the postmaster mailbox all the same: a person may read it there. Only mail that is
+    /// recognisably a report (RFC 8460 §5.3) is read; one that cannot be read is logged, never refused.</summary>
+    private async Task ReadPostmasterTlsReportAsync(HeaderList headers, CancellationToken ct)
+    {
+        if (!TlsReportMail.IsReport(headers, _spool.OpenRead)) return;
+        await engine.TlsReportIntake.AcceptAsync(_spool.OpenRead(), ct);
     }
 
     /// <summary>For a copy queued for remote delivery: DKIM signatures of submitted mail with the From domain's

@@ -15,12 +15,12 @@ public sealed class TlsReportIntakeTests(AuthenticationFixture server) : IClassF
         return output.ToArray();
     }
 
-    private static string ReportJson(string reportId) => $$"""
+    private static string ReportJson(string reportId, string policyDomain = "ejemplo.test") => $$"""
         {"organization-name": "Remitente", "contact-info": "tlsrpt@remitente.test", "report-id": "{{reportId}}",
          "date-range": {"start-datetime": "{{DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}}T00:00:00Z", "end-datetime": "{{DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}}T23:59:59Z"},
          "policies": [{
            "policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: testing", "mx: mx.ejemplo.test", "max_age: 604800"],
-                      "policy-domain": "ejemplo.test", "mx-host": ["mx.ejemplo.test"]},
+                      "policy-domain": "{{policyDomain}}", "mx-host": ["mx.ejemplo.test"]},
            "summary": {"total-successful-session-count": 120, "total-failure-session-count": 5},
            "failure-details": [
              {"result-type": "certificate-expired", "sending-mta-ip": "192.0.2.10", "receiving-mx-hostname": "mx.ejemplo.test", "failed-session-count": 4},
@@ -28,7 +28,7 @@ public sealed class TlsReportIntakeTests(AuthenticationFixture server) : IClassF
          }]}
         """;
 
-    private MimeMessage ReportMail(string reportId, string to = "tls-reports@ejemplo.test")
+    private MimeMessage ReportMail(string reportId, string to = "tls-reports@ejemplo.test", string policyDomain = "ejemplo.test")
     {
         var mail = Messages.Simple("tlsrpt@remitente.test", to, $"Report Domain: ejemplo.test Submitter: remitente.test Report-ID: <{reportId}>", "");
         mail.Headers.Add("TLS-Report-Domain", "ejemplo.test");
@@ -38,7 +38,7 @@ public sealed class TlsReportIntakeTests(AuthenticationFixture server) : IClassF
             new TextPart("plain") { Text = "This is an aggregate TLS report from remitente.test.\r\n" },
             new MimePart("application", "tlsrpt+gzip")
             {
-                Content = new MimeContent(new MemoryStream(Gzip(ReportJson(reportId)))), ContentTransferEncoding = ContentEncoding.Base64,
+                Content = new MimeContent(new MemoryStream(Gzip(ReportJson(reportId, policyDomain)))), ContentTransferEncoding = ContentEncoding.Base64,
                 FileName = $"remitente.test!ejemplo.test!{reportId}.json.gz",
             },
         };
@@ -73,15 +73,88 @@ public sealed class TlsReportIntakeTests(AuthenticationFixture server) : IClassF
     }
 
     [Fact]
-    public async Task A_tls_report_sent_to_postmaster_under_the_former_record_still_reaches_the_postmaster_mailbox()
+    public async Task A_tls_report_sent_to_postmaster_under_the_former_record_is_summarised_and_still_reaches_the_postmaster_mailbox()
     {
-        if (await new Estafeta.Storage.AccountStore(server.Host.Database).GetAsync("postmaster@ejemplo.test") is null)
-            await new Estafeta.Storage.AccountStore(server.Host.Database).AddAsync("postmaster@ejemplo.test", "una-clave-larga");
+        await EnsurePostmasterAsync();
         var reportId = Guid.NewGuid().ToString("N");
-        var mail = ReportMail(reportId, "postmaster@ejemplo.test");
+        var policyDomain = $"p{reportId[..8]}.ejemplo.test"; // its own policy domain: the fixture's server is shared by every test here
+        var mail = ReportMail(reportId, "postmaster@ejemplo.test", policyDomain);
         await SendMxAsync(server, mail);
 
         Assert.Single(await InMailboxAsync(server, "postmaster@ejemplo.test", "INBOX", mail.Subject!));
+        var summary = await SummaryAsync(policyDomain);
+        Assert.Equal(1, summary.GetProperty("reports").GetInt32());
+        Assert.Equal(5, summary.GetProperty("failedSessions").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_tls_report_to_postmaster_recognised_by_its_tlsrpt_json_part_alone_is_summarised_too()
+    {
+        await EnsurePostmasterAsync();
+        var reportId = Guid.NewGuid().ToString("N");
+        var policyDomain = $"p{reportId[..8]}.ejemplo.test";
+        // No TLS-Report-* fields and multipart/mixed, as a sloppy reporter sends it: the application/tlsrpt+json part says what it is.
+        var mail = Messages.Simple("tlsrpt@remitente.test", "postmaster@ejemplo.test", Unique("TLS report"), "");
+        mail.Body = new Multipart("mixed")
+        {
+            new TextPart("plain") { Text = "TLS report attached.\r\n" },
+            new MimePart("application", "tlsrpt+json")
+            {
+                Content = new MimeContent(new MemoryStream(Encoding.UTF8.GetBytes(ReportJson(reportId, policyDomain)))),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = $"remitente.test!{policyDomain}!{reportId}.json",
+            },
+        };
+        await SendMxAsync(server, server.Signed(mail));
+
+        Assert.Single(await InMailboxAsync(server, "postmaster@ejemplo.test", "INBOX", mail.Subject!));
+        Assert.Equal(1, (await SummaryAsync(policyDomain)).GetProperty("reports").GetInt32());
+    }
+
+    [Fact]
+    public async Task Other_mail_to_postmaster_is_only_delivered_even_with_a_report_attached_as_plain_json()
+    {
+        await EnsurePostmasterAsync();
+        var reportId = Guid.NewGuid().ToString("N");
+        var policyDomain = $"p{reportId[..8]}.ejemplo.test";
+        // A person forwarding a report: nothing in it says TLS report (RFC 8460 §5.3), so it is not read as one.
+        var mail = Messages.Simple("ana@remitente.test", "postmaster@ejemplo.test", Unique("Fwd: what is this?"), "");
+        mail.Body = new Multipart("mixed")
+        {
+            new TextPart("plain") { Text = "We got this, is it for you?\r\n" },
+            new MimePart("application", "json")
+            {
+                Content = new MimeContent(new MemoryStream(Encoding.UTF8.GetBytes(ReportJson(reportId, policyDomain)))),
+                ContentTransferEncoding = ContentEncoding.Base64,
+                FileName = "report.json",
+            },
+        };
+        await SendMxAsync(server, server.Signed(mail));
+        var plain = server.Signed(Messages.Simple("ana@remitente.test", "postmaster@ejemplo.test", Unique("Hola"), "Hola, postmaster.\r\n"));
+        await SendMxAsync(server, plain);
+
+        Assert.Single(await InMailboxAsync(server, "postmaster@ejemplo.test", "INBOX", mail.Subject!));
+        Assert.Single(await InMailboxAsync(server, "postmaster@ejemplo.test", "INBOX", plain.Subject!));
+        var json = await EstafetaProcess.RunAsync(null, "tlsrpt", "summary", "--domain", policyDomain, "--json", "--data", server.DataDirectory);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var document = JsonDocument.Parse(json.Stdout);
+        Assert.Empty(document.RootElement.EnumerateArray());
+    }
+
+    private async Task EnsurePostmasterAsync()
+    {
+        var accounts = new Estafeta.Storage.AccountStore(server.Host.Database);
+        if (await accounts.GetAsync("postmaster@ejemplo.test") is null) await accounts.AddAsync("postmaster@ejemplo.test", "una-clave-larga");
+    }
+
+    private async Task<JsonElement> SummaryAsync(string policyDomain)
+    {
+        var json = await EstafetaProcess.RunAsync(null, "tlsrpt", "summary", "--domain", policyDomain, "--json", "--data", server.DataDirectory);
+        Assert.True(json.ExitCode == 0, json.Stderr);
+        using var document = JsonDocument.Parse(json.Stdout);
+        var summary = Assert.Single(document.RootElement.EnumerateArray());
+        Assert.Equal(policyDomain, summary.GetProperty("policyDomain").GetString());
+        return summary.Clone();
     }
 
     [Fact]

@@ -207,7 +207,8 @@ public sealed class DomainCheckTests
     }
 
     [Theory]
-    [InlineData("v=TLSRPTv1; rua=mailto:postmaster@ejemplo.test", "reports go to mailto:postmaster@ejemplo.test, not to tls-reports@ejemplo.test: Estafeta does not read them")]
+    [InlineData("v=TLSRPTv1; rua=mailto:postmaster@ejemplo.test", "reports go to mailto:postmaster@ejemplo.test, not to tls-reports@ejemplo.test: Estafeta reads those sent to postmaster@ejemplo.test but files each in the postmaster mailbox too")]
+    [InlineData("v=TLSRPTv1; rua=mailto:informes@ejemplo.test", "reports go to mailto:informes@ejemplo.test, not to tls-reports@ejemplo.test: Estafeta does not read them")]
     [InlineData("v=TLSRPTv1;", "not a usable TLS-RPT record: the record has no rua= (where reports go)")]
     [InlineData("v=TLSRPTv1; rua=ftp://x.test", "not a usable TLS-RPT record: rua ftp://x.test is neither a mailto: nor an https: URI")]
     public async Task A_tls_rpt_record_that_does_not_send_reports_to_tls_reports_is_wrong_with_the_record_to_publish(string published, string detail)
