@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Compression;
 using System.Text.Json;
 using Estafeta.MailAuth.Dns;
+using Estafeta.MailAuth.TlsRpt;
 using Estafeta.Storage;
 using MimeKit;
 
@@ -10,7 +11,7 @@ namespace Estafeta.Mail.Outbound;
 /// <summary>
 /// SMTP TLS reporting (RFC 8460): counts each session with an MX of a domain that has an MTA-STS policy (or whose
 /// policy could not be fetched), per UTC day, by result; once a day is over, sends each such domain that publishes a
-/// <c>_smtp._tls</c> record with a <c>mailto:</c> address its JSON report, gzipped, in a multipart/report.
+/// <c>_smtp._tls</c> record (<see cref="TlsRptRecord"/>) with a <c>mailto:</c> address its JSON report, gzipped, in a multipart/report.
 /// </summary>
 internal sealed class TlsReporter(MailEngine engine, TlsReportStore store, OutboundLog log)
 {
@@ -48,16 +49,12 @@ internal sealed class TlsReporter(MailEngine engine, TlsReportStore store, Outbo
         }
     }
 
+    /// <summary>The mailto: addresses of the domain's TLS-RPT record, read as RFC 8460 §3 says: exactly one valid
+    /// v=TLSRPTv1 record, else the domain does not want reports. https: URIs are not used: reports are sent by mail only.</summary>
     private async Task<IReadOnlyList<string>> ReportAddressesAsync(string domain, CancellationToken ct)
     {
         var txt = await engine.Dns.TxtAsync("_smtp._tls." + domain, ct);
-        var record = txt.Records.FirstOrDefault(r => r.StartsWith("v=TLSRPTv1", StringComparison.Ordinal));
-        if (record is null) return [];
-        var rua = record.Split(';', StringSplitOptions.TrimEntries).FirstOrDefault(p => p.StartsWith("rua=", StringComparison.Ordinal));
-        if (rua is null) return [];
-        return [.. rua[4..].Split(',', StringSplitOptions.TrimEntries)
-            .Where(u => u.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase))
-            .Select(u => Uri.UnescapeDataString(u[7..]))];
+        return TlsRptRecord.Select(txt.Records)?.MailtoAddresses ?? [];
     }
 
     /// <summary>The report mail: JSON per RFC 8460 §4, gzipped, as application/tlsrpt+gzip in a multipart/report.</summary>

@@ -232,7 +232,7 @@ public sealed class TlsReportReaderTests
     [InlineData("v=TLSRPTv1; rua=mailto:tls-reports@ejemplo.test", true, "tls-reports@ejemplo.test")]
     [InlineData("v=TLSRPTv1;rua=mailto:a@x.test,https://reports.x.test/tls", true, "a@x.test")]
     [InlineData("v=TLSRPTv1;", false, "")]
-    [InlineData("v=TLSRPTv1; rua=ftp://x.test", false, "")]
+    [InlineData("v=TLSRPTv1; rua=tls@x.test", false, "")]
     public void The_tlsrpt_record_is_parsed(string text, bool valid, string mailto)
     {
         Assert.True(TlsRptRecord.LooksLikeTlsRpt(text));
