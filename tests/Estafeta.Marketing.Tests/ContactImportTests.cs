@@ -178,6 +178,52 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     }
 
     [Fact]
+    public async Task Known_suppressed_and_new_addresses_interleaved_in_a_chunk_each_get_their_own_row()
+    {
+        // New contacts between known and suppressed ones: each must end up with its own row's name, tag, field and
+        // subscription, whatever ids the chunk's new contacts get.
+        var list = await Audience.Lists.AddAsync(Name());
+        var known = new List<Contact>();
+        for (var i = 0; i < 3; i++) known.Add(await NewContactAsync());
+        await Audience.Subscriptions.SetAsync(known[1].Id, list.Id, SubscriptionStatus.Unsubscribed, Operator);
+        var blocked = new[] { Email("bloqueada"), known[2].Email };
+        foreach (var address in blocked) await Audience.Suppression.AddAsync(address, SuppressionReason.Complaint, null, Operator);
+        var text = new StringBuilder("email;name;tags;puesto\n");
+        var expected = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < 40; i++)
+        {
+            var address = i switch
+            {
+                5 => known[0].Email,
+                11 => known[1].Email,
+                17 => blocked[0],
+                23 => blocked[1],
+                _ => Email("fila" + i.ToString(CultureInfo.InvariantCulture)),
+            };
+            var label = "fila-" + i.ToString(CultureInfo.InvariantCulture);
+            text.Append(CultureInfo.InvariantCulture, $"{address};Nombre {label};{label};{label}\n");
+            if (i is not (17 or 23)) expected[address] = label;
+        }
+
+        var path = WriteText("mix.csv", text.ToString(), new UTF8Encoding(false));
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("mezcla") { ListId = list.Id, BatchSize = 15 });
+
+        Assert.Equal((36L, 2L, 2L), (report.Inserted, report.Updated, report.Suppressed));
+        foreach (var (address, label) in expected)
+        {
+            var contact = await Audience.Contacts.FindAsync(address);
+            Assert.Equal(("Nombre " + label, label), (contact!.Name, contact.Fields["puesto"]));
+            Assert.Equal([label], contact.Tags);
+            var status = address == known[1].Email ? SubscriptionStatus.Unsubscribed : SubscriptionStatus.Subscribed;
+            Assert.Equal(status, (await Audience.Subscriptions.GetAsync(contact.Id, list.Id))!.Status);
+        }
+
+        Assert.Null(await Audience.Contacts.FindAsync(blocked[0]));
+        Assert.Null(await Audience.Subscriptions.GetAsync(known[2].Id, list.Id));
+        Assert.Empty((await Audience.Contacts.FindAsync(known[2].Email))!.Tags);
+    }
+
+    [Fact]
     public async Task Risky_addresses_are_imported_with_a_warning_in_the_report()
     {
         var path = WriteText("r.csv", $"email\ninfo.{Guid.NewGuid():N}@gmial.com\n{Email()}\n", new UTF8Encoding(false));

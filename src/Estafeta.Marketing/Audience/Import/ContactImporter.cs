@@ -428,11 +428,40 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// <summary>The rows of the chunk being written.</summary>
         private List<ImportRow> Rows { get; set; } = [];
 
+        /// <summary>SQLite: the largest contact id before the chunk's new contacts (numbered from the next one on).</summary>
+        private long? lastId;
+
+        /// <summary>
+        /// The chunk's contacts to write (neither suppressed nor unknown), as one or two common table expressions <c>chunk
+        /// (line_no, email_hash, contact_id)</c> each run by the statement that reads them, and whether its rows come in
+        /// the order of their ids already. On SQLite the new contacts are numbered as <see cref="InsertNumberedAsync"/>
+        /// gave them their ids, by the same expression over the same rows, in the order of the file and so of the ids.
+        /// </summary>
+        private IEnumerable<(string Cte, bool Ordered)> ChunkContacts()
+        {
+            const string Known = "chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, contact_id FROM import_stage WHERE contact_id IS NOT NULL)";
+            if (!Sqlite || lastId is null)
+            {
+                yield return (Known, false);
+                yield break;
+            }
+
+            if (updated > 0) yield return (Known, false);
+            yield return ("""
+                chunk (line_no, email_hash, contact_id) AS (
+                    SELECT line_no, email_hash, @last + row_number() OVER (ORDER BY line_no) FROM import_stage WHERE contact_id IS NULL AND suppressed = 0)
+                """, true);
+        }
+
+        /// <summary>The chunk's contacts that existed before it.</summary>
+        private long updated;
+
         private bool Sqlite => db.Kind == DatabaseKind.Sqlite;
 
         public async Task WriteAsync(ImportChunk chunk, CancellationToken ct)
         {
             Rows = chunk.Rows;
+            lastId = null;
             var (rowsDone, done, issues) = (chunk.RowsDone, chunk.Done, chunk.Issues);
             await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var now = AudienceSql.Now(db);
@@ -464,10 +493,22 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
         {
             await StageAsync(tx, ct).ConfigureAwait(false);
+            long suppressed, updated;
+            if (Sqlite)
+            {
+                // The stage's insert has marked the suppressed rows and found the existing contacts' ids.
+                (suppressed, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
+                    "SELECT count(*) FILTER (WHERE suppressed = 1), count(contact_id) FROM import_stage", null, tx, cancellationToken: ct)).ConfigureAwait(false);
+            }
+            else
+            {
+                // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
+                suppressed = await ExecuteAsync(tx,
+                    "UPDATE import_stage SET suppressed = 1 WHERE EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = import_stage.email_hash)", null, ct).ConfigureAwait(false);
+                updated = await ExecuteAsync(tx,
+                    "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
+            }
 
-            // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
-            var suppressed = await ExecuteAsync(tx,
-                "UPDATE import_stage SET suppressed = 1 WHERE EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = import_stage.email_hash)", null, ct).ConfigureAwait(false);
             if (suppressed > 0)
             {
                 await ExecuteAsync(tx,
@@ -481,9 +522,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     """, new { job = job.Id }, ct).ConfigureAwait(false);
             }
 
-            // Upsert by address: existing contacts are found and updated, the others inserted.
-            var updated = await ExecuteAsync(tx,
-                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
+            // Upsert by address: existing contacts are updated, the others inserted.
             if (updated > 0)
             {
                 await ExecuteAsync(tx,
@@ -495,53 +534,51 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     """, new { now }, ct).ConfigureAwait(false);
             }
 
+            this.updated = updated;
             var inserted = Rows.Count - suppressed - updated;
-            if (inserted > 0)
+            if (inserted > 0 && Sqlite)
             {
-                var insert =
+                await InsertNumberedAsync(tx, inserted, now, ct).ConfigureAwait(false);
+            }
+            else if (inserted > 0)
+            {
+                // The new contacts' ids come back from the insert itself: joining the stage with the whole contacts
+                // table again cost as much as the insert once the table held a million contacts.
+                await ExecuteAsync(tx,
                     $"""
-                    INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
-                    SELECT email, name, language, time_zone, validation, validation_detail, fields, @now, @now FROM import_stage
-                    WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
-                    ON CONFLICT (email) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), language = COALESCE(excluded.language, contacts.language),
-                        time_zone = COALESCE(excluded.time_zone, contacts.time_zone), validation = excluded.validation,
-                        validation_detail = excluded.validation_detail, fields = {MergeFields("contacts.fields", "excluded.fields")}, updated_at = excluded.updated_at
-                    """;
-                if (Sqlite)
+                    WITH added AS (
+                        INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
+                        SELECT email, name, language, time_zone, validation, validation_detail, fields, @now, @now FROM import_stage
+                        WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
+                        ON CONFLICT (email) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), language = COALESCE(excluded.language, contacts.language),
+                            time_zone = COALESCE(excluded.time_zone, contacts.time_zone), validation = excluded.validation,
+                            validation_detail = excluded.validation_detail, fields = {MergeFields("contacts.fields", "excluded.fields")}, updated_at = excluded.updated_at
+                        RETURNING id, email)
+                    UPDATE import_stage SET contact_id = added.id FROM added WHERE added.email = import_stage.email AND import_stage.contact_id IS NULL
+                    """, new { now }, ct).ConfigureAwait(false);
+            }
+
+            var rowTags = Rows.Any(r => r.Tags.Count > 0);
+            foreach (var (chunk, ordered) in ChunkContacts())
+            {
+                foreach (var tag in extraTags)
                 {
-                    await ExecuteAsync(tx, insert, new { now }, ct).ConfigureAwait(false);
                     await ExecuteAsync(tx,
-                        "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.contact_id IS NULL AND import_stage.suppressed = 0",
-                        null, ct).ConfigureAwait(false);
+                        $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM chunk WHERE true {(ordered ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
+                        new { tag, last = lastId }, ct).ConfigureAwait(false);
                 }
-                else
+
+                if (rowTags)
                 {
-                    // The new contacts' ids come back from the insert itself: joining the stage with the whole contacts
-                    // table again cost as much as the insert once the table held a million contacts.
                     await ExecuteAsync(tx,
                         $"""
-                        WITH added AS ({insert} RETURNING id, email)
-                        UPDATE import_stage SET contact_id = added.id FROM added WHERE added.email = import_stage.email AND import_stage.contact_id IS NULL
-                        """, new { now }, ct).ConfigureAwait(false);
+                        WITH {chunk}
+                        INSERT INTO contact_tags (contact_id, tag)
+                        SELECT s.contact_id, t.tag FROM import_stage_tags t JOIN chunk s ON s.line_no = t.line_no
+                        WHERE true
+                        ON CONFLICT DO NOTHING
+                        """, new { last = lastId }, ct).ConfigureAwait(false);
                 }
-            }
-
-            foreach (var tag in extraTags)
-            {
-                await ExecuteAsync(tx,
-                    "INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM import_stage WHERE contact_id IS NOT NULL ORDER BY contact_id ON CONFLICT DO NOTHING",
-                    new { tag }, ct).ConfigureAwait(false);
-            }
-
-            if (Rows.Any(r => r.Tags.Count > 0))
-            {
-                await ExecuteAsync(tx,
-                    """
-                    INSERT INTO contact_tags (contact_id, tag)
-                    SELECT s.contact_id, t.tag FROM import_stage_tags t JOIN import_stage s ON s.line_no = t.line_no
-                    WHERE s.contact_id IS NOT NULL
-                    ON CONFLICT DO NOTHING
-                    """, null, ct).ConfigureAwait(false);
             }
 
             if (options.ListId is { } listId) await SubscribeAsync(tx, listId, now, ct).ConfigureAwait(false);
@@ -553,6 +590,29 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 """, new { job = job.Id }, ct).ConfigureAwait(false);
             if (Sqlite) await ExecuteAsync(tx, "DROP TABLE temp.import_stage; DROP TABLE IF EXISTS temp.import_stage_tags", null, ct).ConfigureAwait(false);
             return (inserted, updated, suppressed, warnings);
+        }
+
+        /// <summary>
+        /// SQLite: inserts the chunk's new contacts with ids of their own numbering, the next ones after the largest id
+        /// (what SQLite would give them, but known without reading them back: finding them by address afterwards
+        /// cost as much as their insert). The chunk's transaction holds the database's write lock from its start, so
+        /// no one else can take those ids; an address already present cannot be met either (the stage found every
+        /// known address in the same transaction and holds each address once), so the insert has no conflict
+        /// clause: were it wrong, the chunk would fail on the unique address rather than write under a wrong id.
+        /// The statements after it number the same rows by the same expression (<see cref="ChunkContacts"/>).
+        /// </summary>
+        private async Task InsertNumberedAsync(DbTransaction tx, long expected, long now, CancellationToken ct)
+        {
+            lastId = null;
+            var last = await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT coalesce(max(id), 0) FROM contacts", null, tx, cancellationToken: ct)).ConfigureAwait(false);
+            var added = await ExecuteAsync(tx,
+                """
+                INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
+                SELECT @last + row_number() OVER (ORDER BY line_no), email, name, language, time_zone, validation, validation_detail, fields, @now, @now
+                FROM import_stage WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
+                """, new { last, now }, ct).ConfigureAwait(false);
+            if (added != expected) throw new InvalidOperationException($"the import inserted {added} contacts where it expected {expected}");
+            lastId = last;
         }
 
         /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
@@ -575,7 +635,16 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (sqlite) ddl.Replace("line_no INTEGER,", "line_no INTEGER PRIMARY KEY,");
             await ExecuteAsync(tx, ddl.ToString(), null, ct).ConfigureAwait(false);
 
-            await using (var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct).ConfigureAwait(false))
+            // On SQLite the stage's insert also marks a suppressed address and finds the contact of a known one (never
+            // of a suppressed one), each an index lookup: a join of the stage with both tables after it would read and
+            // rewrite every staged row again.
+            IReadOnlyList<(string, string)>? computed = sqlite
+                ? [
+                    ("suppressed", "EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = ?3)"),
+                    ("contact_id", "(SELECT c.id FROM contacts c WHERE c.email = ?2 AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = ?3))"),
+                ]
+                : null;
+            await using (var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct, computed).ConfigureAwait(false))
             {
                 foreach (var row in Rows)
                 {
@@ -631,18 +700,23 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// never one on the suppression list (an anti-join, whatever the marks above say), and never one who has a
         /// subscription already.
         /// </summary>
-        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, CancellationToken ct) =>
-            await ExecuteAsync(tx,
-                """
-                INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
-                SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
-                FROM import_stage s
-                WHERE s.contact_id IS NOT NULL
-                    AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-                    AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
-                ORDER BY s.contact_id
-                ON CONFLICT (contact_id, list_id) DO NOTHING
-                """, new { list = listId, now, record = job.ConsentRecordId }, ct).ConfigureAwait(false);
+        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, CancellationToken ct)
+        {
+            foreach (var (chunk, ordered) in ChunkContacts())
+            {
+                await ExecuteAsync(tx,
+                    $"""
+                    WITH {chunk}
+                    INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
+                    SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
+                    FROM chunk s
+                    WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                        AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
+                    {(ordered ? "" : "ORDER BY s.contact_id")}
+                    ON CONFLICT (contact_id, list_id) DO NOTHING
+                    """, new { list = listId, now, record = job.ConsentRecordId, last = lastId }, ct).ConfigureAwait(false);
+            }
+        }
 
         private async Task<long> ExecuteAsync(DbTransaction tx, string sql, object? parameters, CancellationToken ct) =>
             await connection.ExecuteAsync(new CommandDefinition(sql, parameters, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);

@@ -25,14 +25,28 @@ internal enum StageType
 /// </summary>
 internal abstract class ImportStage : IAsyncDisposable
 {
-    public static async Task<ImportStage> OpenAsync(DbConnection connection, string table, IReadOnlyList<(string Name, StageType Type)> columns, CancellationToken ct)
+    /// <param name="computed">
+    /// SQLite only: more columns, each given by an SQL expression over the bound values (<c>?1</c> is the first
+    /// column), worked out by the same statement that inserts the row.
+    /// </param>
+    public static async Task<ImportStage> OpenAsync(
+        DbConnection connection, string table, IReadOnlyList<(string Name, StageType Type)> columns, CancellationToken ct,
+        IReadOnlyList<(string Name, string Sql)>? computed = null)
     {
         var names = string.Join(", ", columns.Select(c => c.Name));
         if (connection is SqliteConnection sqlite)
         {
             var marks = string.Join(", ", Enumerable.Range(1, columns.Count).Select(i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            if (computed is { Count: > 0 })
+            {
+                names += ", " + string.Join(", ", computed.Select(c => c.Name));
+                marks += ", " + string.Join(", ", computed.Select(c => c.Sql));
+            }
+
             return new SqliteStage(sqlite, $"INSERT INTO temp.{table} ({names}) VALUES ({marks})");
         }
+
+        if (computed is { Count: > 0 }) throw new NotSupportedException("computed staging columns are for SQLite");
 
         var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         return new PostgresStage(importer);
@@ -57,10 +71,16 @@ internal abstract class ImportStage : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// Text is bound as UTF-8, the database's encoding: bound as UTF-16, SQLite would keep a copy of each value and
+    /// convert it when the row is made. Each column remembers the last string it encoded, so a value shared by many
+    /// rows (the verdict, a clean validation detail) is encoded once.
+    /// </summary>
     private sealed class SqliteStage : ImportStage
     {
         private readonly SqliteConnection connection;
         private readonly sqlite3_stmt statement;
+        private readonly List<(string? Text, byte[] Bytes, int Length)> last = [];
         private int column;
 
         public SqliteStage(SqliteConnection connection, string sql)
@@ -71,8 +91,27 @@ internal abstract class ImportStage : IAsyncDisposable
 
         public override void StartRow() => column = 0;
 
-        public override void Text(string? value) =>
-            Check(value is null ? raw.sqlite3_bind_null(statement, ++column) : raw.sqlite3_bind_text16(statement, ++column, value.AsSpan()));
+        public override void Text(string? value)
+        {
+            var index = ++column;
+            if (value is null)
+            {
+                Check(raw.sqlite3_bind_null(statement, index));
+                return;
+            }
+
+            while (last.Count < index) last.Add((null, new byte[256], 0));
+            var (text, bytes, length) = last[index - 1];
+            if (!ReferenceEquals(text, value))
+            {
+                var most = System.Text.Encoding.UTF8.GetMaxByteCount(value.Length);
+                if (bytes.Length < most) bytes = new byte[Math.Max(most, bytes.Length * 2)];
+                length = System.Text.Encoding.UTF8.GetBytes(value, bytes);
+                last[index - 1] = (value, bytes, length);
+            }
+
+            Check(raw.sqlite3_bind_text(statement, index, bytes.AsSpan(0, length)));
+        }
 
         public override void Number(double? value) =>
             Check(value is { } v ? raw.sqlite3_bind_double(statement, ++column, v) : raw.sqlite3_bind_null(statement, ++column));
