@@ -6,9 +6,19 @@ namespace Estafeta.MailAuth.Dkim;
 /// and reason to report when there is none.</summary>
 internal sealed record DkimKeyLookup(DkimPublicKeyCache.Entry? Key, DkimStatus Status, string Reason)
 {
-    public static async Task<DkimKeyLookup> FetchAsync(IDnsResolver dns, string name, DkimPublicKeyCache cache, CancellationToken ct)
+    /// <summary>Completes at once, without a state machine or allocation, when the resolver answers from
+    /// its cache (a completed task) and the record is one the key cache holds.</summary>
+    public static ValueTask<DkimKeyLookup> FetchAsync(IDnsResolver dns, string name, DkimPublicKeyCache cache, CancellationToken ct)
     {
-        var answer = await dns.TxtAsync(name, ct).ConfigureAwait(false);
+        var pending = dns.TxtAsync(name, ct);
+        return pending.IsCompletedSuccessfully ? new(Of(pending.Result, name, cache)) : Awaited(pending, name, cache);
+    }
+
+    private static async ValueTask<DkimKeyLookup> Awaited(Task<DnsAnswer<string>> pending, string name, DkimPublicKeyCache cache) =>
+        Of(await pending.ConfigureAwait(false), name, cache);
+
+    private static DkimKeyLookup Of(DnsAnswer<string> answer, string name, DkimPublicKeyCache cache)
+    {
         switch (answer.Status)
         {
             case DnsStatus.TemporaryFailure:
@@ -21,7 +31,7 @@ internal sealed record DkimKeyLookup(DkimPublicKeyCache.Entry? Key, DkimStatus S
         var firstError = string.Empty;
         foreach (var text in answer.Records)
         {
-            if (cache.Parse(text, out var error) is { } key) return new(key, DkimStatus.Pass, string.Empty);
+            if (cache.Parse(text, out var error) is { } key) return key.Found;
             if (firstError.Length == 0) firstError = error;
         }
         return new(null, DkimStatus.PermError, $"unusable key at {name}: {firstError}");

@@ -3,11 +3,16 @@ using System.Globalization;
 namespace Estafeta.MailAuth.Dkim;
 
 /// <summary>A parsed, syntactically valid DKIM-Signature (RFC 6376 §3.5).</summary>
-public sealed class DkimSignature
+public sealed partial class DkimSignature
 {
-    private DkimSignature(DkimTagList tags) => Tags = tags;
+    private DkimTagList? tags;
+    private string? identity;
 
-    public DkimTagList Tags { get; }
+    private DkimSignature(DkimTagList? tags) => this.tags = tags;
+
+    /// <summary>The tag list, parsed from the field value on first use when the signature came through
+    /// <see cref="ParseWellFormed"/> (which reads the value without building it).</summary>
+    public DkimTagList Tags => tags ??= TagsOfValue();
     public required DkimAlgorithm Algorithm { get; init; }
     /// <summary>a= as written.</summary>
     public required string AlgorithmName { get; init; }
@@ -23,7 +28,9 @@ public sealed class DkimSignature
     public IReadOnlyList<string> SignedHeaders => SignedHeaderNames;
     internal string[] SignedHeaderNames { get; private init; } = [];
     /// <summary>i=, or "@" + d= when absent.</summary>
-    public required string Identity { get; init; }
+    public string Identity => identity ??= "@" + Domain;
+    /// <summary>Whether the signature has an i= tag.</summary>
+    public bool HasIdentityTag { get; private init; }
     public long? BodyLength { get; init; }
     public long? Timestamp { get; init; }
     public long? Expiration { get; init; }
@@ -95,10 +102,8 @@ public sealed class DkimSignature
         var identity = i is not null ? DkimTagList.RemoveWhitespace(i) : "@" + domain;
         var at = identity.LastIndexOf('@');
         if (at < 0) return Fail($"i={identity} has no @", out error);
-        var identityDomain = identity[(at + 1)..];
-        if (!identityDomain.Equals(domain, StringComparison.OrdinalIgnoreCase)
-            && !identityDomain.EndsWith("." + domain, StringComparison.OrdinalIgnoreCase))
-            return Fail($"i= domain {identityDomain} is not d={domain} or a subdomain of it", out error);
+        if (!IsWithin(identity.AsSpan(at + 1), domain))
+            return Fail($"i= domain {identity[(at + 1)..]} is not d={domain} or a subdomain of it", out error);
 
         if (q is { } query && !query.Split(':').Select(DkimTagList.Trim).Contains("dns/txt", StringComparer.OrdinalIgnoreCase))
             return Fail($"unsupported query method q={query}", out error);
@@ -121,7 +126,8 @@ public sealed class DkimSignature
             Domain = domain,
             Selector = selector,
             SignedHeaderNames = signedHeaders,
-            Identity = identity,
+            identity = identity,
+            HasIdentityTag = i is not null,
             BodyLength = bodyLength,
             Timestamp = timestamp,
             Expiration = expiration,
@@ -129,6 +135,12 @@ public sealed class DkimSignature
         error = string.Empty;
         return true;
     }
+
+    /// <summary>Whether an i= domain is d= or a subdomain of it (RFC 6376 §3.5, i=).</summary>
+    private static bool IsWithin(ReadOnlySpan<char> identityDomain, string domain) =>
+        identityDomain.Equals(domain, StringComparison.OrdinalIgnoreCase)
+        || (identityDomain.Length > domain.Length && identityDomain[^(domain.Length + 1)] == '.'
+            && identityDomain[^domain.Length..].Equals(domain, StringComparison.OrdinalIgnoreCase));
 
     private static bool Fail(string reason, out string error)
     {
@@ -180,14 +192,16 @@ public sealed class DkimSignature
         return true;
     }
 
-    internal static bool TryDecodeBase64(string value, out byte[] bytes)
+    internal static bool TryDecodeBase64(string value, out byte[] bytes) => TryDecodeBase64(value.AsSpan(), out bytes);
+
+    internal static bool TryDecodeBase64(ReadOnlySpan<char> value, out byte[] bytes)
     {
         bytes = [];
         // Without whitespace (values come through Compact), the length of valid input tells the decoded length.
-        var padding = value.EndsWith("==", StringComparison.Ordinal) ? 2 : value.EndsWith('=') ? 1 : 0;
-        var exact = value.Length % 4 == 0 && !value.AsSpan().ContainsAny(" \t\r\n") ? value.Length / 4 * 3 - padding : -1;
+        var padding = value.EndsWith("==") ? 2 : value.EndsWith('=') ? 1 : 0;
+        var exact = value.Length % 4 == 0 && !value.ContainsAny(" \t\r\n") ? value.Length / 4 * 3 - padding : -1;
         var buffer = new byte[exact >= 0 ? exact : value.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(value, buffer, out var written)) return false;
+        if (!Convert.TryFromBase64Chars(value, buffer, out var written)) return false;
         bytes = written == buffer.Length ? buffer : buffer[..written];
         return true;
     }

@@ -23,46 +23,81 @@ public sealed class DkimVerifier
     }
 
     /// <summary>One result per DKIM-Signature, top to bottom; a single <see cref="DkimResult.NotSigned"/>
-    /// when there is none. A bare LF in the message is treated as CRLF.</summary>
-    public async Task<IReadOnlyList<DkimResult>> VerifyAsync(ReadOnlyMemory<byte> message, CancellationToken ct = default)
+    /// when there is none. A bare LF in the message is treated as CRLF. When every key is at hand (the
+    /// resolver answered from its cache) the whole verification runs synchronously and returns a
+    /// completed task.</summary>
+    public Task<IReadOnlyList<DkimResult>> VerifyAsync(ReadOnlyMemory<byte> message, CancellationToken ct = default)
     {
-        var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
-        var fields = new List<HeaderField>(2);
-        foreach (var header in wire.Fields)
-            if (header.Name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase)) fields.Add(header);
-        if (fields.Count == 0) return [DkimResult.NotSigned];
-
-        // Keys are fetched all at once, one lookup per distinct key name.
-        var checks = new SignatureCheck[fields.Count];
-        var names = new List<string>(fields.Count);
-        var lookups = new List<Task<DkimKeyLookup>>(fields.Count);
-        for (var i = 0; i < fields.Count; i++)
+        try
         {
-            var check = i < options.MaxSignatures
-                ? Prepare(wire, fields[i])
-                : SignatureCheck.Decided(Describe(wire, fields[i], DkimStatus.Neutral, FormattableString.Invariant($"not evaluated: more than {options.MaxSignatures} signatures")));
-            if (check.Signature is { } signature)
-            {
-                var lookup = names.Count - 1;
-                while (lookup >= 0 && !names[lookup].Equals(signature.KeyName, StringComparison.OrdinalIgnoreCase)) lookup--;
-                if (lookup < 0)
-                {
-                    lookup = names.Count;
-                    names.Add(signature.KeyName);
-                    lookups.Add(DkimKeyLookup.FetchAsync(dns, signature.KeyName, keys, ct));
-                }
-                check = check with { Lookup = lookup };
-            }
-            checks[i] = check;
-        }
-        foreach (var lookup in lookups) await lookup.ConfigureAwait(false);
+            var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
+            var count = 0;
+            foreach (var header in wire.Fields)
+                if (IsSignature(header)) count++;
+            if (count == 0) return NotSigned;
 
-        var bodyHashes = new List<BodyHash>(1);
+            // Keys are fetched all at once, one lookup per distinct key name.
+            var checks = new SignatureCheck[count];
+            var names = new string[count];
+            var lookups = new ValueTask<DkimKeyLookup>[count];
+            var distinct = 0;
+            var index = 0;
+            var pending = false;
+            foreach (var field in wire.Fields)
+            {
+                if (!IsSignature(field)) continue;
+                var check = index < options.MaxSignatures
+                    ? Prepare(wire, field)
+                    : SignatureCheck.Decided(Describe(wire, field, DkimStatus.Neutral, FormattableString.Invariant($"not evaluated: more than {options.MaxSignatures} signatures")));
+                if (check.Signature is { } signature)
+                {
+                    var lookup = distinct - 1;
+                    while (lookup >= 0 && !names[lookup].Equals(signature.KeyName, StringComparison.OrdinalIgnoreCase)) lookup--;
+                    if (lookup < 0)
+                    {
+                        lookup = distinct++;
+                        names[lookup] = signature.KeyName;
+                        lookups[lookup] = DkimKeyLookup.FetchAsync(dns, signature.KeyName, keys, ct);
+                        pending |= !lookups[lookup].IsCompletedSuccessfully;
+                    }
+                    check.Lookup = lookup;
+                }
+                checks[index++] = check;
+            }
+            if (pending) return CompleteAsync(wire, checks, lookups, distinct);
+            var keysFound = new DkimKeyLookup[distinct];
+            for (var i = 0; i < distinct; i++) keysFound[i] = lookups[i].Result;
+            return Task.FromResult<IReadOnlyList<DkimResult>>(Complete(wire, checks, keysFound));
+        }
+        catch (OperationCanceledException e) when (e.CancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<IReadOnlyList<DkimResult>>(e.CancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<IReadOnlyList<DkimResult>>(e);
+        }
+    }
+
+    private static readonly Task<IReadOnlyList<DkimResult>> NotSigned = Task.FromResult<IReadOnlyList<DkimResult>>([DkimResult.NotSigned]);
+
+    private static bool IsSignature(HeaderField field) => field.Name.Equals("DKIM-Signature", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<IReadOnlyList<DkimResult>> CompleteAsync(WireMessage wire, SignatureCheck[] checks, ValueTask<DkimKeyLookup>[] lookups, int distinct)
+    {
+        var keysFound = new DkimKeyLookup[distinct];
+        for (var i = 0; i < distinct; i++) keysFound[i] = await lookups[i].ConfigureAwait(false);
+        return Complete(wire, checks, keysFound);
+    }
+
+    private DkimResult[] Complete(WireMessage wire, SignatureCheck[] checks, DkimKeyLookup[] keysFound)
+    {
+        List<BodyHash>? bodyHashes = null;
         var results = new DkimResult[checks.Length];
         for (var i = 0; i < checks.Length; i++)
         {
             var check = checks[i];
-            results[i] = check.Result ?? Complete(wire, check.Field, check.Signature!, lookups[check.Lookup].Result, bodyHashes);
+            results[i] = check.Result ?? Complete(wire, check.Field, check.Signature!, keysFound[check.Lookup], ref bodyHashes);
         }
         return results;
     }
@@ -77,11 +112,16 @@ public sealed class DkimVerifier
     /// <summary>Parses the signature and applies the checks that need no key: syntax, algorithm, time.</summary>
     private SignatureCheck Prepare(WireMessage wire, HeaderField field)
     {
-        var value = FieldValue(wire, field);
-        if (!DkimTagList.TryParse(value, out var tags, out var tagError))
-            return SignatureCheck.Decided(new DkimResult(DkimStatus.PermError, "malformed signature: " + tagError));
-        if (!DkimSignature.TryParse(tags, out var signature, out var error))
-            return SignatureCheck.Decided(Describe(tags, DkimStatus.PermError, "malformed signature: " + error));
+        // The common shape is read straight from the octets; anything else (including every malformed
+        // signature) goes through the tag list, which words the reason.
+        var signature = DkimSignature.ParseWellFormed(FieldValueBytes(wire, field));
+        if (signature is null)
+        {
+            if (!DkimTagList.TryParse(FieldValue(wire, field), out var tags, out var tagError))
+                return SignatureCheck.Decided(new DkimResult(DkimStatus.PermError, "malformed signature: " + tagError));
+            if (!DkimSignature.TryParse(tags, out signature, out var error))
+                return SignatureCheck.Decided(Describe(tags, DkimStatus.PermError, "malformed signature: " + error));
+        }
         if (signature!.Algorithm == DkimAlgorithm.RsaSha1)
             return SignatureCheck.Decided(Describe(signature, DkimStatus.Policy, "rsa-sha1 is not accepted per RFC 8301"));
 
@@ -95,10 +135,10 @@ public sealed class DkimVerifier
     }
 
     private DkimResult Complete(WireMessage wire, HeaderField field, DkimSignature signature, DkimKeyLookup lookup,
-        List<BodyHash> bodyHashes)
+        ref List<BodyHash>? bodyHashes)
     {
         if (lookup.Key is not { } entry) return Describe(signature, lookup.Status, lookup.Reason);
-        var result = CheckWithKey(wire, field, signature, entry, bodyHashes);
+        var result = CheckWithKey(wire, field, signature, entry, ref bodyHashes);
         if (!entry.Record.Testing) return result;
         return result.Status == DkimStatus.Fail
             ? result with { Status = DkimStatus.Neutral, Reason = result.Reason + "; ignored because the key is in testing mode, t=y", KeyTesting = true }
@@ -106,7 +146,7 @@ public sealed class DkimVerifier
     }
 
     private DkimResult CheckWithKey(WireMessage wire, HeaderField field, DkimSignature signature, DkimPublicKeyCache.Entry entry,
-        List<BodyHash> bodyHashes)
+        ref List<BodyHash>? bodyHashes)
     {
         var record = entry.Record;
         var keyName = signature.KeyName;
@@ -125,13 +165,14 @@ public sealed class DkimVerifier
 
         var limit = signature.BodyLength ?? long.MaxValue;
         BodyHash? body = null;
-        foreach (var computed in bodyHashes)
-            if (computed.Canonicalization == signature.BodyCanonicalization && computed.Limit == limit) body = computed;
+        if (bodyHashes is not null)
+            foreach (var computed in bodyHashes)
+                if (computed.Canonicalization == signature.BodyCanonicalization && computed.Limit == limit) body = computed;
         if (body is null)
         {
             var (hash, canonicalLength) = DkimCanonicalizer.HashBody(wire.Body, signature.BodyCanonicalization, limit);
             body = new BodyHash(signature.BodyCanonicalization, limit, hash, canonicalLength);
-            bodyHashes.Add(body);
+            (bodyHashes ??= new List<BodyHash>(1)).Add(body);
         }
         if (signature.BodyLength is { } length && length > body.Length)
             return Describe(signature, DkimStatus.Fail, FormattableString.Invariant($"l={length} is longer than the {body.Length}-octet body"));
@@ -146,6 +187,13 @@ public sealed class DkimVerifier
         return Describe(signature, DkimStatus.Pass, reason);
     }
 
+    /// <summary>The octets after the field's colon, through its final CRLF.</summary>
+    private static ReadOnlyMemory<byte> FieldValueBytes(WireMessage wire, HeaderField field)
+    {
+        var colon = wire.FieldBytes(field).IndexOf((byte)':');
+        return wire.Bytes.Slice(field.Offset + colon + 1, field.Length - colon - 1);
+    }
+
     private static string FieldValue(WireMessage wire, HeaderField field)
     {
         var bytes = wire.FieldBytes(field);
@@ -153,7 +201,7 @@ public sealed class DkimVerifier
     }
 
     private static DkimResult Describe(DkimSignature signature, DkimStatus status, string reason) =>
-        new(status, reason, signature.Domain, signature.Selector, signature.Tags.Contains("i") ? signature.Identity : null,
+        new(status, reason, signature.Domain, signature.Selector, signature.HasIdentityTag ? signature.Identity : null,
             signature.AlgorithmName, signature.SignatureBase64, BodyLength: signature.BodyLength);
 
     private static DkimResult Describe(DkimTagList tags, DkimStatus status, string reason) =>
@@ -168,8 +216,14 @@ public sealed class DkimVerifier
     /// <summary>A body hash for one canonicalization and l=, shared by the signatures that use them.</summary>
     private sealed record BodyHash(DkimCanonicalization Canonicalization, long Limit, byte[] Hash, long Length);
 
-    private sealed record SignatureCheck(HeaderField Field, DkimSignature? Signature, DkimResult? Result, int Lookup = -1)
+    private struct SignatureCheck(HeaderField field, DkimSignature? signature, DkimResult? result)
     {
+        public readonly HeaderField Field = field;
+        public readonly DkimSignature? Signature = signature;
+        public readonly DkimResult? Result = result;
+        /// <summary>Which key lookup the signature waits for.</summary>
+        public int Lookup = -1;
+
         public static SignatureCheck Decided(DkimResult result) => new(default, null, result);
     }
 }

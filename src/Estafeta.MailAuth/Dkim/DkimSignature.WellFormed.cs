@@ -1,0 +1,271 @@
+using System.Buffers;
+using System.Text;
+
+namespace Estafeta.MailAuth.Dkim;
+
+/// <summary>The verifier's fast path: a DKIM-Signature value read straight from the message's octets,
+/// without the <see cref="DkimTagList"/> and the string per tag that <see cref="TryParse"/> works from.
+/// It accepts only what <see cref="DkimTagList.TryParse"/> followed by <see cref="TryParse"/> accepts,
+/// with the same values, and only in the forms signers write (a= and c= in lower case, q=dns/txt,
+/// numbers that fit a long, at most eight tags of unknown names). Anything else, valid or not, returns
+/// null, and the caller parses the value the long way, which then gives the verdict and, for a signature
+/// that is malformed, the reason. So errors are worded in one place only.</summary>
+public sealed partial class DkimSignature
+{
+    /// <summary>The field value (after the colon) this signature was read from, when it came through
+    /// <see cref="ParseWellFormed"/>: <see cref="Tags"/> is built from it on demand.</summary>
+    private ReadOnlyMemory<byte> source;
+
+    private static readonly SearchValues<byte> FoldingWhitespace = SearchValues.Create(" \t\r\n"u8);
+
+    /// <summary>Header field names as h= usually lists them, shared instead of made per signature;
+    /// indexed by length, so that a name is compared with the few of its length only.</summary>
+    private static readonly string[][] CommonHeaderNames = ByLength(
+    [
+        "from", "to", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding",
+        "reply-to", "cc", "in-reply-to", "references", "list-unsubscribe", "list-unsubscribe-post", "list-id",
+        "sender", "feedback-id", "x-mailer", "content-disposition", "content-language", "From", "To", "Subject",
+        "Date", "Message-ID", "Message-Id", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Reply-To", "Cc",
+    ]);
+
+    internal static string[][] ByLength(string[] names)
+    {
+        var table = new string[names.Max(name => name.Length) + 1][];
+        for (var length = 0; length < table.Length; length++) table[length] = [.. names.Where(name => name.Length == length)];
+        return table;
+    }
+
+    // Bits of the tags that have a meaning in a signature, to see each at most once.
+    private const int TagV = 1, TagA = 2, TagB = 4, TagBh = 8, TagC = 16, TagD = 32, TagH = 64, TagI = 128,
+        TagL = 256, TagQ = 512, TagS = 1024, TagT = 2048, TagX = 4096;
+
+    private const int MaxUnknownTags = 8;
+
+    /// <summary>The signature in <paramref name="value"/> (a DKIM-Signature field's value, the octets
+    /// after the colon), or null when it is not in the common well-formed shape described on this part
+    /// of the class: then <see cref="DkimTagList.TryParse"/> and <see cref="TryParse"/> decide.
+    /// The signature keeps <paramref name="value"/> for <see cref="Tags"/>.</summary>
+    internal static DkimSignature? ParseWellFormed(ReadOnlyMemory<byte> value)
+    {
+        var text = value.Span;
+        Range v = default, a = default, b = default, bh = default, c = default, d = default, h = default, i = default,
+            l = default, q = default, s = default, t = default, x = default;
+        var seen = 0;
+        Span<Range> unknown = stackalloc Range[MaxUnknownTags];
+        var unknownCount = 0;
+        var position = 0;
+        while (position <= text.Length)
+        {
+            var end = text[position..].IndexOf((byte)';');
+            end = end < 0 ? text.Length : position + end;
+            var specStart = position;
+            position = end + 1;
+            var spec = text[specStart..end];
+            if (spec.IndexOfAnyExcept(FoldingWhitespace) < 0) continue;
+            var equals = spec.IndexOf((byte)'=');
+            if (equals < 0) return null;
+            var name = Trim(text, specStart, specStart + equals);
+            var tagValue = Trim(text, specStart + equals + 1, end);
+            var nameBytes = text[name];
+            if (!IsTagName(nameBytes)) return null;
+            var bit = nameBytes.Length switch
+            {
+                1 => nameBytes[0] switch
+                {
+                    (byte)'v' => TagV, (byte)'a' => TagA, (byte)'b' => TagB, (byte)'c' => TagC, (byte)'d' => TagD,
+                    (byte)'h' => TagH, (byte)'i' => TagI, (byte)'l' => TagL, (byte)'q' => TagQ, (byte)'s' => TagS,
+                    (byte)'t' => TagT, (byte)'x' => TagX, _ => 0,
+                },
+                2 when nameBytes[0] == (byte)'b' && nameBytes[1] == (byte)'h' => TagBh,
+                _ => 0,
+            };
+            if (bit == 0)
+            {
+                // A tag without meaning here; still a duplicate of one makes the list malformed.
+                foreach (var other in unknown[..unknownCount])
+                    if (text[other].SequenceEqual(nameBytes)) return null;
+                if (unknownCount == MaxUnknownTags) return null;
+                unknown[unknownCount++] = name;
+                continue;
+            }
+            if ((seen & bit) != 0) return null;
+            seen |= bit;
+            switch (bit)
+            {
+                case TagV: v = tagValue; break;
+                case TagA: a = tagValue; break;
+                case TagB: b = tagValue; break;
+                case TagBh: bh = tagValue; break;
+                case TagC: c = tagValue; break;
+                case TagD: d = tagValue; break;
+                case TagH: h = tagValue; break;
+                case TagI: i = tagValue; break;
+                case TagL: l = tagValue; break;
+                case TagQ: q = tagValue; break;
+                case TagS: s = tagValue; break;
+                case TagT: t = tagValue; break;
+                case TagX: x = tagValue; break;
+            }
+        }
+        const int required = TagV | TagA | TagB | TagBh | TagD | TagH | TagS;
+        if ((seen & required) != required || !text[v].SequenceEqual("1"u8)) return null;
+
+        DkimAlgorithm algorithm;
+        string algorithmName;
+        if (text[a].SequenceEqual("rsa-sha256"u8)) (algorithm, algorithmName) = (DkimAlgorithm.RsaSha256, "rsa-sha256");
+        else if (text[a].SequenceEqual("ed25519-sha256"u8)) (algorithm, algorithmName) = (DkimAlgorithm.Ed25519Sha256, "ed25519-sha256");
+        else if (text[a].SequenceEqual("rsa-sha1"u8)) (algorithm, algorithmName) = (DkimAlgorithm.RsaSha1, "rsa-sha1");
+        else return null;
+
+        var signatureBase64 = CompactString(text[b]);
+        if (signatureBase64 is null || !TryDecodeBase64(signatureBase64, out var signatureData) || signatureData.Length == 0) return null;
+        Span<char> bodyHashBase64 = stackalloc char[128];
+        var bodyHashLength = Compact(text[bh], bodyHashBase64);
+        if (bodyHashLength < 0 || !TryDecodeBase64(bodyHashBase64[..bodyHashLength], out var bodyHash) || bodyHash.Length == 0) return null;
+
+        var (headerCanonicalization, bodyCanonicalization) = (DkimCanonicalization.Simple, DkimCanonicalization.Simple);
+        if ((seen & TagC) != 0)
+        {
+            var canonicalization = text[c];
+            if (canonicalization.SequenceEqual("relaxed/relaxed"u8)) (headerCanonicalization, bodyCanonicalization) = (DkimCanonicalization.Relaxed, DkimCanonicalization.Relaxed);
+            else if (canonicalization.SequenceEqual("relaxed/simple"u8) || canonicalization.SequenceEqual("relaxed"u8)) headerCanonicalization = DkimCanonicalization.Relaxed;
+            else if (canonicalization.SequenceEqual("simple/relaxed"u8)) bodyCanonicalization = DkimCanonicalization.Relaxed;
+            else if (!canonicalization.SequenceEqual("simple/simple"u8) && !canonicalization.SequenceEqual("simple"u8)) return null;
+        }
+
+        var domain = Encoding.Latin1.GetString(text[d]);
+        if (!IsDomainName(domain)) return null;
+        var selector = Encoding.Latin1.GetString(text[s]);
+        if (!IsDomainName(selector)) return null;
+
+        var signedHeaders = HeaderNames(text[h]);
+        if (signedHeaders is null) return null;
+
+        string? identity = null;
+        if ((seen & TagI) != 0)
+        {
+            identity = CompactString(text[i]);
+            if (identity is null) return null;
+            var at = identity.LastIndexOf('@');
+            if (at < 0 || !IsWithin(identity.AsSpan(at + 1), domain)) return null;
+        }
+
+        if ((seen & TagQ) != 0 && !text[q].SequenceEqual("dns/txt"u8)) return null;
+        long? bodyLength = null, timestamp = null, expiration = null;
+        if ((seen & TagL) != 0 && (bodyLength = Number(text[l])) is null) return null;
+        if ((seen & TagT) != 0 && (timestamp = Number(text[t])) is null) return null;
+        if ((seen & TagX) != 0 && (expiration = Number(text[x])) is null) return null;
+        if (timestamp is not null && expiration is not null && expiration < timestamp) return null;
+
+        return new DkimSignature(null)
+        {
+            source = value,
+            Algorithm = algorithm,
+            AlgorithmName = algorithmName,
+            SignatureData = signatureData,
+            SignatureBase64 = signatureBase64,
+            BodyHash = bodyHash,
+            HeaderCanonicalization = headerCanonicalization,
+            BodyCanonicalization = bodyCanonicalization,
+            Domain = domain,
+            Selector = selector,
+            SignedHeaderNames = signedHeaders,
+            identity = identity,
+            HasIdentityTag = identity is not null,
+            BodyLength = bodyLength,
+            Timestamp = timestamp,
+            Expiration = expiration,
+        };
+    }
+
+    /// <summary>The tag list of a signature read by <see cref="ParseWellFormed"/>, which accepts only
+    /// values this parse accepts too.</summary>
+    private DkimTagList TagsOfValue()
+    {
+        if (!DkimTagList.TryParse(Encoding.Latin1.GetString(source.Span), out var list, out var error))
+            throw new InvalidOperationException("A DKIM-Signature accepted as well-formed has a tag list that does not parse: " + error);
+        return list;
+    }
+
+    private static Range Trim(ReadOnlySpan<byte> text, int start, int end)
+    {
+        while (start < end && FoldingWhitespace.Contains(text[start])) start++;
+        while (end > start && FoldingWhitespace.Contains(text[end - 1])) end--;
+        return start..end;
+    }
+
+    private static bool IsTagName(ReadOnlySpan<byte> name)
+    {
+        if (name.Length == 0 || !char.IsAsciiLetter((char)name[0])) return false;
+        foreach (var octet in name)
+            if (!char.IsAsciiLetterOrDigit((char)octet) && octet != (byte)'_') return false;
+        return true;
+    }
+
+    /// <summary>The value without folding whitespace, as a string of its octets (Latin-1, as the tag list
+    /// reads them); null when it is too long to be a value of a tag this path reads.</summary>
+    [System.Runtime.CompilerServices.SkipLocalsInit]
+    private static string? CompactString(ReadOnlySpan<byte> value)
+    {
+        if (value.Length > 4096) return null;
+        Span<char> compact = stackalloc char[value.Length];
+        return new string(compact[..Compact(value, compact)]);
+    }
+
+    /// <summary>Writes the value's octets, less folding whitespace, as Latin-1 characters; the count
+    /// written, or -1 when they do not fit.</summary>
+    private static int Compact(ReadOnlySpan<byte> value, Span<char> destination)
+    {
+        var length = 0;
+        while (true)
+        {
+            var next = value.IndexOfAny(FoldingWhitespace);
+            var run = next < 0 ? value : value[..next];
+            if (length + run.Length > destination.Length) return -1;
+            Encoding.Latin1.GetChars(run, destination[length..]);
+            length += run.Length;
+            if (next < 0) return length;
+            value = value[(next + 1)..];
+        }
+    }
+
+    /// <summary>h= split at colons and trimmed, names shared where common; null when a name is empty or
+    /// none is From.</summary>
+    private static string[]? HeaderNames(ReadOnlySpan<byte> value)
+    {
+        var names = new string[value.Count((byte)':') + 1];
+        var signsFrom = false;
+        for (var n = 0; n < names.Length; n++)
+        {
+            var colon = value.IndexOf((byte)':');
+            var piece = colon < 0 ? value : value[..colon];
+            var name = piece[Trim(piece, 0, piece.Length)];
+            if (name.IsEmpty) return null;
+            names[n] = HeaderName(name);
+            signsFrom |= names[n].Equals("from", StringComparison.OrdinalIgnoreCase);
+            if (colon >= 0) value = value[(colon + 1)..];
+        }
+        return signsFrom ? names : null;
+    }
+
+    private static string HeaderName(ReadOnlySpan<byte> name)
+    {
+        if (name.Length < CommonHeaderNames.Length)
+            foreach (var common in CommonHeaderNames[name.Length])
+                if (Ascii.Equals(name, common)) return common;
+        return Encoding.Latin1.GetString(name);
+    }
+
+    /// <summary>A number of up to 18 digits (any longer, or anything else, is left to the long path).</summary>
+    private static long? Number(ReadOnlySpan<byte> digits)
+    {
+        if (digits.Length is 0 or > 18) return null;
+        long number = 0;
+        foreach (var digit in digits)
+        {
+            if (digit is < (byte)'0' or > (byte)'9') return null;
+            number = number * 10 + (digit - '0');
+        }
+        return number;
+    }
+}
