@@ -68,7 +68,7 @@ public sealed class ArcSealer
         var signedHeaders = options.SignedHeaders.Where(name => wire.Headers.Any(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             .Select(name => name.ToLowerInvariant()).ToArray();
         var bodyHash = Convert.ToBase64String(ArcHashing.BodyHash(wire.Body, DkimCanonicalization.Relaxed, null));
-        var ams = new SignatureFieldWriter("ARC-Message-Signature");
+        using var ams = new SignatureFieldWriter("ARC-Message-Signature");
         ams.Tag("i", number);
         ams.Tag("a", algorithm);
         ams.Tag("c", "relaxed/relaxed");
@@ -81,7 +81,7 @@ public sealed class ArcSealer
         var amsDigest = ArcHashing.MessageSignatureDigest(wire, signedHeaders, DkimCanonicalization.Relaxed, unsignedAms);
         var amsField = ams.EndSignature(Convert.ToBase64String(key.Key.SignDigest(amsDigest)));
 
-        var seal = new SignatureFieldWriter("ARC-Seal");
+        using var seal = new SignatureFieldWriter("ARC-Seal");
         seal.Tag("i", number);
         seal.Tag("a", algorithm);
         seal.Tag("t", timestamp);

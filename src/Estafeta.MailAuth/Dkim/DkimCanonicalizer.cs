@@ -36,6 +36,17 @@ public static class DkimCanonicalizer
     public static byte[] BodyHash(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization) =>
         HashBody(body, canonicalization, long.MaxValue).Hash;
 
+    /// <summary>Writes the body hash (bh=, no l=) into <paramref name="destination"/>.</summary>
+    internal static void HashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, Span<byte> destination)
+    {
+        var hash = Sha256.ForThread;
+        hash.Reset();
+        using var sink = new CanonicalSink(hash, null);
+        WriteBody(body, canonicalization, sink);
+        sink.Flush();
+        hash.Finish(destination);
+    }
+
     internal static (byte[] Hash, long CanonicalLength) HashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, long limit)
     {
         // One SHA-256 context per thread instead of one made and freed per body; started afresh

@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -14,6 +15,9 @@ public sealed class DkimSigner
     private readonly IReadOnlyList<DkimSigningKey> keys;
     private readonly DkimSignerOptions options;
     private readonly TimeProvider clock;
+    /// <summary>The signed fields' names as h= writes them (lower case), and whether each is over-signed.</summary>
+    private readonly (string Name, string Written, bool OverSigned)[] signedFields;
+    private readonly string canonicalization;
 
     public DkimSigner(IEnumerable<DkimSigningKey> keys, DkimSignerOptions? options = null, TimeProvider? clock = null)
     {
@@ -30,6 +34,9 @@ public sealed class DkimSigner
         }
         if (!this.options.SignedHeaders.Contains("From", StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException("The signed header fields must include From (RFC 6376 §5.4).", nameof(options));
+        signedFields = [.. this.options.SignedHeaders.Select(name =>
+            (name, name.ToLowerInvariant(), this.options.OverSignedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)))];
+        canonicalization = Name(this.options.HeaderCanonicalization) + "/" + Name(this.options.BodyCanonicalization);
     }
 
     public DkimSigner(DkimSigningKey key, DkimSignerOptions? options = null, TimeProvider? clock = null)
@@ -39,7 +46,7 @@ public sealed class DkimSigner
 
     /// <summary>The DKIM-Signature field(s), each ending in CRLF, for a message in wire form
     /// (a bare LF is treated as CRLF, as it will be on the wire).</summary>
-    public string Sign(ReadOnlyMemory<byte> message) => string.Concat(SignFields(message));
+    public string Sign(ReadOnlyMemory<byte> message) => Joined(SignFields(message));
 
     /// <summary>The signed message: the DKIM-Signature field(s) followed by the message bytes.</summary>
     public byte[] SignAndPrepend(ReadOnlyMemory<byte> message)
@@ -55,7 +62,9 @@ public sealed class DkimSigner
 
     /// <summary>Signs the message as <paramref name="format"/> writes it (CRLF line ends are forced).
     /// Send it with the same options, or the signature will not match.</summary>
-    public string Sign(MimeMessage message, FormatOptions? format = null) => string.Concat(SignFields(WireBytes.FromMimeMessage(message, format)));
+    public string Sign(MimeMessage message, FormatOptions? format = null) => Joined(SignFields(WireBytes.FromMimeMessage(message, format)));
+
+    private static string Joined(IReadOnlyList<string> fields) => fields.Count == 1 ? fields[0] : string.Concat(fields);
 
     /// <summary>Signs the message and inserts the DKIM-Signature field(s) at the top of its header.</summary>
     public void AddSignatures(MimeMessage message, FormatOptions? format = null)
@@ -72,31 +81,36 @@ public sealed class DkimSigner
     internal IReadOnlyList<string> SignFields(ReadOnlyMemory<byte> message)
     {
         var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
-        var bodyHash = Convert.ToBase64String(DkimCanonicalizer.BodyHash(wire.Body, options.BodyCanonicalization));
+        Span<byte> bodyHash = stackalloc byte[Sha256.HashSize];
+        DkimCanonicalizer.HashBody(wire.Body, options.BodyCanonicalization, bodyHash);
+        Span<byte> bodyHashBase64 = stackalloc byte[44];
+        Base64.EncodeToUtf8(bodyHash, bodyHashBase64, out _, out var encoded);
         var signedHeaders = HeaderList(wire);
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         var fields = new string[keys.Count];
-        for (var i = 0; i < keys.Count; i++) fields[i] = SignOne(wire, keys[i], signedHeaders, bodyHash, timestamp);
+        for (var i = 0; i < keys.Count; i++) fields[i] = SignOne(wire, keys[i], signedHeaders, bodyHashBase64[..encoded], timestamp);
         return fields;
     }
 
-    private string SignOne(WireMessage wire, DkimSigningKey key, List<string> signedHeaders, string bodyHash, long timestamp)
+    private string SignOne(WireMessage wire, DkimSigningKey key, List<string> signedHeaders, ReadOnlySpan<byte> bodyHash, long timestamp)
     {
-        var writer = new SignatureFieldWriter();
-        writer.Tag("v", "1");
+        using var writer = new SignatureFieldWriter();
+        writer.Tag("v", "1"u8);
         writer.Tag("a", key.Key.Algorithm.ToTagValue());
-        writer.Tag("c", Name(options.HeaderCanonicalization) + "/" + Name(options.BodyCanonicalization));
+        writer.Tag("c", canonicalization);
         writer.Tag("d", key.Domain);
         writer.Tag("s", key.Selector);
         if (key.Identity is { } identity) writer.Tag("i", identity);
-        if (options.IncludeTimestamp) writer.Tag("t", timestamp.ToString(CultureInfo.InvariantCulture));
-        if (options.Expiration is { } lifetime)
-            writer.Tag("x", (timestamp + (long)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        Span<byte> number = stackalloc byte[20];
+        if (options.IncludeTimestamp && timestamp.TryFormat(number, out var written, default, CultureInfo.InvariantCulture))
+            writer.Tag("t", number[..written]);
+        if (options.Expiration is { } lifetime
+            && (timestamp + (long)Math.Ceiling(lifetime.TotalSeconds)).TryFormat(number, out written, default, CultureInfo.InvariantCulture))
+            writer.Tag("x", number[..written]);
         writer.HeaderList(signedHeaders);
         writer.Tag("bh", bodyHash);
-        var unsigned = writer.BeginSignature();
-        var digest = HeaderSelection.HeaderDigest(wire, CollectionsMarshal.AsSpan(signedHeaders), options.HeaderCanonicalization, Encoding.UTF8.GetBytes(unsigned));
-        return writer.EndSignature(Convert.ToBase64String(key.Key.SignDigest(digest)));
+        var digest = HeaderSelection.HeaderDigest(wire, CollectionsMarshal.AsSpan(signedHeaders), options.HeaderCanonicalization, writer.BeginSignatureBytes());
+        return writer.EndSignature(key.Key.SignDigest(digest));
     }
 
     /// <summary>Completes a DKIM-Signature field whose layout the caller wrote, ending in "b=":
@@ -117,12 +131,12 @@ public sealed class DkimSigner
     /// <summary>h=: each signed field as often as it occurs, plus once more when over-signed.</summary>
     private List<string> HeaderList(WireMessage wire)
     {
-        var names = new List<string>();
-        foreach (var name in options.SignedHeaders)
+        var names = new List<string>(signedFields.Length * 2);
+        foreach (var (name, written, overSigned) in signedFields)
         {
             var count = HeaderSelection.Count(wire, name);
-            if (options.OverSignedHeaders.Contains(name, StringComparer.OrdinalIgnoreCase)) count++;
-            for (var i = 0; i < count; i++) names.Add(name.ToLowerInvariant());
+            if (overSigned) count++;
+            for (var i = 0; i < count; i++) names.Add(written);
         }
         return names;
     }
