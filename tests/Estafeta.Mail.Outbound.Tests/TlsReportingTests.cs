@@ -54,6 +54,42 @@ public sealed class TlsReportingTests
         Assert.DoesNotContain(await h.Queue.ListAsync(), m => m.Recipients.Any(r => r.Address.EndsWith("@informes.test", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_report_whose_record_cannot_be_read_is_kept_and_sent_once_the_record_can_be_read()
+    {
+        await using var h = await CountedDayAsync(["v=TLSRPTv1; rua=mailto:tls@informes.test"]);
+        h.Zone.TimeOut("_smtp._tls.seguro.test");
+        int Lookups() => h.Dns.Queries.Count(q => q.Name == "_smtp._tls.seguro.test");
+
+        await h.Runner.StartAsync();
+        await WaitForAsync(() => Task.FromResult(Lookups()), n => n >= 1);
+        Assert.Single(await new TlsReportStore(h.Db).PendingAsync(NextDay)); // kept: a temporary failure is not "no record"
+        Assert.Empty(h.Sinks[1].Mail);
+
+        h.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1)); // the next run, the record still unreadable
+        await WaitForAsync(() => Task.FromResult(Lookups()), n => n >= 2);
+        Assert.Single(await new TlsReportStore(h.Db).PendingAsync(NextDay));
+
+        h.Zone.ClearFaults("_smtp._tls.seguro.test"); // readable again: the kept report goes out
+        h.Advance(TimeSpan.FromHours(1) + TimeSpan.FromMinutes(1));
+        var mail = await WaitForAsync(() => Task.FromResult(h.Sinks[1].Mail), m => m.Count >= 1);
+        Assert.Equal("tls@informes.test", Assert.Single(Assert.Single(mail).To));
+        await WaitForAsync(() => new TlsReportStore(h.Db).PendingAsync(NextDay), p => p.Count == 0);
+    }
+
+    [Fact]
+    public async Task A_report_whose_record_stays_unreadable_is_given_up_three_days_after_its_day()
+    {
+        await using var h = await CountedDayAsync(["v=TLSRPTv1; rua=mailto:tls@informes.test"]);
+        h.Zone.TimeOut("_smtp._tls.seguro.test");
+        h.Advance(TimeSpan.FromDays(3)); // the day ended three days ago (and a few hours)
+
+        await h.Runner.StartAsync();
+        await WaitForAsync(() => new TlsReportStore(h.Db).PendingAsync(h.Clock.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)), p => p.Count == 0);
+
+        Assert.Empty(h.Sinks[1].Mail);
+    }
+
     private static string NextDay => "2025-03-04";
 
     /// <summary>A harness whose first day has one failed session with seguro.test counted, moved on to the next day.</summary>

@@ -38,4 +38,7 @@ internal sealed partial class OutboundLog(ILogger log)
 
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} ({Day}) sent to {Address}")]
     public partial void TlsReportSent(string domain, string day, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS report for {Domain} ({Day}) not sent: the _smtp._tls record could not be read; {Outcome}")]
+    public partial void TlsReportLookupFailed(string domain, string day, string outcome);
 }

@@ -33,29 +33,38 @@ internal sealed class TlsReporter(MailEngine engine, TlsReportStore store, Outbo
         await SendAsync(now, ct);
     }
 
+    /// <summary>How long a day's report waits for the policy domain's <c>_smtp._tls</c> record to be readable: while
+    /// its lookup fails temporarily the report is kept and tried again at the next run (an hour later); after this,
+    /// the day is given up.</summary>
+    public static readonly TimeSpan LookupRetryPeriod = TimeSpan.FromDays(3);
+
     public async Task SendAsync(DateTimeOffset now, CancellationToken ct)
     {
         var pending = await store.PendingAsync(Day(now), ct);
         foreach (var group in pending.GroupBy(c => (c.Day, c.PolicyDomain)))
         {
-            var rua = await ReportAddressesAsync(group.Key.PolicyDomain, ct);
-            foreach (var address in rua)
+            var (day, domain) = group.Key;
+            var txt = await engine.Dns.TxtAsync("_smtp._tls." + domain, ct);
+            if (txt.Status == DnsStatus.TemporaryFailure)
             {
-                var content = Build(group.Key.Day, group.Key.PolicyDomain, [.. group], now);
-                await engine.SubmitAsync(new LocalSubmission("", [address], content), ct);
-                log.TlsReportSent(group.Key.PolicyDomain, group.Key.Day, address);
+                var givenUp = now >= DateTimeOffset.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) + TimeSpan.FromDays(1) + LookupRetryPeriod;
+                log.TlsReportLookupFailed(domain, day, givenUp ? "the day's report is given up" : "tried again in an hour");
+                if (!givenUp) continue;
             }
-            await store.MarkSentAsync(group.Key.Day, group.Key.PolicyDomain, ct);
+
+            foreach (var address in ReportAddresses(txt.Records))
+            {
+                var content = Build(day, domain, [.. group], now);
+                await engine.SubmitAsync(new LocalSubmission("", [address], content), ct);
+                log.TlsReportSent(domain, day, address);
+            }
+            await store.MarkSentAsync(day, domain, ct);
         }
     }
 
     /// <summary>The mailto: addresses of the domain's TLS-RPT record, read as RFC 8460 §3 says: exactly one valid
     /// v=TLSRPTv1 record, else the domain does not want reports. https: URIs are not used: reports are sent by mail only.</summary>
-    private async Task<IReadOnlyList<string>> ReportAddressesAsync(string domain, CancellationToken ct)
-    {
-        var txt = await engine.Dns.TxtAsync("_smtp._tls." + domain, ct);
-        return TlsRptRecord.Select(txt.Records)?.MailtoAddresses ?? [];
-    }
+    private static IReadOnlyList<string> ReportAddresses(IReadOnlyList<string> txt) => TlsRptRecord.Select(txt)?.MailtoAddresses ?? [];
 
     /// <summary>The report mail: JSON per RFC 8460 §4, gzipped, as application/tlsrpt+gzip in a multipart/report.</summary>
     public byte[] Build(string day, string domain, IReadOnlyList<TlsSessionCount> counts, DateTimeOffset now)
