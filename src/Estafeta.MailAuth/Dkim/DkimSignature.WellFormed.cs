@@ -235,14 +235,17 @@ public sealed partial class DkimSignature
     {
         var names = new string[value.Count((byte)':') + 1];
         var signsFrom = false;
+        ReadOnlySpan<byte> previous = default;
         for (var n = 0; n < names.Length; n++)
         {
             var colon = value.IndexOf((byte)':');
             var piece = colon < 0 ? value : value[..colon];
             var name = piece[Trim(piece, 0, piece.Length)];
             if (name.IsEmpty) return null;
-            names[n] = HeaderName(name);
-            signsFrom |= names[n].Equals("from", StringComparison.OrdinalIgnoreCase);
+            // Over-signing repeats each name: the string of the one before serves again.
+            names[n] = n > 0 && name.SequenceEqual(previous) ? names[n - 1] : HeaderName(name);
+            signsFrom = signsFrom || names[n].Equals("from", StringComparison.OrdinalIgnoreCase);
+            previous = name;
             if (colon >= 0) value = value[(colon + 1)..];
         }
         return signsFrom ? names : null;

@@ -24,7 +24,9 @@ internal static class HeaderSelection
         {
             for (var i = headers.Length - 1; i >= 0; i--)
             {
-                if (used[i] || !headers[i].Name.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
+                // Most names differ in length: that test first, before the call that compares the text.
+                var candidate = headers[i].Name;
+                if (used[i] || candidate.Length != name.Length || !candidate.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
                 used[i] = true;
                 chosen[count++] = i;
                 size += DkimCanonicalizer.MaxHeaderLength(headers[i].Length);
@@ -59,7 +61,7 @@ internal static class HeaderSelection
     {
         var count = 0;
         foreach (var field in message.Fields)
-            if (field.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) count++;
+            if (field.Name.Length == name.Length && field.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) count++;
         return count;
     }
 }
