@@ -432,40 +432,36 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// <summary>The rows of the chunk being written.</summary>
         private List<ImportRow> Rows { get; set; } = [];
 
-        /// <summary>SQLite: the largest contact id before the chunk's new contacts (numbered from the next one on).</summary>
+        /// <summary>SQLite: the largest contact id before the chunk (its new contacts are numbered from the next one on).</summary>
         private long? lastId;
 
         /// <summary>
         /// The chunk's contacts to write (neither suppressed nor unknown), as one or two common table expressions <c>chunk
         /// (line_no, email_hash, contact_id)</c> each run by the statement that reads them, and whether its rows come in
-        /// the order of their ids already. On SQLite the new contacts are numbered as <see cref="InsertNumberedAsync"/>
-        /// gave them their ids, by the same expression over the same rows, in the order of the file and so of the ids.
+        /// the order of their ids already. On SQLite the new contacts are those of the stage without a contact, under
+        /// the ids <see cref="InsertNumberedAsync"/> gave them (in the order of the file).
         /// </summary>
         private IEnumerable<(string Cte, bool Ordered)> ChunkContacts()
         {
             const string Known = "chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, contact_id FROM import_stage WHERE contact_id IS NOT NULL)";
-            if (!Sqlite || lastId is null)
+            if (!Sqlite)
             {
                 yield return (Known, false);
                 yield break;
             }
 
             if (updated > 0) yield return (Known, false);
-            yield return ("""
-                chunk (line_no, email_hash, contact_id) AS (
-                    SELECT line_no, email_hash, @last + row_number() OVER (ORDER BY line_no) FROM import_stage WHERE contact_id IS NULL AND suppressed = 0)
-                """, true);
+            if (inserted > 0) yield return ("chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, new_id FROM import_stage WHERE contact_id IS NULL AND suppressed = 0)", true);
         }
 
-        /// <summary>The chunk's contacts that existed before it.</summary>
-        private long updated;
+        /// <summary>The chunk's contacts that existed before it, and its new ones.</summary>
+        private long updated, inserted;
 
         private bool Sqlite => db.Kind == DatabaseKind.Sqlite;
 
         public async Task WriteAsync(ImportChunk chunk, CancellationToken ct)
         {
             Rows = chunk.Rows;
-            lastId = null;
             var (rowsDone, done, issues) = (chunk.RowsDone, chunk.Done, chunk.Issues);
             await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var now = AudienceSql.Now(db);
@@ -496,22 +492,18 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
         {
-            await StageAsync(tx, ct).ConfigureAwait(false);
-            long suppressed, updated;
             if (Sqlite)
             {
-                // The stage's insert has marked the suppressed rows and found the existing contacts' ids.
-                (suppressed, updated) = await connection.QuerySingleAsync<(long, long)>(new CommandDefinition(
-                    "SELECT count(*) FILTER (WHERE suppressed = 1), count(contact_id) FROM import_stage", null, tx, cancellationToken: ct)).ConfigureAwait(false);
+                lastId = await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT coalesce(max(id), 0) FROM contacts", null, tx, cancellationToken: ct)).ConfigureAwait(false);
             }
-            else
-            {
-                // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
-                suppressed = await ExecuteAsync(tx,
-                    "UPDATE import_stage SET suppressed = 1 WHERE EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = import_stage.email_hash)", null, ct).ConfigureAwait(false);
-                updated = await ExecuteAsync(tx,
-                    "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
-            }
+
+            await StageAsync(tx, ct).ConfigureAwait(false);
+
+            // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
+            var suppressed = await ExecuteAsync(tx,
+                "UPDATE import_stage SET suppressed = 1 WHERE EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = import_stage.email_hash)", null, ct).ConfigureAwait(false);
+            var updated = await ExecuteAsync(tx,
+                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
 
             if (suppressed > 0)
             {
@@ -538,8 +530,8 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     """, new { now }, ct).ConfigureAwait(false);
             }
 
-            this.updated = updated;
             var inserted = Rows.Count - suppressed - updated;
+            (this.updated, this.inserted) = (updated, inserted);
             if (inserted > 0 && Sqlite)
             {
                 await InsertNumberedAsync(tx, inserted, now, ct).ConfigureAwait(false);
@@ -569,7 +561,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 {
                     await ExecuteAsync(tx,
                         $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM chunk WHERE true {(ordered ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
-                        new { tag, last = lastId }, ct).ConfigureAwait(false);
+                        new { tag }, ct).ConfigureAwait(false);
                 }
 
                 if (rowTags)
@@ -581,7 +573,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                         SELECT s.contact_id, t.tag FROM import_stage_tags t JOIN chunk s ON s.line_no = t.line_no
                         WHERE true
                         ON CONFLICT DO NOTHING
-                        """, new { last = lastId }, ct).ConfigureAwait(false);
+                        """, null, ct).ConfigureAwait(false);
                 }
             }
 
@@ -597,26 +589,24 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         /// <summary>
-        /// SQLite: inserts the chunk's new contacts with ids of their own numbering, the next ones after the largest id
-        /// (what SQLite would give them, but known without reading them back: finding them by address afterwards
-        /// cost as much as their insert). The chunk's transaction holds the database's write lock from its start, so
-        /// no one else can take those ids; an address already present cannot be met either (the stage found every
-        /// known address in the same transaction and holds each address once), so the insert has no conflict
-        /// clause: were it wrong, the chunk would fail on the unique address rather than write under a wrong id.
-        /// The statements after it number the same rows by the same expression (<see cref="ChunkContacts"/>).
+        /// SQLite: inserts the chunk's new contacts under the ids the stage gave them (<c>new_id</c>: the largest id before
+        /// the chunk plus the row's place in the chunk), so they are known without finding the new contacts by address
+        /// afterwards, which cost as much as their insert. The chunk's transaction holds the database's write lock from
+        /// before the largest id was read, so no one else can take those ids; an address already present cannot be met
+        /// either (the stage found every known address in the same transaction and holds each address once), so the
+        /// insert has no conflict clause: were it wrong, the chunk would fail on the unique address rather than write
+        /// under a wrong id. A known or suppressed row leaves its number unused, as an upsert that updates uses up an
+        /// identity value on PostgreSQL.
         /// </summary>
         private async Task InsertNumberedAsync(DbTransaction tx, long expected, long now, CancellationToken ct)
         {
-            lastId = null;
-            var last = await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT coalesce(max(id), 0) FROM contacts", null, tx, cancellationToken: ct)).ConfigureAwait(false);
             var added = await ExecuteAsync(tx,
                 """
                 INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
-                SELECT @last + row_number() OVER (ORDER BY line_no), email, name, language, time_zone, validation, validation_detail, fields, @now, @now
+                SELECT new_id, email, name, language, time_zone, validation, validation_detail, fields, @now, @now
                 FROM import_stage WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
-                """, new { last, now }, ct).ConfigureAwait(false);
+                """, new { now }, ct).ConfigureAwait(false);
             if (added != expected) throw new InvalidOperationException($"the import inserted {added} contacts where it expected {expected}");
-            lastId = last;
         }
 
         /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
@@ -629,6 +619,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 ("language", StageType.Text), ("time_zone", StageType.Text), ("validation", StageType.Text), ("validation_detail", StageType.Text),
                 ("warning", StageType.Text), ("fields", StageType.Json),
             };
+            if (sqlite) columns.Add(("new_id", StageType.Integer));
             var definitions = string.Join(", ", columns.Select(c => c.Name + " " + SqlType(c.Type, sqlite)));
             var tail = sqlite ? "" : " ON COMMIT DROP";
             var hasTags = Rows.Any(r => r.Tags.Count > 0);
@@ -639,17 +630,9 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (sqlite) ddl.Replace("line_no INTEGER,", "line_no INTEGER PRIMARY KEY,");
             await ExecuteAsync(tx, ddl.ToString(), null, ct).ConfigureAwait(false);
 
-            // On SQLite the stage's insert also marks a suppressed address and finds the contact of a known one (never
-            // of a suppressed one), each an index lookup: a join of the stage with both tables after it would read and
-            // rewrite every staged row again.
-            IReadOnlyList<(string, string)>? computed = sqlite
-                ? [
-                    ("suppressed", "EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = ?3)"),
-                    ("contact_id", "(SELECT c.id FROM contacts c WHERE c.email = ?2 AND NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = ?3))"),
-                ]
-                : null;
-            await using (var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct, computed).ConfigureAwait(false))
+            await using (var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct).ConfigureAwait(false))
             {
+                var place = 0L;
                 foreach (var row in Rows)
                 {
                     stage.StartRow();
@@ -663,6 +646,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     stage.Text(row.ValidationDetail);
                     stage.Text(row.Warning);
                     stage.Json(row.Fields);
+                    if (sqlite) stage.Integer(lastId + ++place);
                     stage.EndRow();
                 }
 
@@ -718,7 +702,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                         AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
                     {(ordered ? "" : "ORDER BY s.contact_id")}
                     ON CONFLICT (contact_id, list_id) DO NOTHING
-                    """, new { list = listId, now, record = job.ConsentRecordId, last = lastId }, ct).ConfigureAwait(false);
+                    """, new { list = listId, now, record = job.ConsentRecordId }, ct).ConfigureAwait(false);
             }
         }
 

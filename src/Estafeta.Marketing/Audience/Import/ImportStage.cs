@@ -25,28 +25,15 @@ internal enum StageType
 /// </summary>
 internal abstract class ImportStage : IAsyncDisposable
 {
-    /// <param name="computed">
-    /// SQLite only: more columns, each given by an SQL expression over the bound values (<c>?1</c> is the first
-    /// column), worked out by the same statement that inserts the row.
-    /// </param>
-    public static async Task<ImportStage> OpenAsync(
-        DbConnection connection, string table, IReadOnlyList<(string Name, StageType Type)> columns, CancellationToken ct,
-        IReadOnlyList<(string Name, string Sql)>? computed = null)
+    public static async Task<ImportStage> OpenAsync(DbConnection connection, string table, IReadOnlyList<(string Name, StageType Type)> columns, CancellationToken ct)
     {
         var names = string.Join(", ", columns.Select(c => c.Name));
         if (connection is SqliteConnection sqlite)
         {
             var marks = string.Join(", ", Enumerable.Range(1, columns.Count).Select(i => "?" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-            if (computed is { Count: > 0 })
-            {
-                names += ", " + string.Join(", ", computed.Select(c => c.Name));
-                marks += ", " + string.Join(", ", computed.Select(c => c.Sql));
-            }
-
             return new SqliteStage(sqlite, $"INSERT INTO temp.{table} ({names}) VALUES ({marks})");
         }
 
-        if (computed is { Count: > 0 }) throw new NotSupportedException("computed staging columns are for SQLite");
 
         var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         return new PostgresStage(importer);
