@@ -46,6 +46,7 @@ line "DKIM sign   rsa2048" "$(get dkim-sign-rsa2048)" "$rsa_sign"
 line "DKIM sign   ed25519" "$(get dkim-sign-ed25519)" "$ed_sign"
 line "DKIM verify rsa2048" "$(get dkim-verify-rsa2048)" "$rsa_verify"
 line "DKIM verify ed25519" "$(get dkim-verify-ed25519)" "$ed_verify"
-printf '  SHA-256 of the message: %s/s (openssl %s/s)\n' "$(get sha256-message)" "$(awk -v h="$sha" -v n="$bytes" 'BEGIN { printf "%.0f", h / n }')"
+# Ours through the DKIM code's SHA-256 and through .NET's; openssl's is the figure the whole limits use.
+printf '  SHA-256 of the message: %s/s (.NET SHA256.HashData %s/s; openssl %s/s)\n' "$(get sha256-message)" "$(get sha256-message-dotnet)" "$(awk -v h="$sha" -v n="$bytes" 'BEGIN { printf "%.0f", h / n }')"
 printf '  body hash (relaxed, simple): %s/s, %s/s\n' "$(get body-hash-relaxed)" "$(get body-hash-simple)"
 printf '  SPF evaluations (warm cache): %s/s\n' "$(get spf-eval-warm)"
