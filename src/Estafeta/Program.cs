@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Estafeta.Cli;
 
+StartupTrace.Mark("main");
 var root = new RootCommand("Estafeta: email marketing platform with its own mail servers (SMTP, submission, POP3), self-hosted.");
 GlobalOptions.AddTo(root);
 root.Subcommands.Add(ServeCommand.Create());
@@ -14,4 +15,8 @@ root.Subcommands.Add(SegmentsCommands.Create());
 root.Subcommands.Add(ApiKeyCommands.Create());
 root.Subcommands.Add(QueueCommands.Create());
 foreach (var command in AuthCommands.Create()) root.Subcommands.Add(command);
-return await root.Parse(args).InvokeAsync();
+var parsed = root.Parse(args);
+StartupTrace.Mark("parsed");
+var exit = await parsed.InvokeAsync();
+StartupTrace.Mark("done");
+return exit;

@@ -24,8 +24,10 @@ public static class SegmentsCommands
         {
             var started = Stopwatch.GetTimestamp();
             var query = await audience.Segments.ResolveAsync(parse.GetValue(expression)!, ct);
+            StartupTrace.Mark("segment compiled");
             var count = await audience.Segments.CountAsync(query, ct);
             var milliseconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+            StartupTrace.Mark("counted");
             if (parse.GetValue(json)) Output.WriteJson(new { expression = query.Expression, count, milliseconds });
             else Output.Done(count.ToString(CultureInfo.InvariantCulture));
             return 0;

@@ -14,8 +14,17 @@ public static class StorageVerb
         try
         {
             var settings = GlobalOptions.Settings(parse);
+            StartupTrace.Mark("settings");
             await using var db = Database.Create(settings.DataDirectory, settings.Database);
+            if (StartupTrace.Enabled)
+            {
+                // Splits opening the first connection (kept in the pool for what follows) from the migration check.
+                await (await db.OpenAsync()).DisposeAsync();
+                StartupTrace.Mark("first connection");
+            }
+
             await db.MigrateAsync();
+            StartupTrace.Mark("database opened, migrations checked");
             return await action(db, settings);
         }
         catch (BootSettingsException e) { return Output.Fail(e.Message); }
