@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -16,7 +18,66 @@ public static class Output
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
     };
 
-    public static void WriteJson<T>(T value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, Json));
+    private static readonly JsonWriterOptions JsonWriting = new() { Indented = true, Encoder = Json.Encoder };
+
+    /// <summary>Prints <paramref name="value"/> as indented JSON, as <see cref="JsonSerializer"/> with camelCase names.</summary>
+    /// <remarks>
+    /// Verbs print anonymous objects, lists of them and plain values; those are written here straight to a
+    /// <see cref="Utf8JsonWriter"/>. Anything else (records, dictionaries, enums, time spans) goes through the
+    /// serializer. The serializer's reflection path creates a converter for every type it supports on first use,
+    /// ~120 methods compiled at run time (not ahead of time) and a tenth of a short verb's CPU time.
+    /// </remarks>
+    public static void WriteJson<T>(T value) => Console.Out.WriteLine(ToJson(value));
+
+    /// <summary>The text <see cref="WriteJson{T}"/> prints.</summary>
+    public static string ToJson<T>(T value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, JsonWriting))
+        {
+            WriteValue(writer, value);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null: writer.WriteNullValue(); break;
+            case string text: writer.WriteStringValue(text); break;
+            case bool flag: writer.WriteBooleanValue(flag); break;
+            case int number: writer.WriteNumberValue(number); break;
+            case long number: writer.WriteNumberValue(number); break;
+            case double number: writer.WriteNumberValue(number); break;
+            case DateTimeOffset time: writer.WriteStringValue(time); break;
+            case IEnumerable<object?> items when value is not System.Collections.IDictionary:
+                writer.WriteStartArray();
+                foreach (var item in items) WriteValue(writer, item);
+                writer.WriteEndArray();
+                break;
+            default:
+                var type = value.GetType();
+                if (type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), false) && type.Name.Contains("AnonymousType", StringComparison.Ordinal))
+                {
+                    writer.WriteStartObject();
+                    foreach (var property in type.GetProperties())
+                    {
+                        writer.WritePropertyName(JsonNamingPolicy.CamelCase.ConvertName(property.Name));
+                        WriteValue(writer, property.GetValue(value));
+                    }
+
+                    writer.WriteEndObject();
+                }
+                else
+                {
+                    JsonSerializer.Serialize(writer, value, type, Json);
+                }
+
+                break;
+        }
+    }
 
     public static void WriteTable(string[] headers, IEnumerable<string[]> rows, string emptyMessage)
     {
