@@ -15,9 +15,10 @@ RUNS=${RUNS:-3}
 work=$(mktemp -d /tmp/estafeta-bench-segments.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 out=bench/results; mkdir -p "$out"
-# Published as the program is installed (compiled ahead of time: see src/Estafeta/Estafeta.csproj).
+# Published and run as the program is installed (compiled ahead of time and self-contained: see
+# src/Estafeta/Estafeta.csproj; run directly, like sqlite3 and psql, not through the dotnet command).
 dotnet publish src/Estafeta -c Release -nologo -v quiet -o artifacts/bench-estafeta >/dev/null
-estafeta() { dotnet artifacts/bench-estafeta/estafeta.dll "$@"; }
+estafeta() { artifacts/bench-estafeta/estafeta "$@"; }
 ms() { date +%s%3N; }
 base=$(ms)
 
