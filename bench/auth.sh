@@ -23,15 +23,22 @@ BENCH=${BENCH:-artifacts/bench-load/estafeta-bench.dll}
 if [ -z "${NO_BUILD:-}" ]; then
   dotnet build bench/Estafeta.Bench -c Release -nologo -v quiet -o artifacts/bench-load >/dev/null
 fi
+# openssl runs before and after ours and each of its figures is the mean of the two, so that a change of load
+# during the run (this machine is shared) biases neither side.
+openssl_rates() { taskset -c 0 openssl speed -seconds "$SECS" rsa2048 ed25519 2>/dev/null; }
+openssl_sha() { taskset -c 0 openssl speed -seconds "$SECS" -evp sha256 -bytes "$1" 2>/dev/null | awk '/^sha256/ {sub(/k$/, "", $2); print $2 * 1000}'; }
+bytes=$(dotnet "$BENCH" auth 0 no-kernel | awk '$1 == "message-bytes" {print $2}')
+ossl_before=$(openssl_rates)
+sha_before=$(openssl_sha "$bytes")
 ours=$(taskset -c 0 dotnet "$BENCH" auth "$SECS")
 get() { echo "$ours" | awk -v k="$1" '$1 == k {print $2}'; }
-bytes=$(get message-bytes)
-ossl=$(taskset -c 0 openssl speed -seconds "$SECS" rsa2048 ed25519 2>/dev/null)
-sha=$(taskset -c 0 openssl speed -seconds "$SECS" -evp sha256 -bytes "$bytes" 2>/dev/null | awk '/^sha256/ {sub(/k$/, "", $2); print $2 * 1000}')
-rsa_sign=$(echo "$ossl" | awk '/^rsa 2048 bits/ {print $6}')
-rsa_verify=$(echo "$ossl" | awk '/^rsa 2048 bits/ {print $7}')
-ed_sign=$(echo "$ossl" | awk '/Ed25519\)/ {print $(NF-1)}' | head -n 1)
-ed_verify=$(echo "$ossl" | awk '/Ed25519\)/ {print $NF}' | head -n 1)
+ossl_after=$(openssl_rates)
+sha=$(awk -v a="$sha_before" -v b="$(openssl_sha "$bytes")" 'BEGIN { print (a + b) / 2 }')
+mean() { awk -v a="$(echo "$ossl_before" | awk "$1")" -v b="$(echo "$ossl_after" | awk "$1")" 'BEGIN { print (a + b) / 2 }'; }
+rsa_sign=$(mean '/^rsa 2048 bits/ {print $6}')
+rsa_verify=$(mean '/^rsa 2048 bits/ {print $7}')
+ed_sign=$(mean '/Ed25519\)/ {print $(NF-1); exit}')
+ed_verify=$(mean '/Ed25519\)/ {print $NF; exit}')
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 # whole RATE: operations per second when each one also hashes the message at openssl's SHA-256 speed.
 whole() { awk -v r="$1" -v n="$bytes" -v h="$sha" 'BEGIN { printf "%.1f", 1 / (1 / r + n / h) }'; }
