@@ -160,7 +160,7 @@ public sealed class StreamReceiverTests
         await Task.WhenAll(
             serverTls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = Certificate.Value,
+                ServerCertificate = TestCertificate.Localhost,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             }),
             clientTls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -190,19 +190,6 @@ public sealed class StreamReceiverTests
 
     private static string Text(Line line) =>
         line.Status == LineStatus.Ok ? Encoding.ASCII.GetString(line.Bytes) : "(" + line.Status + ")";
-
-    private static readonly Lazy<X509Certificate2> Certificate = new(() =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "estafeta-net-tests-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            return TlsCertificateLoader.LoadOrCreate(dir, null, null, "localhost");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    });
 
     /// <summary>A client's side of the connection: each <see cref="Send"/> is what one stream read returns.
     /// After a read has its bytes and before it returns, <see cref="AfterRead"/> runs.</summary>

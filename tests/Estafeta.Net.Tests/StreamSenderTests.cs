@@ -109,7 +109,7 @@ public sealed class StreamSenderTests
         await Task.WhenAll(
             serverTls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
             {
-                ServerCertificate = Certificate.Value,
+                ServerCertificate = TestCertificate.Localhost,
                 EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
             }),
             clientTls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
@@ -151,19 +151,6 @@ public sealed class StreamSenderTests
             // Whether the waiting flush notices the cancellation depends on timing; either way is correct.
         }
     }
-
-    private static readonly Lazy<X509Certificate2> Certificate = new(() =>
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "estafeta-net-tests-" + Guid.NewGuid().ToString("N"));
-        try
-        {
-            return TlsCertificateLoader.LoadOrCreate(dir, null, null, "localhost");
-        }
-        finally
-        {
-            Directory.Delete(dir, recursive: true);
-        }
-    });
 
     /// <summary>A transport that behaves like a socket's stream: a write with a token already cancelled is
     /// refused without sending anything, and a held write (a client that does not read) that is cancelled
