@@ -432,16 +432,14 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// <summary>The rows of the chunk being written.</summary>
         private List<ImportRow> Rows { get; set; } = [];
 
-        /// <summary>SQLite: the largest contact id before the chunk (its new contacts are numbered from the next one on).</summary>
-        private long? lastId;
-
         /// <summary>
         /// The chunk's contacts to write (neither suppressed nor unknown), as one or two common table expressions <c>chunk
         /// (line_no, email_hash, contact_id)</c> each run by the statement that reads them, and whether its rows come in
         /// the order of their ids already. On SQLite the new contacts are those of the stage without a contact, under
-        /// the ids <see cref="InsertNumberedAsync"/> gave them (in the order of the file).
+        /// the ids <see cref="InsertNumberedAsync"/> gave them (in the order of the file). <paramref name="updated"/> and
+        /// <paramref name="inserted"/> count the chunk's contacts that existed before it and its new ones.
         /// </summary>
-        private IEnumerable<(string Cte, bool Ordered)> ChunkContacts()
+        private IEnumerable<(string Cte, bool Ordered)> ChunkContacts(long updated, long inserted)
         {
             const string Known = "chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, contact_id FROM import_stage WHERE contact_id IS NOT NULL)";
             if (!Sqlite)
@@ -453,9 +451,6 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (updated > 0) yield return (Known, false);
             if (inserted > 0) yield return ("chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, new_id FROM import_stage WHERE contact_id IS NULL AND suppressed = 0)", true);
         }
-
-        /// <summary>The chunk's contacts that existed before it, and its new ones.</summary>
-        private long updated, inserted;
 
         private bool Sqlite => db.Kind == DatabaseKind.Sqlite;
 
@@ -492,12 +487,11 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
         {
-            if (Sqlite)
-            {
-                lastId = await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT coalesce(max(id), 0) FROM contacts", null, tx, cancellationToken: ct)).ConfigureAwait(false);
-            }
-
-            await StageAsync(tx, ct).ConfigureAwait(false);
+            // SQLite: the largest contact id before the chunk; its new contacts are numbered from the next one on.
+            var lastId = Sqlite
+                ? await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT coalesce(max(id), 0) FROM contacts", null, tx, cancellationToken: ct)).ConfigureAwait(false)
+                : 0;
+            await StageAsync(tx, lastId, ct).ConfigureAwait(false);
 
             // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
             var suppressed = await ExecuteAsync(tx,
@@ -531,7 +525,6 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
 
             var inserted = Rows.Count - suppressed - updated;
-            (this.updated, this.inserted) = (updated, inserted);
             if (inserted > 0 && Sqlite)
             {
                 await InsertNumberedAsync(tx, inserted, now, ct).ConfigureAwait(false);
@@ -555,7 +548,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
 
             var rowTags = Rows.Any(r => r.Tags.Count > 0);
-            foreach (var (chunk, ordered) in ChunkContacts())
+            foreach (var (chunk, ordered) in ChunkContacts(updated, inserted))
             {
                 foreach (var tag in extraTags)
                 {
@@ -577,7 +570,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 }
             }
 
-            if (options.ListId is { } listId) await SubscribeAsync(tx, listId, now, ct).ConfigureAwait(false);
+            if (options.ListId is { } listId) await SubscribeAsync(tx, listId, now, updated, inserted, ct).ConfigureAwait(false);
             var warnings = await ExecuteAsync(tx,
                 """
                 INSERT INTO import_rows (job_id, row_number, email, outcome, reason)
@@ -610,7 +603,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
-        private async Task StageAsync(DbTransaction tx, CancellationToken ct)
+        private async Task StageAsync(DbTransaction tx, long lastId, CancellationToken ct)
         {
             var sqlite = Sqlite;
             var columns = new List<(string Name, StageType Type)>
@@ -688,9 +681,9 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// never one on the suppression list (an anti-join, whatever the marks above say), and never one who has a
         /// subscription already.
         /// </summary>
-        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, CancellationToken ct)
+        private async Task SubscribeAsync(DbTransaction tx, long listId, long now, long updated, long inserted, CancellationToken ct)
         {
-            foreach (var (chunk, ordered) in ChunkContacts())
+            foreach (var (chunk, ordered) in ChunkContacts(updated, inserted))
             {
                 await ExecuteAsync(tx,
                     $"""
