@@ -18,23 +18,6 @@ public sealed partial class DkimSignature
 
     private static readonly SearchValues<byte> FoldingWhitespace = SearchValues.Create(" \t\r\n"u8);
 
-    /// <summary>Header field names as h= usually lists them, shared instead of made per signature;
-    /// indexed by length, so that a name is compared with the few of its length only.</summary>
-    private static readonly string[][] CommonHeaderNames = ByLength(
-    [
-        "from", "to", "subject", "date", "message-id", "mime-version", "content-type", "content-transfer-encoding",
-        "reply-to", "cc", "in-reply-to", "references", "list-unsubscribe", "list-unsubscribe-post", "list-id",
-        "sender", "feedback-id", "x-mailer", "content-disposition", "content-language", "From", "To", "Subject",
-        "Date", "Message-ID", "Message-Id", "MIME-Version", "Content-Type", "Content-Transfer-Encoding", "Reply-To", "Cc",
-    ]);
-
-    internal static string[][] ByLength(string[] names)
-    {
-        var table = new string[names.Max(name => name.Length) + 1][];
-        for (var length = 0; length < table.Length; length++) table[length] = [.. names.Where(name => name.Length == length)];
-        return table;
-    }
-
     // Bits of the tags that have a meaning in a signature, to see each at most once.
     private const int TagV = 1, TagA = 2, TagB = 4, TagBh = 8, TagC = 16, TagD = 32, TagH = 64, TagI = 128,
         TagL = 256, TagQ = 512, TagS = 1024, TagT = 2048, TagX = 4096;
@@ -243,20 +226,12 @@ public sealed partial class DkimSignature
             var name = piece[Trim(piece, 0, piece.Length)];
             if (name.IsEmpty) return null;
             // Over-signing repeats each name: the string of the one before serves again.
-            names[n] = n > 0 && name.SequenceEqual(previous) ? names[n - 1] : HeaderName(name);
+            names[n] = n > 0 && name.SequenceEqual(previous) ? names[n - 1] : FieldNames.Of(name);
             signsFrom = signsFrom || names[n].Equals("from", StringComparison.OrdinalIgnoreCase);
             previous = name;
             if (colon >= 0) value = value[(colon + 1)..];
         }
         return signsFrom ? names : null;
-    }
-
-    private static string HeaderName(ReadOnlySpan<byte> name)
-    {
-        if (name.Length < CommonHeaderNames.Length)
-            foreach (var common in CommonHeaderNames[name.Length])
-                if (Ascii.Equals(name, common)) return common;
-        return Encoding.Latin1.GetString(name);
     }
 
     /// <summary>A number of up to 18 digits (any longer, or anything else, is left to the long path).</summary>

@@ -65,21 +65,6 @@ internal sealed class WireMessage
     {
         var colon = field.IndexOf((byte)':');
         if (colon < 0) return string.Empty;
-        var name = field[..colon].TrimEnd(" \t"u8);
-        if (name.Length < CommonNames.Length)
-            foreach (var common in CommonNames[name.Length])
-                if (Ascii.Equals(name, common)) return common;
-        return Encoding.Latin1.GetString(name);
+        return FieldNames.Of(field[..colon].TrimEnd(" \t"u8));
     }
-
-    /// <summary>Field names most messages have, as written by most software: one shared string each
-    /// instead of a new one per field of every message.</summary>
-    private static readonly string[][] CommonNames = DkimSignature.ByLength(
-    [
-        "From", "To", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding",
-        "DKIM-Signature", "Received", "Return-Path", "Reply-To", "Cc", "List-Unsubscribe", "List-Unsubscribe-Post", "List-Id",
-        "Feedback-ID", "Authentication-Results", "ARC-Seal", "ARC-Message-Signature", "ARC-Authentication-Results",
-        "In-Reply-To", "References", "Sender", "Message-Id", "Mime-Version", "X-Mailer", "Precedence", "Delivered-To",
-        "Received-SPF", "X-Google-DKIM-Signature", "Content-Disposition", "Content-Language",
-    ]);
 }
