@@ -79,7 +79,7 @@ public sealed class ArcSealer
         ams.Tag("bh", bodyHash);
         var unsignedAms = Encoding.UTF8.GetBytes(ams.BeginSignature());
         var amsDigest = ArcHashing.MessageSignatureDigest(wire, signedHeaders, DkimCanonicalization.Relaxed, unsignedAms);
-        var amsField = ams.EndSignature(Convert.ToBase64String(key.Key.SignDigest(amsDigest)));
+        var amsField = ams.EndSignature(key.Key.SignDigest(amsDigest));
 
         using var seal = new SignatureFieldWriter("ARC-Seal");
         seal.Tag("i", number);
@@ -103,7 +103,7 @@ public sealed class ArcSealer
         covered.Add(Encoding.UTF8.GetBytes(aar));
         covered.Add(Encoding.UTF8.GetBytes(amsField));
         var sealDigest = ArcHashing.SealDigest(covered, unsignedSeal);
-        var sealField = seal.EndSignature(Convert.ToBase64String(key.Key.SignDigest(sealDigest)));
+        var sealField = seal.EndSignature(key.Key.SignDigest(sealDigest));
         return new ArcSeal(instance, cv, sealField, amsField, aar);
     }
 

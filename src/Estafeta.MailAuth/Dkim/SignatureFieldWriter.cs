@@ -26,26 +26,28 @@ internal sealed class SignatureFieldWriter : IDisposable
     /// <summary>Appends "name=value;" as one unit, on the next line when it does not fit.</summary>
     public void Tag(string name, string value)
     {
-        var tag = name.Length + 2 + value.Length;
-        if (column + 1 + tag > LineLimit) NewLine();
-        else Space();
-        Write(name);
-        Write("="u8);
+        StartTag(name, value.Length);
         Write(value);
         Write(";"u8);
-        column += tag;
     }
 
     /// <summary>Appends "name=value;" for a value of ASCII octets (a number, base64).</summary>
     public void Tag(string name, ReadOnlySpan<byte> value)
     {
-        var tag = name.Length + 2 + value.Length;
+        StartTag(name, value.Length);
+        Write(value);
+        Write(";"u8);
+    }
+
+    /// <summary>Writes "name=" where a tag of a value of <paramref name="valueLength"/> characters fits (on the next line
+    /// when not on this one) and counts the whole tag, with its ";", in the column.</summary>
+    private void StartTag(string name, int valueLength)
+    {
+        var tag = name.Length + 2 + valueLength;
         if (column + 1 + tag > LineLimit) NewLine();
         else Space();
         Write(name);
         Write("="u8);
-        Write(value);
-        Write(";"u8);
         column += tag;
     }
 
@@ -86,19 +88,7 @@ internal sealed class SignatureFieldWriter : IDisposable
         var size = Base64.GetMaxEncodedToUtf8Length(signature.Length);
         var encoded = size <= 1024 ? stackalloc byte[size] : new byte[size];
         Base64.EncodeToUtf8(signature, encoded, out _, out var written);
-        return EndSignatureBase64(encoded[..written]);
-    }
-
-    /// <summary>Appends base64 text given as a string (it is ASCII), folded like <see cref="EndSignature(ReadOnlySpan{byte})"/>.</summary>
-    public string EndSignature(string base64)
-    {
-        var bytes = new byte[base64.Length];
-        Encoding.ASCII.GetBytes(base64, bytes);
-        return EndSignatureBase64(bytes);
-    }
-
-    private string EndSignatureBase64(ReadOnlySpan<byte> base64)
-    {
+        var base64 = encoded[..written];
         var position = 0;
         while (position < base64.Length)
         {
