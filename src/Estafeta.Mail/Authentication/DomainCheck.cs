@@ -244,10 +244,10 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
                 "keep exactly one: " + ours, Required: false);
         if (!TlsRptRecord.TryParse(records[0], out var record, out var error))
             return new RecordCheck(Label, name, RecordStatus.Wrong, $"not a usable TLS-RPT record: {error}", "replace it with: " + ours, Required: false);
-        if (record!.UnsupportedUris.Count > 0 && record.MailtoAddresses.Count == 0 && !record.ReportUris.Any(u => u.StartsWith("https:", StringComparison.OrdinalIgnoreCase)))
+        if (record!.UnsupportedUris.Count == record.ReportUris.Count)
             return new RecordCheck(Label, name, RecordStatus.Wrong,
                 $"not a usable TLS-RPT record: rua {record.UnsupportedUris[0]} is neither a mailto: nor an https: URI", "replace it with: " + ours, Required: false);
-        if (record!.MailtoAddresses.Any(a => a.Equals(address, StringComparison.OrdinalIgnoreCase)))
+        if (record.MailtoAddresses.Any(a => a.Equals(address, StringComparison.OrdinalIgnoreCase)))
             return new RecordCheck(Label, name, RecordStatus.Ok, $"reports go to {address}; see them with estafeta tlsrpt summary --domain {domain}", Required: false);
         var postmaster = $"postmaster@{domain}";
         return new RecordCheck(Label, name, RecordStatus.Wrong,
