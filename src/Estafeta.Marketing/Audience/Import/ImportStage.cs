@@ -34,7 +34,6 @@ internal abstract class ImportStage : IAsyncDisposable
             return new SqliteStage(sqlite, $"INSERT INTO temp.{table} ({names}) VALUES ({marks})");
         }
 
-
         var importer = await ((NpgsqlConnection)connection).BeginBinaryImportAsync($"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
         return new PostgresStage(importer);
     }
