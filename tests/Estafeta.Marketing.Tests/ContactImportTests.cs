@@ -368,6 +368,60 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.Contains("no column holds the email address", missing.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Contacts_written_through_the_api_while_an_import_runs_are_found_by_it_and_keep_their_ids()
+    {
+        // Another writer adds contacts while the import writes its chunks: addresses of its own, and the file's from its
+        // end backwards, so some reach the database before the import's chunk does. Every address must end up one
+        // contact; a file address the other writer created is one the import updates (under that writer's id), and
+        // every other one it inserts; the new contacts' ids, taken while the other writer takes its own, never clash.
+        var list = await Audience.Lists.AddAsync(Name());
+        var tag = Tag();
+        const int Rows = 4000;
+        var text = new StringBuilder("email,name\n");
+        for (var i = 0; i < Rows; i++) text.Append(CultureInfo.InvariantCulture, $"c{i}.{tag}@ejemplo.es,Fichero {i}\n");
+        var path = WriteText("concurrent.csv", text.ToString(), new UTF8Encoding(false));
+        var importing = Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda") { ListId = list.Id, Tags = [tag], BatchSize = 250 });
+        var createdByOther = new Dictionary<string, long>(StringComparer.Ordinal);
+        var own = new Dictionary<string, long>(StringComparer.Ordinal);
+        var next = Rows - 1;
+        while (!importing.IsCompleted)
+        {
+            var address = next >= 0 ? $"c{next--}.{tag}@ejemplo.es" : Email("otra");
+            try
+            {
+                var (contact, created) = await Audience.Contacts.UpsertAsync(new ContactInput(address) { Name = "Otra vía" });
+                if (address.Contains(tag, StringComparison.Ordinal) && created) createdByOther[address] = contact.Id;
+                var mine = Email("propia");
+                own[mine] = (await Audience.Contacts.UpsertAsync(new ContactInput(mine) { Name = "Propia" })).Contact.Id;
+            }
+            catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+            {
+                // The import inserted the address between this writer's look-up and its insert: this writer lost the race.
+            }
+        }
+
+        var report = await importing;
+
+        Assert.NotEmpty(own);
+        Assert.NotEmpty(createdByOther);
+        Assert.Equal(Rows, report.Inserted + report.Updated);
+        Assert.Equal(createdByOther.Count, report.Updated);
+        Assert.Equal(Rows, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and list(\"{list.Name}\")")));
+        foreach (var (address, id) in createdByOther)
+        {
+            var contact = await Audience.Contacts.FindAsync(address);
+            Assert.Equal(id, contact!.Id);
+            Assert.StartsWith("Fichero ", contact.Name, StringComparison.Ordinal);
+        }
+
+        foreach (var (address, id) in own)
+        {
+            var contact = await Audience.Contacts.FindAsync(address);
+            Assert.Equal(("Propia", id), (contact!.Name, contact.Id));
+        }
+    }
+
     private sealed class SynchronousProgress(Action<ImportProgress> report) : IProgress<ImportProgress>
     {
         public void Report(ImportProgress value) => report(value);

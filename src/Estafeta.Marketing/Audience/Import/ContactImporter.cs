@@ -432,23 +432,20 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// <summary>The rows of the chunk being written.</summary>
         private List<ImportRow> Rows { get; set; } = [];
 
-        /// <summary>
-        /// The chunk's contacts to write (neither suppressed nor unknown), as one or two common table expressions <c>chunk
-        /// (line_no, email_hash, contact_id)</c> each run by the statement that reads them, and whether its rows come in
-        /// the order of their ids already. On SQLite the new contacts are those of the stage without a contact, under
-        /// the ids <see cref="InsertNumberedAsync"/> gave them (in the order of the file). <paramref name="updated"/> and
-        /// <paramref name="inserted"/> count the chunk's contacts that existed before it and its new ones.
-        /// </summary>
-        private IEnumerable<(string Cte, bool Ordered)> ChunkContacts(long updated, long inserted)
-        {
-            const string Known = "chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, contact_id FROM import_stage WHERE contact_id IS NOT NULL)";
-            if (!Sqlite)
-            {
-                yield return (Known, false);
-                yield break;
-            }
+        /// <summary>PostgreSQL: the object id of the sequence of <c>contacts.id</c>, read once.</summary>
+        private long? contactSequence;
 
-            if (updated > 0) yield return (Known, false);
+        /// <summary>
+        /// The chunk's contacts to write (none suppressed), as one or two common table expressions <c>chunk (line_no,
+        /// email_hash, contact_id)</c> each run by the statement that reads them: the contacts that existed before the
+        /// chunk (<paramref name="updated"/> of them) and its new ones (<paramref name="inserted"/>), the latter under the
+        /// ids the stage gave them (<c>new_id</c>) and in the order of those ids (the order of the file). Each comes with
+        /// whether it is the new contacts': they were created by this transaction, which no other can see, so they have
+        /// no subscription nor tag yet.
+        /// </summary>
+        private static IEnumerable<(string Cte, bool New)> ChunkContacts(long updated, long inserted)
+        {
+            if (updated > 0) yield return ("chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, contact_id FROM import_stage WHERE contact_id IS NOT NULL)", false);
             if (inserted > 0) yield return ("chunk (line_no, email_hash, contact_id) AS (SELECT line_no, email_hash, new_id FROM import_stage WHERE contact_id IS NULL AND suppressed = 0)", true);
         }
 
@@ -496,9 +493,6 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             // Suppressed addresses: marked by a join with the suppression list, reported, and left out of every write below.
             var suppressed = await ExecuteAsync(tx,
                 "UPDATE import_stage SET suppressed = 1 WHERE EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = import_stage.email_hash)", null, ct).ConfigureAwait(false);
-            var updated = await ExecuteAsync(tx,
-                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
-
             if (suppressed > 0)
             {
                 await ExecuteAsync(tx,
@@ -512,7 +506,10 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     """, new { job = job.Id }, ct).ConfigureAwait(false);
             }
 
-            // Upsert by address: existing contacts are updated, the others inserted.
+            // Upsert by address: existing contacts are updated, the others inserted under the ids the stage gave them.
+            var (inserted, updated) = Sqlite
+                ? await UpsertNumberedAsync(tx, Rows.Count - suppressed, ct).ConfigureAwait(false)
+                : await InsertFirstAsync(tx, Rows.Count - suppressed, ct).ConfigureAwait(false);
             if (updated > 0)
             {
                 await ExecuteAsync(tx,
@@ -524,36 +521,13 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     """, new { now }, ct).ConfigureAwait(false);
             }
 
-            var inserted = Rows.Count - suppressed - updated;
-            if (inserted > 0 && Sqlite)
-            {
-                await InsertNumberedAsync(tx, inserted, now, ct).ConfigureAwait(false);
-            }
-            else if (inserted > 0)
-            {
-                // The new contacts' ids come back from the insert itself: joining the stage with the whole contacts
-                // table again cost as much as the insert once the table held a million contacts.
-                await ExecuteAsync(tx,
-                    $"""
-                    WITH added AS (
-                        INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
-                        SELECT email, name, language, time_zone, validation, validation_detail, fields, @now, @now FROM import_stage
-                        WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
-                        ON CONFLICT (email) DO UPDATE SET name = COALESCE(excluded.name, contacts.name), language = COALESCE(excluded.language, contacts.language),
-                            time_zone = COALESCE(excluded.time_zone, contacts.time_zone), validation = excluded.validation,
-                            validation_detail = excluded.validation_detail, fields = {MergeFields("contacts.fields", "excluded.fields")}, updated_at = excluded.updated_at
-                        RETURNING id, email)
-                    UPDATE import_stage SET contact_id = added.id FROM added WHERE added.email = import_stage.email AND import_stage.contact_id IS NULL
-                    """, new { now }, ct).ConfigureAwait(false);
-            }
-
             var rowTags = Rows.Any(r => r.Tags.Count > 0);
-            foreach (var (chunk, ordered) in ChunkContacts(updated, inserted))
+            foreach (var (chunk, isNew) in ChunkContacts(updated, inserted))
             {
                 foreach (var tag in extraTags)
                 {
                     await ExecuteAsync(tx,
-                        $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM chunk WHERE true {(ordered ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
+                        $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM chunk WHERE true {(isNew ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
                         new { tag }, ct).ConfigureAwait(false);
                 }
 
@@ -582,24 +556,67 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         /// <summary>
-        /// SQLite: inserts the chunk's new contacts under the ids the stage gave them (<c>new_id</c>: the largest id before
-        /// the chunk plus the row's place in the chunk), so they are known without finding the new contacts by address
-        /// afterwards, which cost as much as their insert. The chunk's transaction holds the database's write lock from
-        /// before the largest id was read, so no one else can take those ids; an address already present cannot be met
-        /// either (the stage found every known address in the same transaction and holds each address once), so the
-        /// insert has no conflict clause: were it wrong, the chunk would fail on the unique address rather than write
-        /// under a wrong id. A known or suppressed row leaves its number unused, as an upsert that updates uses up an
-        /// identity value on PostgreSQL.
+        /// SQLite: finds the chunk's known contacts, then inserts its new ones under the ids the stage gave them (<c>new_id</c>:
+        /// the largest id before the chunk plus the row's place in the chunk), so they are known without finding the new
+        /// contacts by address afterwards, which cost as much as their insert. The chunk's transaction holds the
+        /// database's write lock from before the largest id was read, so no one else can take those ids; an address
+        /// already present cannot be met either (the stage found every known address in the same transaction and holds
+        /// each address once), so the insert has no conflict clause: were it wrong, the chunk would fail on the unique
+        /// address rather than write under a wrong id. A known or suppressed row leaves its number unused, as an upsert
+        /// that updates uses up an identity value on PostgreSQL.
         /// </summary>
-        private async Task InsertNumberedAsync(DbTransaction tx, long expected, long now, CancellationToken ct)
+        private async Task<(long Inserted, long Updated)> UpsertNumberedAsync(DbTransaction tx, long candidates, CancellationToken ct)
         {
+            var updated = await ExecuteAsync(tx,
+                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
+            var expected = candidates - updated;
+            if (expected == 0) return (0, updated);
             var added = await ExecuteAsync(tx,
                 """
                 INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
                 SELECT new_id, email, name, language, time_zone, validation, validation_detail, fields, @now, @now
                 FROM import_stage WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
-                """, new { now }, ct).ConfigureAwait(false);
+                """, new { now = AudienceSql.Now(db) }, ct).ConfigureAwait(false);
             if (added != expected) throw new InvalidOperationException($"the import inserted {added} contacts where it expected {expected}");
+            return (added, updated);
+        }
+
+        /// <summary>
+        /// PostgreSQL: inserts the chunk's rows under the ids the stage took from the contacts' own sequence when it was
+        /// filled (<c>new_id</c>), skipping the addresses already present (<c>ON CONFLICT DO NOTHING</c>), and only when
+        /// some were skipped finds those contacts by address. A chunk of new addresses (the common case) thus costs no
+        /// lookup in the contacts table (a join of the stage with the whole table, which grew with it) and no
+        /// <c>RETURNING</c> of ids written back into the stage. Other writers may insert contacts meanwhile: the sequence
+        /// never gives a value twice, and a conflict on the address is settled by the unique index (an address another
+        /// transaction inserted first is skipped here, and found and updated below, as the old upsert did). Every row
+        /// must end up inserted or found: a contact deleted between the two statements fails the chunk (which rolls
+        /// back, and the import can be run again to resume) rather than leave a row without a contact. A skipped row
+        /// leaves its sequence value unused, as an upsert that updates does.
+        /// </summary>
+        private async Task<(long Inserted, long Updated)> InsertFirstAsync(DbTransaction tx, long candidates, CancellationToken ct)
+        {
+            if (candidates == 0) return (0, 0);
+            var now = AudienceSql.Now(db);
+            var inserted = await ExecuteAsync(tx,
+                """
+                INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
+                SELECT new_id, email, name, language, time_zone, validation, validation_detail, fields, @now, @now
+                FROM import_stage WHERE suppressed = 0
+                ON CONFLICT (email) DO NOTHING
+                """, new { now }, ct).ConfigureAwait(false);
+            if (inserted == candidates) return (inserted, 0);
+
+            // The skipped rows: their address has a contact under another id than the one the row would have had.
+            var updated = await ExecuteAsync(tx,
+                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND c.id <> import_stage.new_id AND import_stage.suppressed = 0",
+                null, ct).ConfigureAwait(false);
+            if (inserted + updated != candidates)
+            {
+                throw new InvalidOperationException(
+                    $"of {candidates} contacts of the chunk {inserted} were inserted and {updated} found: contacts were deleted while it was written; run the import again to resume");
+            }
+
+            return (inserted, updated);
         }
 
         /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
@@ -614,6 +631,16 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             };
             if (sqlite) columns.Add(("new_id", StageType.Integer));
             var definitions = string.Join(", ", columns.Select(c => c.Name + " " + SqlType(c.Type, sqlite)));
+            if (!sqlite)
+            {
+                // Each row takes the id it gets if new from the contacts' own sequence as it is copied in (the sequence never
+                // gives a value twice, whoever else inserts contacts meanwhile). The sequence is named by its number, read
+                // from the catalog: a default cannot be a parameter.
+                contactSequence ??= await connection.QuerySingleAsync<long>(new CommandDefinition(
+                    "SELECT CAST(CAST(CAST(pg_get_serial_sequence('contacts', 'id') AS regclass) AS oid) AS bigint)", null, tx, cancellationToken: ct)).ConfigureAwait(false);
+                definitions += string.Create(CultureInfo.InvariantCulture, $", new_id BIGINT NOT NULL DEFAULT nextval(CAST(CAST({contactSequence.Value} AS oid) AS regclass))");
+            }
+
             var tail = sqlite ? "" : " ON COMMIT DROP";
             var hasTags = Rows.Any(r => r.Tags.Count > 0);
             var ddl = new StringBuilder();
@@ -678,24 +705,35 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
         /// <summary>
         /// Subscribes the chunk's contacts that are not on the list yet, each subscription naming the job's consent record;
-        /// never one on the suppression list (an anti-join, whatever the marks above say), and never one who has a
-        /// subscription already.
+        /// never one on the suppression list (an anti-join, whatever the marks above say: it sees a suppression added
+        /// since they were made), and never one who has a subscription already. The chunk's new contacts were created by
+        /// this transaction, unseen by any other, so they have none: their insert neither looks for one nor has a
+        /// conflict clause (were that ever wrong, the chunk would fail on the subscription's key, not skip a row).
         /// </summary>
         private async Task SubscribeAsync(DbTransaction tx, long listId, long now, long updated, long inserted, CancellationToken ct)
         {
-            foreach (var (chunk, ordered) in ChunkContacts(updated, inserted))
+            foreach (var (chunk, isNew) in ChunkContacts(updated, inserted))
             {
                 await ExecuteAsync(tx,
-                    $"""
-                    WITH {chunk}
-                    INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
-                    SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
-                    FROM chunk s
-                    WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-                        AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
-                    {(ordered ? "" : "ORDER BY s.contact_id")}
-                    ON CONFLICT (contact_id, list_id) DO NOTHING
-                    """, new { list = listId, now, record = job.ConsentRecordId }, ct).ConfigureAwait(false);
+                    isNew
+                        ? $"""
+                          WITH {chunk}
+                          INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
+                          SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
+                          FROM chunk s
+                          WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                          """
+                        : $"""
+                          WITH {chunk}
+                          INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
+                          SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
+                          FROM chunk s
+                          WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                              AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
+                          ORDER BY s.contact_id
+                          ON CONFLICT (contact_id, list_id) DO NOTHING
+                          """,
+                    new { list = listId, now, record = job.ConsentRecordId }, ct).ConfigureAwait(false);
             }
         }
 
