@@ -6,6 +6,7 @@ using System.Text;
 using System.Threading.Channels;
 using Dapper;
 using Estafeta.Storage;
+using Npgsql;
 
 namespace Estafeta.Marketing.Audience;
 
@@ -127,7 +128,8 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         try
         {
             var rows = new RowBuilder(this, mapping, fields);
-            var chunk = new ImportChunk();
+            var copy = db.Kind == DatabaseKind.PostgreSql;
+            var chunk = new ImportChunk(copy);
             long bytes = 0;
             long index = 0;
             var checkedHeader = false;
@@ -155,11 +157,11 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                         chunk.RowsDone = index - 1;
                         chunk.Bytes = bytes;
                         await chunks.WriteAsync(chunk, ct).ConfigureAwait(false);
-                        chunk = new ImportChunk();
+                        chunk = new ImportChunk(copy);
                         chunk.Emails.Add(row.Email);
                     }
 
-                    chunk.Rows.Add(row);
+                    chunk.Add(row);
                 }
 
                 if (chunk.Rows.Count + chunk.Issues.Count >= batchSize)
@@ -167,7 +169,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     chunk.RowsDone = index;
                     chunk.Bytes = bytes;
                     await chunks.WriteAsync(chunk, ct).ConfigureAwait(false);
-                    chunk = new ImportChunk();
+                    chunk = new ImportChunk(copy);
                 }
             }
 
@@ -183,10 +185,15 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
     }
 
-    /// <summary>Checked rows and rejected ones up to a checkpoint, written in one transaction.</summary>
-    private sealed class ImportChunk
+    /// <summary>
+    /// Checked rows and rejected ones up to a checkpoint, written in one transaction; on PostgreSQL with the rows already
+    /// in the binary COPY format of the staging table (<paramref name="copy"/>), encoded by the reading thread.
+    /// </summary>
+    private sealed class ImportChunk(bool copy)
     {
         public List<ImportRow> Rows { get; } = [];
+
+        public PostgresCopyRows? Copy { get; } = copy ? new PostgresCopyRows() : null;
 
         public List<ImportIssue> Issues { get; } = [];
 
@@ -198,6 +205,12 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         public long Bytes { get; set; }
 
         public bool Done { get; set; }
+
+        public void Add(ImportRow row)
+        {
+            Rows.Add(row);
+            Copy?.Add(row);
+        }
     }
 
     /// <summary>The report of an import job: its counts and every reported row.</summary>
@@ -435,6 +448,9 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// <summary>PostgreSQL: the object id of the sequence of <c>contacts.id</c>, read once.</summary>
         private long? contactSequence;
 
+        /// <summary>PostgreSQL: the chunk's rows in the staging table's binary COPY format.</summary>
+        private PostgresCopyRows? copyRows;
+
         /// <summary>
         /// The chunk's contacts to write (none suppressed), as one or two common table expressions <c>chunk (line_no,
         /// email_hash, contact_id)</c> each run by the statement that reads them: the contacts that existed before the
@@ -454,6 +470,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         public async Task WriteAsync(ImportChunk chunk, CancellationToken ct)
         {
             Rows = chunk.Rows;
+            copyRows = chunk.Copy;
             var (rowsDone, done, issues) = (chunk.RowsDone, chunk.Done, chunk.Issues);
             await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
             var now = AudienceSql.Now(db);
@@ -480,6 +497,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 }, tx, cancellationToken: ct)).ConfigureAwait(false);
             await tx.CommitAsync(ct).ConfigureAwait(false);
             Rows = [];
+            copyRows = null;
         }
 
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
@@ -650,8 +668,16 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (sqlite) ddl.Replace("line_no INTEGER,", "line_no INTEGER PRIMARY KEY,");
             await ExecuteAsync(tx, ddl.ToString(), null, ct).ConfigureAwait(false);
 
-            await using (var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct).ConfigureAwait(false))
+            if (copyRows is { } encoded)
             {
+                // The rows were encoded by the reading thread: the COPY only sends them.
+                await using var raw = await ((NpgsqlConnection)connection).BeginRawBinaryCopyAsync(
+                    $"COPY import_stage ({PostgresCopyRows.Columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+                await raw.WriteAsync(encoded.Finish(), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await using var stage = await ImportStage.OpenAsync(connection, "import_stage", columns, ct).ConfigureAwait(false);
                 var place = 0L;
                 foreach (var row in Rows)
                 {
