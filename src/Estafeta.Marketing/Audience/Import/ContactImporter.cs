@@ -525,9 +525,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
 
             // Upsert by address: existing contacts are updated, the others inserted under the ids the stage gave them.
-            var (inserted, updated) = Sqlite
-                ? await UpsertNumberedAsync(tx, Rows.Count - suppressed, ct).ConfigureAwait(false)
-                : await InsertFirstAsync(tx, Rows.Count - suppressed, ct).ConfigureAwait(false);
+            var (inserted, updated) = await InsertFirstAsync(tx, Rows.Count - suppressed, ct).ConfigureAwait(false);
             if (updated > 0)
             {
                 await ExecuteAsync(tx,
@@ -574,52 +572,30 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
 
         /// <summary>
-        /// SQLite: finds the chunk's known contacts, then inserts its new ones under the ids the stage gave them (<c>new_id</c>:
-        /// the largest id before the chunk plus the row's place in the chunk), so they are known without finding the new
-        /// contacts by address afterwards, which cost as much as their insert. The chunk's transaction holds the
-        /// database's write lock from before the largest id was read, so no one else can take those ids; an address
-        /// already present cannot be met either (the stage found every known address in the same transaction and holds
-        /// each address once), so the insert has no conflict clause: were it wrong, the chunk would fail on the unique
-        /// address rather than write under a wrong id. A known or suppressed row leaves its number unused, as an upsert
-        /// that updates uses up an identity value on PostgreSQL.
-        /// </summary>
-        private async Task<(long Inserted, long Updated)> UpsertNumberedAsync(DbTransaction tx, long candidates, CancellationToken ct)
-        {
-            var updated = await ExecuteAsync(tx,
-                "UPDATE import_stage SET contact_id = c.id FROM contacts c WHERE c.email = import_stage.email AND import_stage.suppressed = 0", null, ct).ConfigureAwait(false);
-            var expected = candidates - updated;
-            if (expected == 0) return (0, updated);
-            var added = await ExecuteAsync(tx,
-                """
-                INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
-                SELECT new_id, email, name, language, time_zone, validation, validation_detail, fields, @now, @now
-                FROM import_stage WHERE contact_id IS NULL AND suppressed = 0 ORDER BY line_no
-                """, new { now = AudienceSql.Now(db) }, ct).ConfigureAwait(false);
-            if (added != expected) throw new InvalidOperationException($"the import inserted {added} contacts where it expected {expected}");
-            return (added, updated);
-        }
-
-        /// <summary>
-        /// PostgreSQL: inserts the chunk's rows under the ids the stage took from the contacts' own sequence when it was
-        /// filled (<c>new_id</c>), skipping the addresses already present (<c>ON CONFLICT DO NOTHING</c>), and only when
-        /// some were skipped finds those contacts by address. A chunk of new addresses (the common case) thus costs no
-        /// lookup in the contacts table (a join of the stage with the whole table, which grew with it) and no
-        /// <c>RETURNING</c> of ids written back into the stage. Other writers may insert contacts meanwhile: the sequence
-        /// never gives a value twice, and a conflict on the address is settled by the unique index (an address another
-        /// transaction inserted first is skipped here, and found and updated below, as the old upsert did). Every row
-        /// must end up inserted or found: a contact deleted between the two statements fails the chunk (which rolls
-        /// back, and the import can be run again to resume) rather than leave a row without a contact. A skipped row
-        /// leaves its sequence value unused, as an upsert that updates does.
+        /// Inserts the chunk's rows under the ids the stage gave them (<c>new_id</c>), skipping the addresses already
+        /// present (<c>ON CONFLICT DO NOTHING</c>), and only when some were skipped finds those contacts by address (under
+        /// an id other than the row's own). A chunk of new addresses (the common case) thus costs no look-up in the
+        /// contacts table (on PostgreSQL a join of the stage with the whole table, which grew with it) and no
+        /// <c>RETURNING</c> of ids written back into the stage. The ids are free: on SQLite the chunk's transaction holds
+        /// the database's write lock from before the largest id was read; on PostgreSQL they come from the contacts' own
+        /// sequence, which never gives a value twice, whoever else inserts contacts meanwhile, and a conflict on the
+        /// address with another writer is settled by the unique index (an address another transaction inserted first is
+        /// skipped here, and found and updated below, as an upsert would). A conflict on the id itself has no clause and
+        /// would fail the chunk rather than write under a wrong id. Every row must end up inserted or found: a contact
+        /// deleted between the two statements fails the chunk (which rolls back, and the import can be run again to
+        /// resume) rather than leave a row without a contact. A skipped row leaves its id unused, as an upsert that
+        /// updates uses up an identity value on PostgreSQL.
         /// </summary>
         private async Task<(long Inserted, long Updated)> InsertFirstAsync(DbTransaction tx, long candidates, CancellationToken ct)
         {
             if (candidates == 0) return (0, 0);
             var now = AudienceSql.Now(db);
+            // SQLite reads the stage in the order of its key (line_no) anyway, so its new contacts are appended in id order.
             var inserted = await ExecuteAsync(tx,
-                """
+                $"""
                 INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
                 SELECT new_id, email, name, language, time_zone, validation, validation_detail, fields, @now, @now
-                FROM import_stage WHERE suppressed = 0
+                FROM import_stage WHERE suppressed = 0 {(Sqlite ? "ORDER BY line_no" : "")}
                 ON CONFLICT (email) DO NOTHING
                 """, new { now }, ct).ConfigureAwait(false);
             if (inserted == candidates) return (inserted, 0);
