@@ -25,6 +25,28 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Help_lists_every_verb_and_a_verb_is_found_after_the_global_options()
+    {
+        // Only the named verb's tree is built (Verbs); help and mistakes still see them all.
+        var help = await EstafetaProcess.RunAsync(null, "--help");
+        Assert.Equal(0, help.ExitCode);
+        foreach (var verb in new[] { "serve", "migrate", "domain", "account", "alias", "lists", "contacts", "segments", "apikey", "queue", "auth", "dmarc", "tlsrpt" })
+        {
+            Assert.Matches(@"(?m)^\s+" + verb + @"\s", help.Stdout);
+        }
+
+        var misspelt = await EstafetaProcess.RunAsync(null, "segmnts", "list", "--data", _data);
+        Assert.NotEqual(0, misspelt.ExitCode);
+        Assert.Contains("segments", misspelt.Stderr + misspelt.Stdout);
+
+        foreach (var args in new[] { new[] { "--data", _data, "segments", "list" }, ["--data=" + _data, "segments", "list"], ["--config", Path.Combine(_data, "none.json"), "--data", _data, "tlsrpt", "--help"] })
+        {
+            var result = await EstafetaProcess.RunAsync(null, args);
+            Assert.True(result.ExitCode == 0, string.Join(' ', args) + ": " + result.Stderr);
+        }
+    }
+
+    [Fact]
     public async Task Domains_accounts_and_aliases_are_managed_from_the_command_line()
     {
         Assert.Equal(0, (await Run("migrate")).ExitCode);

@@ -10,6 +10,9 @@ public static class GlobalOptions
     public static readonly Option<string?> Database = new("--database") { Description = "PostgreSQL URL or Npgsql connection string instead of the embedded SQLite (env ESTAFETA_DATABASE)", Recursive = true };
     public static readonly Option<string?> Config = new("--config") { Description = "JSON settings file (env ESTAFETA_CONFIG; default DATA/estafeta.json when present)", Recursive = true };
 
+    /// <summary>Whether <paramref name="token"/> is one of these options (each takes a value).</summary>
+    public static bool TakesValue(string token) => token is "--data" or "--database" or "--config";
+
     public static void AddTo(RootCommand root)
     {
         root.Options.Add(Data);
