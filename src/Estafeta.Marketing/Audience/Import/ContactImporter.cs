@@ -451,6 +451,9 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// <summary>PostgreSQL: the chunk's rows in the staging table's binary COPY format.</summary>
         private PostgresCopyRows? copyRows;
 
+        /// <summary>PostgreSQL: the last chunk met addresses that had contacts (see <see cref="TryInsertPlainAsync"/>).</summary>
+        private bool knownAddressesMet;
+
         /// <summary>
         /// The chunk's contacts to write (none suppressed), as one or two common table expressions <c>chunk (line_no,
         /// email_hash, contact_id)</c> each run by the statement that reads them: the contacts that existed before the
@@ -590,6 +593,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         {
             if (candidates == 0) return (0, 0);
             var now = AudienceSql.Now(db);
+            if (!Sqlite && !knownAddressesMet && await TryInsertPlainAsync(tx, now, ct).ConfigureAwait(false) is { } plain) return (plain, 0);
             // SQLite reads the stage in the order of its key (line_no) anyway, so its new contacts are appended in id order.
             var inserted = await ExecuteAsync(tx,
                 $"""
@@ -598,6 +602,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 FROM import_stage WHERE suppressed = 0 {(Sqlite ? "ORDER BY line_no" : "")}
                 ON CONFLICT (email) DO NOTHING
                 """, new { now }, ct).ConfigureAwait(false);
+            knownAddressesMet = inserted < candidates;
             if (inserted == candidates) return (inserted, 0);
 
             // The skipped rows: their address has a contact under another id than the one the row would have had.
@@ -611,6 +616,39 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
 
             return (inserted, updated);
+        }
+
+        /// <summary>
+        /// PostgreSQL: inserts the chunk's rows without a conflict clause, under a savepoint, and gives the count; or, when
+        /// an address turns out to have a contact already, rolls back to the savepoint and gives null (the caller then
+        /// inserts with <c>ON CONFLICT DO NOTHING</c>). An insert with a conflict clause is a speculative insertion: it
+        /// probes the address index before each row, marks the row speculative and confirms it afterwards (a WAL record
+        /// more per row), and measured 1.5–1.8 times the plain insert of the same 50,000 new contacts. A chunk of new
+        /// addresses, the common case, pays the plain insert and a savepoint; one that meets a known address pays what
+        /// its plain insert did up to that row, and the chunks after it go straight to the conflict clause until one of
+        /// them meets no known address. A violation of any other constraint (the id) fails the chunk.
+        /// </summary>
+        private async Task<long?> TryInsertPlainAsync(DbTransaction tx, long now, CancellationToken ct)
+        {
+            const string Savepoint = "import_plain_insert";
+            await tx.SaveAsync(Savepoint, ct).ConfigureAwait(false);
+            try
+            {
+                var inserted = await ExecuteAsync(tx,
+                    """
+                    INSERT INTO contacts (id, email, name, language, time_zone, validation, validation_detail, fields, created_at, updated_at)
+                    SELECT new_id, email, name, language, time_zone, validation, validation_detail, fields, @now, @now
+                    FROM import_stage WHERE suppressed = 0
+                    """, new { now }, ct).ConfigureAwait(false);
+                await tx.ReleaseAsync(Savepoint, ct).ConfigureAwait(false);
+                return inserted;
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "contacts_email_key")
+            {
+                await tx.RollbackAsync(Savepoint, ct).ConfigureAwait(false);
+                knownAddressesMet = true;
+                return null;
+            }
         }
 
         /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
