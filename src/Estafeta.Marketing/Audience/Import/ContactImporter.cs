@@ -623,7 +623,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// an address turns out to have a contact already, rolls back to the savepoint and gives null (the caller then
         /// inserts with <c>ON CONFLICT DO NOTHING</c>). An insert with a conflict clause is a speculative insertion: it
         /// probes the address index before each row, marks the row speculative and confirms it afterwards (a WAL record
-        /// more per row), and measured 1.5–1.8 times the plain insert of the same 50,000 new contacts. A chunk of new
+        /// more per row), and measured 1.25–2 times the plain insert of the same new contacts. A chunk of new
         /// addresses, the common case, pays the plain insert and a savepoint; one that meets a known address pays what
         /// its plain insert did up to that row, and the chunks after it go straight to the conflict clause until one of
         /// them meets no known address. A violation of any other constraint (the id) fails the chunk.
