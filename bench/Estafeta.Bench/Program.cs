@@ -2,7 +2,13 @@ using System.Globalization;
 using Estafeta.Bench;
 
 // estafeta-bench auth [SECONDS] [ONLY]
+// estafeta-bench auth-paired [PAIRS] [SLICE-SECONDS]
 // estafeta-bench imap-preload|imap-load|imap-idle HOST PORT USERFORMAT PASSWORD USERS [CLIENTS] [SECONDS|MESSAGES] [READYFILE]
+if (args is ["auth-paired", ..])
+{
+    Console.WriteLine(AuthPaired.Run(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 9, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1));
+    return 0;
+}
 if (args is ["auth", ..])
 {
     Console.WriteLine(AuthSpeed.Run(TimeSpan.FromSeconds(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5), args.Length > 2 ? args[2] : null));
