@@ -185,6 +185,30 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         }
     }
 
+    /// <summary>The staging table's columns a row fills, in the order <see cref="StageRow"/> writes them (SQLite adds
+    /// <c>new_id</c>; PostgreSQL gives it from the contacts' sequence).</summary>
+    private static readonly (string Name, StageType Type)[] StageColumns =
+    [
+        ("line_no", StageType.Integer), ("email", StageType.Text), ("email_hash", StageType.Text), ("name", StageType.Text),
+        ("language", StageType.Text), ("time_zone", StageType.Text), ("validation", StageType.Text), ("validation_detail", StageType.Text),
+        ("warning", StageType.Text), ("fields", StageType.Json),
+    ];
+
+    /// <summary>Writes a row's values for <see cref="StageColumns"/>, between the stage's StartRow and EndRow.</summary>
+    private static void StageRow(ImportStage stage, ImportRow row)
+    {
+        stage.Integer(row.Row);
+        stage.Text(row.Email);
+        stage.Text(row.EmailHash);
+        stage.Text(row.Name);
+        stage.Text(row.Language);
+        stage.Text(row.TimeZone);
+        stage.Text(row.Verdict);
+        stage.Text(row.ValidationDetail);
+        stage.Text(row.Warning);
+        stage.Json(row.Fields);
+    }
+
     /// <summary>
     /// Checked rows and rejected ones up to a checkpoint, written in one transaction; on PostgreSQL with the rows already
     /// in the binary COPY format of the staging table (<paramref name="copy"/>), encoded by the reading thread.
@@ -193,7 +217,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
     {
         public List<ImportRow> Rows { get; } = [];
 
-        public PostgresCopyRows? Copy { get; } = copy ? new PostgresCopyRows() : null;
+        public PostgresCopyRows? Copy { get; } = copy ? new PostgresCopyRows(StageColumns.Length) : null;
 
         public List<ImportIssue> Issues { get; } = [];
 
@@ -209,7 +233,12 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         public void Add(ImportRow row)
         {
             Rows.Add(row);
-            Copy?.Add(row);
+            if (Copy is { } copy)
+            {
+                copy.StartRow();
+                StageRow(copy, row);
+                copy.EndRow();
+            }
         }
     }
 
@@ -651,16 +680,12 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
         }
 
-        /// <summary>Writes the chunk's rows (and their own tags) into the staging tables.</summary>
+        /// <summary>Writes the chunk's rows (and their own tags) into the staging tables: on PostgreSQL sends the rows the
+        /// reading thread encoded (<see cref="ImportChunk.Copy"/>); on SQLite steps them in, each with the id it gets if new.</summary>
         private async Task StageAsync(DbTransaction tx, long lastId, CancellationToken ct)
         {
             var sqlite = Sqlite;
-            var columns = new List<(string Name, StageType Type)>
-            {
-                ("line_no", StageType.Integer), ("email", StageType.Text), ("email_hash", StageType.Text), ("name", StageType.Text),
-                ("language", StageType.Text), ("time_zone", StageType.Text), ("validation", StageType.Text), ("validation_detail", StageType.Text),
-                ("warning", StageType.Text), ("fields", StageType.Json),
-            };
+            List<(string Name, StageType Type)> columns = [.. StageColumns];
             if (sqlite) columns.Add(("new_id", StageType.Integer));
             var definitions = string.Join(", ", columns.Select(c => c.Name + " " + SqlType(c.Type, sqlite)));
             if (!sqlite)
@@ -686,7 +711,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             {
                 // The rows were encoded by the reading thread: the COPY only sends them.
                 await using var raw = await ((NpgsqlConnection)connection).BeginRawBinaryCopyAsync(
-                    $"COPY import_stage ({PostgresCopyRows.Columns}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
+                    $"COPY import_stage ({string.Join(", ", StageColumns.Select(c => c.Name))}) FROM STDIN (FORMAT BINARY)", ct).ConfigureAwait(false);
                 await raw.WriteAsync(encoded.Finish(), ct).ConfigureAwait(false);
             }
             else
@@ -696,16 +721,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 foreach (var row in Rows)
                 {
                     stage.StartRow();
-                    stage.Integer(row.Row);
-                    stage.Text(row.Email);
-                    stage.Text(row.EmailHash);
-                    stage.Text(row.Name);
-                    stage.Text(row.Language);
-                    stage.Text(row.TimeZone);
-                    stage.Text(row.Verdict);
-                    stage.Text(row.ValidationDetail);
-                    stage.Text(row.Warning);
-                    stage.Json(row.Fields);
+                    StageRow(stage, row);
                     if (sqlite) stage.Integer(lastId + ++place);
                     stage.EndRow();
                 }

@@ -5,45 +5,63 @@ using System.Text;
 namespace Estafeta.Marketing.Audience;
 
 /// <summary>
-/// A chunk's rows in PostgreSQL's binary <c>COPY</c> format (a signature, then per row a field count and each field as
-/// its length and bytes, -1 for null; then -1), in the order of the staging table's columns <see cref="Columns"/>.
-/// The reading thread writes each row as it adds it to the chunk, so the writing thread only sends the bytes: the
-/// server waited for the rows to be encoded while the <c>COPY</c> ran. Text is UTF-8 (the connection's encoding),
-/// integers are 8-byte big-endian, and JSON is <c>jsonb</c>'s binary form: a version byte (1) and the text.
+/// A chunk's staging rows in PostgreSQL's binary <c>COPY</c> format (a signature, then per row a field count and each
+/// field as its length and bytes, -1 for null; then -1), written through the same <see cref="ImportStage"/> calls as a
+/// stage that sends them at once, but kept in memory: the reading thread encodes each row as it adds it to the chunk, so
+/// the writing thread only sends the bytes (the server waited for the rows to be encoded while the <c>COPY</c> ran).
+/// Text is UTF-8 (the connection's encoding), integers are 8-byte big-endian, and JSON is <c>jsonb</c>'s binary form: a
+/// version byte (1) and the text.
 /// </summary>
-internal sealed class PostgresCopyRows
+internal sealed class PostgresCopyRows : ImportStage
 {
-    public const string Columns = "line_no, email, email_hash, name, language, time_zone, validation, validation_detail, warning, fields";
-
-    private const short FieldCount = 10;
-
     private static readonly byte[] Signature = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0];
 
     private readonly ArrayBufferWriter<byte> buffer = new(1 << 20);
+    private readonly short fieldCount;
     private bool finished;
 
-    public PostgresCopyRows()
+    public PostgresCopyRows(int fieldCount)
     {
+        this.fieldCount = checked((short)fieldCount);
         buffer.Write(Signature);
         Int32(0); // flags
         Int32(0); // length of the header extension
     }
 
-    public void Add(ImportRow row)
+    public override void StartRow() => Int16(fieldCount);
+
+    public override void EndRow()
     {
-        Int16(FieldCount);
-        Int32(8);
-        Int64(row.Row);
-        Text(row.Email);
-        Text(row.EmailHash);
-        Text(row.Name);
-        Text(row.Language);
-        Text(row.TimeZone);
-        Text(row.Verdict);
-        Text(row.ValidationDetail);
-        Text(row.Warning);
-        Json(row.Fields);
     }
+
+    public override void Number(double? value)
+    {
+        if (value is not { } v)
+        {
+            Int32(-1);
+            return;
+        }
+
+        Int32(8);
+        BinaryPrimitives.WriteDoubleBigEndian(buffer.GetSpan(8), v);
+        buffer.Advance(8);
+    }
+
+    public override void Integer(long? value)
+    {
+        if (value is not { } v)
+        {
+            Int32(-1);
+            return;
+        }
+
+        Int32(8);
+        Int64(v);
+    }
+
+    public override Task CompleteAsync(CancellationToken ct) => Task.CompletedTask;
+
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     /// <summary>The whole payload, ended.</summary>
     public ReadOnlyMemory<byte> Finish()
@@ -57,7 +75,7 @@ internal sealed class PostgresCopyRows
         return buffer.WrittenMemory;
     }
 
-    private void Text(string? value)
+    public override void Text(string? value)
     {
         if (value is null)
         {
@@ -71,7 +89,7 @@ internal sealed class PostgresCopyRows
         buffer.Advance(4 + length);
     }
 
-    private void Json(string? value)
+    public override void Json(string? value)
     {
         if (value is null)
         {
