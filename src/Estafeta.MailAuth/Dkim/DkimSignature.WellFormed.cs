@@ -102,8 +102,8 @@ public sealed partial class DkimSignature
         else return null;
 
         // b= and bh= are decoded from their octets, less folding whitespace, by the vectorised UTF-8 decoder.
-        if (text[b].Length > MaxBase64Length || text[bh].Length > MaxBase64Length) return null;
-        Span<byte> compact = stackalloc byte[MaxBase64Length];
+        if (text[b].Length > MaxCompactedLength || text[bh].Length > MaxCompactedLength) return null;
+        Span<byte> compact = stackalloc byte[MaxCompactedLength];
         var signatureLength = CompactOctets(text[b], compact);
         var signatureData = DecodeBase64(compact[..signatureLength]);
         if (signatureData is null) return null;
@@ -190,9 +190,9 @@ public sealed partial class DkimSignature
         return true;
     }
 
-    /// <summary>The longest b= or bh= value (folding whitespace included) read here: an 8192-bit RSA signature
-    /// in base64 is 1,368 characters.</summary>
-    private const int MaxBase64Length = 4096;
+    /// <summary>The longest b=, bh= or i= value (folding whitespace included) read here; longer ones are left to the
+    /// tag list. An 8192-bit RSA signature in base64 is 1,368 characters.</summary>
+    private const int MaxCompactedLength = 4096;
 
     /// <summary>Copies the value's octets less folding whitespace; the count written. The destination holds
     /// at least as many octets as the value.</summary>
@@ -227,26 +227,9 @@ public sealed partial class DkimSignature
     [System.Runtime.CompilerServices.SkipLocalsInit]
     private static string? CompactString(ReadOnlySpan<byte> value)
     {
-        if (value.Length > 4096) return null;
-        Span<char> compact = stackalloc char[value.Length];
-        return new string(compact[..Compact(value, compact)]);
-    }
-
-    /// <summary>Writes the value's octets, less folding whitespace, as Latin-1 characters; the count
-    /// written, or -1 when they do not fit.</summary>
-    private static int Compact(ReadOnlySpan<byte> value, Span<char> destination)
-    {
-        var length = 0;
-        while (true)
-        {
-            var next = value.IndexOfAny(FoldingWhitespace);
-            var run = next < 0 ? value : value[..next];
-            if (length + run.Length > destination.Length) return -1;
-            Encoding.Latin1.GetChars(run, destination[length..]);
-            length += run.Length;
-            if (next < 0) return length;
-            value = value[(next + 1)..];
-        }
+        if (value.Length > MaxCompactedLength) return null;
+        Span<byte> compact = stackalloc byte[value.Length];
+        return Encoding.Latin1.GetString(compact[..CompactOctets(value, compact)]);
     }
 
     /// <summary>h= split at colons and trimmed, names shared where common; null when a name is empty or

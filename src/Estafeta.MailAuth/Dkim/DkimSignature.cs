@@ -24,8 +24,9 @@ public sealed partial class DkimSignature
     public required DkimCanonicalization BodyCanonicalization { get; init; }
     public required string Domain { get; init; }
     public required string Selector { get; init; }
-    /// <summary>h= names in order, repeats included.</summary>
-    public IReadOnlyList<string> SignedHeaders => SignedHeaderNames;
+    /// <summary>h= names in order, repeats included. A read-only view: the array behind it may be shared by the
+    /// signatures of other messages with the same h= (see <see cref="HeaderNames"/>).</summary>
+    public IReadOnlyList<string> SignedHeaders => Array.AsReadOnly(SignedHeaderNames);
     internal string[] SignedHeaderNames { get; private init; } = [];
     /// <summary>i=, or "@" + d= when absent.</summary>
     public string Identity => identity ??= "@" + Domain;

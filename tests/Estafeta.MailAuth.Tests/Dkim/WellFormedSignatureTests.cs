@@ -115,6 +115,8 @@ public sealed class WellFormedSignatureTests
                 var signature = DkimSignature.ParseWellFormed(Encoding.Latin1.GetBytes(value));
                 Assert.NotNull(signature);
                 Assert.Equal(list.Split(':').Select(name => name.Trim()), signature.SignedHeaders);
+                // The names may be shared with the signatures of other messages: what is handed out cannot change them.
+                Assert.Throws<NotSupportedException>(() => ((IList<string>)signature.SignedHeaders)[0] = "to");
             }
     }
 
