@@ -11,7 +11,7 @@ public static class GlobalOptions
     public static readonly Option<string?> Config = new("--config") { Description = "JSON settings file (env ESTAFETA_CONFIG; default DATA/estafeta.json when present)", Recursive = true };
 
     /// <summary>Whether <paramref name="token"/> is one of these options (each takes a value).</summary>
-    public static bool TakesValue(string token) => token is "--data" or "--database" or "--config";
+    public static bool TakesValue(string token) => token == Data.Name || token == Database.Name || token == Config.Name;
 
     public static void AddTo(RootCommand root)
     {
