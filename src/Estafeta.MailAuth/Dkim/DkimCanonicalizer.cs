@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -34,27 +35,20 @@ public static class DkimCanonicalizer
 
     /// <summary>The SHA-256 body hash (bh=) of a body.</summary>
     public static byte[] BodyHash(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization) =>
-        HashBody(body, canonicalization, long.MaxValue).Hash;
+        TryHashBody(body, canonicalization, long.MaxValue, checkLineEnds: false)!.Value.Hash;
 
-    /// <summary>Writes the body hash (bh=, no l=) into <paramref name="destination"/>.</summary>
-    internal static void HashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, Span<byte> destination)
-    {
-        var hash = Sha256.ForThread;
-        hash.Reset();
-        using var sink = new CanonicalSink(hash, null);
-        WriteBody(body, canonicalization, sink);
-        sink.Flush();
-        hash.Finish(destination);
-    }
-
-    internal static (byte[] Hash, long CanonicalLength) HashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, long limit)
+    /// <summary>The body hash for l= <paramref name="limit"/> and the canonical length of the whole body; null when
+    /// <paramref name="checkLineEnds"/> is set and the body has a bare LF (the body must be put into wire form first:
+    /// <see cref="WireMessage.HashBody"/>).</summary>
+    internal static (byte[] Hash, long CanonicalLength)? TryHashBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, long limit,
+        bool checkLineEnds)
     {
         // One SHA-256 context per thread instead of one made and freed per body; started afresh
         // should a previous use have stopped part-way.
         var hash = Sha256.ForThread;
         hash.Reset();
         using var sink = new CanonicalSink(hash, null, limit);
-        WriteBody(body, canonicalization, sink);
+        if (!TryWriteBody(body, canonicalization, sink, checkLineEnds)) return null;
         sink.Flush();
         return (hash.Finish(), sink.TotalLength);
     }
@@ -114,10 +108,17 @@ public static class DkimCanonicalizer
         return length;
     }
 
-    internal static void WriteBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, CanonicalSink sink)
+    internal static void WriteBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, CanonicalSink sink) =>
+        TryWriteBody(body, canonicalization, sink, checkLineEnds: false);
+
+    /// <summary>Writes the canonical body; with <paramref name="checkLineEnds"/>, stops and returns false at a bare LF
+    /// (what is written then is incomplete). Without it a bare LF is an octet like any other.</summary>
+    private static bool TryWriteBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, CanonicalSink sink, bool checkLineEnds)
     {
-        if (canonicalization == DkimCanonicalization.Simple) WriteSimpleBody(body, sink);
-        else WriteRelaxedBody(body, sink);
+        if (canonicalization == DkimCanonicalization.Relaxed) return TryWriteRelaxedBody(body, sink, checkLineEnds);
+        if (checkLineEnds && LineEnds.IndexOfBareLineFeed(body) >= 0) return false;
+        WriteSimpleBody(body, sink);
+        return true;
     }
 
     /// <summary>Simple: trailing empty lines are dropped, the result ends in one CRLF, and an empty
@@ -134,8 +135,9 @@ public static class DkimCanonicalizer
     /// The trailing whitespace and empty lines are cut off first; what remains only needs changing
     /// where it has a tab or a space followed by a space, a tab or a CR. Those places are found with
     /// one vectorised pass over the whole body (not line by line), and the text between them is passed
-    /// on as it stands, so a typical body is scanned once at memory speed and hashed in one piece.</summary>
-    private static void WriteRelaxedBody(ReadOnlySpan<byte> body, CanonicalSink sink)
+    /// on as it stands, so a typical body is scanned once at memory speed and hashed in one piece. The same
+    /// pass finds a bare LF when <paramref name="checkLineEnds"/> is set (false is returned at once).</summary>
+    private static bool TryWriteRelaxedBody(ReadOnlySpan<byte> body, CanonicalSink sink, bool checkLineEnds)
     {
         var end = body.Length;
         while (end > 0)
@@ -145,22 +147,24 @@ public static class DkimCanonicalizer
             else if (last == (byte)'\n' && end >= 2 && body[end - 2] == (byte)'\r') end -= 2;
             else break;
         }
-        if (end == 0) return;
+        // A bare LF among the trailing whitespace and CRLFs cut off stops the cut, so it is in the content.
+        if (end == 0) return true;
         var content = body[..end]; // ends in neither whitespace nor CRLF
 
         var position = 0; // written up to here
         var scan = 0; // searched up to here
         while (true)
         {
-            var candidate = IndexOfPossibleChange(content[scan..]);
-            if (candidate < 0)
+            var found = IndexOfPossibleChange(content, scan, checkLineEnds);
+            if (found < 0)
             {
                 sink.Write(content[position..]);
                 break;
             }
-            var run = scan + candidate;
+            if (content[found] == (byte)'\n') return false; // a bare LF: the caller converts the body
+            var run = found;
             while (run > position && content[run - 1] is (byte)' ' or (byte)'\t') run--;
-            var after = scan + candidate;
+            var after = found;
             while (content[after] is (byte)' ' or (byte)'\t') after++; // the content ends in a non-WSP octet
             var atLineEnd = content[after..].StartsWith(Crlf);
             if (!atLineEnd && after - run == 1 && content[run] == (byte)' ')
@@ -174,46 +178,79 @@ public static class DkimCanonicalizer
             position = scan = after;
         }
         sink.Write(Crlf);
+        return true;
     }
 
-    /// <summary>The first tab, or space followed by a space, a tab or a CR; -1 when there is none.
-    /// Compares 64 or 32 octets at a time with the octets one position later.</summary>
-    private static int IndexOfPossibleChange(ReadOnlySpan<byte> text)
+    /// <summary>The first place at or after <paramref name="start"/> holding a tab, a space followed by a space, a tab
+    /// or a CR, or (with <paramref name="checkLineEnds"/>) an LF not preceded by a CR; -1 when there is none. The text is
+    /// a body: an LF at its start follows the header's empty line, not a CR.
+    /// Reads 64 octets at a time and turns each of the four octets that matter into a 64-bit mask (one bit per octet);
+    /// "followed by" and "preceded by" are shifts of those masks, with the octet after the block read on its own and the
+    /// CR bit of the block before carried over: one vector load and four comparisons per block.</summary>
+    private static int IndexOfPossibleChange(ReadOnlySpan<byte> text, int start, bool checkLineEnds)
     {
-        var i = 0;
+        if (start >= text.Length) return -1;
+        if (IsPossibleChange(text, start, checkLineEnds)) return start;
+        var i = start + 1; // from here on every octet has one before it
+        ref var origin = ref MemoryMarshal.GetReference(text);
+        var lineEnds = checkLineEnds ? ulong.MaxValue : 0;
+        var crBefore = text[i - 1] == (byte)'\r' ? 1UL : 0;
+        for (; i + 64 < text.Length; i += 64)
+        {
+            var (space, tab, cr, lf) = Masks(ref Unsafe.Add(ref origin, i));
+            var following = Unsafe.Add(ref origin, i + 64) is (byte)' ' or (byte)'\t' or (byte)'\r' ? 1UL << 63 : 0;
+            var found = tab
+                | (space & (((space | tab | cr) >> 1) | following))
+                | (lf & ~((cr << 1) | crBefore) & lineEnds);
+            if (found != 0) return i + BitOperations.TrailingZeroCount(found);
+            crBefore = cr >> 63;
+        }
+        for (; i < text.Length; i++)
+            if (IsPossibleChange(text, i, checkLineEnds)) return i;
+        return -1;
+    }
+
+    /// <summary>Bit n of each mask is set when octet n of the 64 at <paramref name="block"/> is SP, HTAB, CR or LF.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (ulong Space, ulong Tab, ulong Cr, ulong Lf) Masks(ref byte block)
+    {
         if (Vector512.IsHardwareAccelerated)
         {
-            var space = Vector512.Create((byte)' ');
-            var tab = Vector512.Create((byte)'\t');
-            var cr = Vector512.Create((byte)'\r');
-            for (; i + Vector512<byte>.Count < text.Length; i += Vector512<byte>.Count)
-            {
-                var here = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(text), (nuint)i);
-                var next = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(text), (nuint)i + 1);
-                var found = Vector512.Equals(here, tab)
-                    | (Vector512.Equals(here, space) & (Vector512.Equals(next, space) | Vector512.Equals(next, tab) | Vector512.Equals(next, cr)));
-                if (found != Vector512<byte>.Zero) return i + BitOperations.TrailingZeroCount(found.ExtractMostSignificantBits());
-            }
+            var v = Vector512.LoadUnsafe(ref block);
+            return (Vector512.Equals(v, Vector512.Create((byte)' ')).ExtractMostSignificantBits(),
+                Vector512.Equals(v, Vector512.Create((byte)'\t')).ExtractMostSignificantBits(),
+                Vector512.Equals(v, Vector512.Create((byte)'\r')).ExtractMostSignificantBits(),
+                Vector512.Equals(v, Vector512.Create((byte)'\n')).ExtractMostSignificantBits());
         }
         if (Vector256.IsHardwareAccelerated)
         {
-            var space = Vector256.Create((byte)' ');
-            var tab = Vector256.Create((byte)'\t');
-            var cr = Vector256.Create((byte)'\r');
-            for (; i + Vector256<byte>.Count < text.Length; i += Vector256<byte>.Count)
-            {
-                var here = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(text), (nuint)i);
-                var next = Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(text), (nuint)i + 1);
-                var found = Vector256.Equals(here, tab)
-                    | (Vector256.Equals(here, space) & (Vector256.Equals(next, space) | Vector256.Equals(next, tab) | Vector256.Equals(next, cr)));
-                if (found != Vector256<byte>.Zero) return i + BitOperations.TrailingZeroCount(found.ExtractMostSignificantBits());
-            }
+            var low = Vector256.LoadUnsafe(ref block);
+            var high = Vector256.LoadUnsafe(ref block, 32);
+            return (Join(Vector256.Equals(low, Vector256.Create((byte)' ')), Vector256.Equals(high, Vector256.Create((byte)' '))),
+                Join(Vector256.Equals(low, Vector256.Create((byte)'\t')), Vector256.Equals(high, Vector256.Create((byte)'\t'))),
+                Join(Vector256.Equals(low, Vector256.Create((byte)'\r')), Vector256.Equals(high, Vector256.Create((byte)'\r'))),
+                Join(Vector256.Equals(low, Vector256.Create((byte)'\n')), Vector256.Equals(high, Vector256.Create((byte)'\n'))));
         }
-        for (; i < text.Length; i++)
+        ulong space = 0, tab = 0, cr = 0, lf = 0;
+        for (var part = 0; part < 4; part++)
         {
-            if (text[i] == (byte)'\t') return i;
-            if (text[i] == (byte)' ' && i + 1 < text.Length && text[i + 1] is (byte)' ' or (byte)'\t' or (byte)'\r') return i;
+            var v = Vector128.LoadUnsafe(ref block, (nuint)(part * 16));
+            var shift = part * 16;
+            space |= (ulong)Vector128.Equals(v, Vector128.Create((byte)' ')).ExtractMostSignificantBits() << shift;
+            tab |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\t')).ExtractMostSignificantBits() << shift;
+            cr |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\r')).ExtractMostSignificantBits() << shift;
+            lf |= (ulong)Vector128.Equals(v, Vector128.Create((byte)'\n')).ExtractMostSignificantBits() << shift;
         }
-        return -1;
+        return (space, tab, cr, lf);
     }
+
+    private static ulong Join(Vector256<byte> low, Vector256<byte> high) => low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
+
+    private static bool IsPossibleChange(ReadOnlySpan<byte> text, int i, bool checkLineEnds) => text[i] switch
+    {
+        (byte)'\t' => true,
+        (byte)' ' => i + 1 < text.Length && text[i + 1] is (byte)' ' or (byte)'\t' or (byte)'\r',
+        (byte)'\n' => checkLineEnds && (i == 0 || text[i - 1] != (byte)'\r'),
+        _ => false,
+    };
 }

@@ -80,9 +80,8 @@ public sealed class DkimSigner
 
     internal IReadOnlyList<string> SignFields(ReadOnlyMemory<byte> message)
     {
-        var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
-        Span<byte> bodyHash = stackalloc byte[Sha256.HashSize];
-        DkimCanonicalizer.HashBody(wire.Body, options.BodyCanonicalization, bodyHash);
+        var wire = WireMessage.Parse(message);
+        var (bodyHash, _) = wire.HashBody(options.BodyCanonicalization);
         Span<byte> bodyHashBase64 = stackalloc byte[44];
         Base64.EncodeToUtf8(bodyHash, bodyHashBase64, out _, out var encoded);
         var signedHeaders = HeaderList(wire);
@@ -117,7 +116,7 @@ public sealed class DkimSigner
     /// its c= and h= decide what is hashed. Used to reproduce published signatures exactly.</summary>
     internal static string CompleteField(ReadOnlyMemory<byte> message, string unsignedField, DkimPrivateKey key)
     {
-        var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
+        var wire = WireMessage.Parse(message);
         var value = unsignedField[(unsignedField.IndexOf(':', StringComparison.Ordinal) + 1)..];
         if (!DkimTagList.TryParse(value, out var tags, out var error)) throw new FormatException(error);
         var headerCanonicalization = tags["c"] is { } c && c.StartsWith("relaxed", StringComparison.OrdinalIgnoreCase)

@@ -30,7 +30,7 @@ public sealed class DkimVerifier
     {
         try
         {
-            var wire = WireMessage.Parse(LineEnds.ToCrlf(message));
+            var wire = WireMessage.Parse(message);
             var count = 0;
             foreach (var header in wire.Fields)
                 if (IsSignature(header)) count++;
@@ -170,7 +170,7 @@ public sealed class DkimVerifier
                 if (computed.Canonicalization == signature.BodyCanonicalization && computed.Limit == limit) body = computed;
         if (body is null)
         {
-            var (hash, canonicalLength) = DkimCanonicalizer.HashBody(wire.Body, signature.BodyCanonicalization, limit);
+            var (hash, canonicalLength) = wire.HashBody(signature.BodyCanonicalization, limit);
             body = new BodyHash(signature.BodyCanonicalization, limit, hash, canonicalLength);
             (bodyHashes ??= new List<BodyHash>(1)).Add(body);
         }

@@ -42,6 +42,54 @@ public sealed class CanonicalizationReferenceTests
         }
     }
 
+    /// <summary>The body's bare LFs are found by the pass that canonicalizes it (vector loops of 64 and 32 octets, then
+    /// one octet at a time): whatever the place of the bare LF, the hash of a message is that of its wire form.</summary>
+    [Theory]
+    [InlineData(DkimCanonicalization.Relaxed)]
+    [InlineData(DkimCanonicalization.Simple)]
+    public void A_bare_lf_anywhere_in_the_body_is_hashed_as_crlf(DkimCanonicalization canonicalization)
+    {
+        var random = new Random(5321);
+        for (var round = 0; round < 5_000; round++)
+        {
+            var body = new StringBuilder();
+            var length = random.Next(3) == 0 ? random.Next(0, 12) : random.Next(60, 200);
+            while (body.Length < length) body.Append(random.Next(12) switch { 0 => " ", 1 => "\t", 2 or 3 => "\r\n", 4 => "\r", _ => "lorem" });
+            // One to three bare LFs (or none), anywhere, the first octet and the last included.
+            var bare = random.Next(4);
+            for (var i = 0; i < bare; i++)
+            {
+                var at = random.Next(5) == 0 ? (random.Next(2) == 0 ? 0 : body.Length) : random.Next(body.Length + 1);
+                if (at > 0 && body[at - 1] == '\r') at--;
+                body.Insert(at, '\n');
+            }
+            var message = Encoding.Latin1.GetBytes("From: a@example.com\r\nSubject: x\r\n\r\n" + body);
+            var wire = WireMessage.Parse(message);
+            var (hash, canonicalLength) = wire.HashBody(canonicalization, 10);
+            var converted = LineEnds.ToCrlf(Encoding.Latin1.GetBytes(body.ToString())).ToArray();
+            var expected = DkimCanonicalizer.CanonicalizeBody(converted, canonicalization);
+            Assert.True(expected.Length == canonicalLength, $"body {Escape(body.ToString())}");
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(expected.AsSpan(0, Math.Min(10, expected.Length))), hash);
+            Assert.Equal(DkimCanonicalizer.BodyHash(converted, canonicalization), wire.HashBody(canonicalization).Hash);
+            Assert.True(wire.BodyInWireForm);
+            Assert.Equal(LineEnds.IndexOfBareLineFeed(message) < 0, ReferenceEquals(wire.Bytes.ToArray(), message) || wire.Bytes.Span.SequenceEqual(message));
+        }
+    }
+
+    [Fact]
+    public void A_bare_lf_in_the_header_puts_the_whole_message_in_wire_form_before_it_is_split()
+    {
+        foreach (var text in (string[])["From: a@example.com\nSubject: x\r\n\r\nbody\n", "\nFrom: a\r\n\r\nbody\r\n",
+                     "From: a@example.com\r\n\nbody\r\n", "From: a\r\n folded\n more\r\nTo: b\r\n\r\nbody\r\n"])
+        {
+            var wire = WireMessage.Parse(Encoding.ASCII.GetBytes(text));
+            var expected = LineEnds.ToCrlf(Encoding.ASCII.GetBytes(text)).ToArray();
+            Assert.True(wire.BodyInWireForm, Escape(text));
+            Assert.Equal(expected, wire.Bytes.ToArray());
+            Assert.Equal(WireMessage.Parse(expected).Headers, wire.Headers);
+        }
+    }
+
     [Fact]
     public void Relaxed_header_matches_the_unfold_and_collapse_rules_on_random_fields()
     {
