@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Text;
 
 namespace Estafeta.MailAuth.Dkim;
 
@@ -67,6 +68,9 @@ public static class DkimCanonicalizer
             field.CopyTo(destination);
             return field.Length;
         }
+        // Only the room the canonical form can take: a caller may keep other bytes after it (the signature field
+        // being verified, assembled there without its b= value).
+        destination = destination[..MaxHeaderLength(field.Length)];
         var terminated = field.EndsWith(Crlf);
         if (terminated) field = field[..^2];
         var colon = field.IndexOf((byte)':');
@@ -74,9 +78,20 @@ public static class DkimCanonicalizer
         var value = colon < 0 ? [] : field[(colon + 1)..];
         name = name.TrimEnd(" \t"u8);
 
-        var length = 0;
-        foreach (var b in name) destination[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
+        int length;
+        if (Ascii.ToLower(name, destination, out length) != OperationStatus.Done)
+        {
+            length = 0;
+            foreach (var b in name) destination[length++] = b is >= (byte)'A' and <= (byte)'Z' ? (byte)(b + 32) : b;
+        }
         destination[length++] = (byte)':';
+        if (SingleSpacedValue(value) is { } single)
+        {
+            // The common field: one line, words apart by single spaces.
+            value.Slice(single.Start, single.Length).CopyTo(destination[length..]);
+            length += single.Length;
+            value = [];
+        }
         // Line breaks are removed (unfolding), each run of WSP becomes one SP, and WSP at the start
         // and end of the value is dropped. Between two runs of whitespace, text whose only whitespace is
         // single spaces between other octets is already canonical and is copied in one piece.
@@ -106,6 +121,40 @@ public static class DkimCanonicalizer
             destination[length++] = (byte)'\n';
         }
         return length;
+    }
+
+    /// <summary>Where the canonical text of a field value is, when it is the value itself less one SP at either end:
+    /// a value with no HTAB, CR or LF and no two SP in a row. Null otherwise. Reads the value 64 octets at a time as
+    /// bit masks of its SP and of its HTAB, CR and LF (the last part copied into a block of zeros first).</summary>
+    [SkipLocalsInit]
+    private static (int Start, int Length)? SingleSpacedValue(ReadOnlySpan<byte> value)
+    {
+        if (value.IsEmpty) return (0, 0);
+        ref var origin = ref MemoryMarshal.GetReference(value);
+        var spaceBefore = 0UL; // the last octet of the block before was SP
+        var lastSpace = false;
+        Span<byte> block = stackalloc byte[64];
+        for (var i = 0; i < value.Length; i += 64)
+        {
+            var count = Math.Min(64, value.Length - i);
+            ulong space, tab, cr, lf;
+            if (count == 64)
+            {
+                (space, tab, cr, lf) = Masks(ref Unsafe.Add(ref origin, i));
+            }
+            else
+            {
+                value[i..].CopyTo(block);
+                block[count..].Clear();
+                (space, tab, cr, lf) = Masks(ref MemoryMarshal.GetReference(block));
+            }
+            if ((tab | cr | lf) != 0 || (space & ((space << 1) | spaceBefore)) != 0) return null;
+            spaceBefore = space >> 63;
+            lastSpace = ((space >> (count - 1)) & 1) != 0;
+        }
+        var start = value[0] == (byte)' ' ? 1 : 0;
+        var end = value.Length - (lastSpace ? 1 : 0);
+        return end > start ? (start, end - start) : (0, 0);
     }
 
     internal static void WriteBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, CanonicalSink sink) =>
