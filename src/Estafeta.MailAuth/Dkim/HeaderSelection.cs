@@ -15,21 +15,25 @@ internal static class HeaderSelection
         ReadOnlySpan<byte> signatureField, bool removeSignatureValue = false)
     {
         var headers = message.Fields;
-        Span<bool> used = headers.Length <= 512 ? stackalloc bool[headers.Length] : new bool[headers.Length];
+        // Each field's name length (0 once the field is taken, 255 for 255 and longer): a name is compared only with
+        // the fields whose names are as long, found from the bottom by a vectorised search of these octets.
+        Span<byte> lengths = headers.Length <= 512 ? stackalloc byte[headers.Length] : new byte[headers.Length];
+        for (var i = 0; i < headers.Length; i++) lengths[i] = (byte)Math.Clamp(headers[i].Name.Length, 1, 255);
         Span<int> chosen = names.Length <= 256 ? stackalloc int[names.Length] : new int[names.Length];
         var count = 0;
         if (removeSignatureValue && signatureField.EndsWith("\r\n"u8)) signatureField = signatureField[..^2];
         var size = DkimCanonicalizer.MaxHeaderLength(signatureField.Length);
         foreach (var name in names)
         {
-            for (var i = headers.Length - 1; i >= 0; i--)
+            if (name.Length == 0) continue;
+            var key = (byte)Math.Min(name.Length, 255);
+            var below = headers.Length;
+            while ((below = lengths[..below].LastIndexOf(key)) >= 0)
             {
-                // Most names differ in length: that test first, before the call that compares the text.
-                var candidate = headers[i].Name;
-                if (used[i] || candidate.Length != name.Length || !candidate.Equals(name, StringComparison.OrdinalIgnoreCase)) continue;
-                used[i] = true;
-                chosen[count++] = i;
-                size += DkimCanonicalizer.MaxHeaderLength(headers[i].Length);
+                if (!SameName(headers[below].Name, name)) continue;
+                lengths[below] = 0;
+                chosen[count++] = below;
+                size += DkimCanonicalizer.MaxHeaderLength(headers[below].Length);
                 break;
             }
         }
@@ -57,11 +61,29 @@ internal static class HeaderSelection
         }
     }
 
+    /// <summary>Whether two names are the same but for the case of ASCII letters (what
+    /// OrdinalIgnoreCase decides for field names, which are ASCII; this one has no set-up cost for short strings).
+    /// Anything outside ASCII is left to OrdinalIgnoreCase.</summary>
+    private static bool SameName(string a, string b)
+    {
+        if (ReferenceEquals(a, b)) return true;
+        if (a.Length != b.Length) return false; // names of 255 octets and more share one length class
+        for (var i = 0; i < a.Length; i++)
+        {
+            var x = a[i];
+            var y = b[i];
+            if (x == y) continue;
+            if ((x | y) > 0x7f) return a.Equals(b, StringComparison.OrdinalIgnoreCase);
+            if ((x ^ y) != 0x20 || (uint)((x | 0x20) - 'a') > 'z' - 'a') return false;
+        }
+        return true;
+    }
+
     public static int Count(WireMessage message, string name)
     {
         var count = 0;
         foreach (var field in message.Fields)
-            if (field.Name.Length == name.Length && field.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) count++;
+            if (SameName(field.Name, name)) count++;
         return count;
     }
 }

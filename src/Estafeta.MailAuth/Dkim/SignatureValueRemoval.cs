@@ -29,7 +29,7 @@ internal static class SignatureValueRemoval
             var tagEnd = field[position..].IndexOf((byte)';');
             var tag = tagEnd < 0 ? field[position..] : field.Slice(position, tagEnd);
             var equals = tag.IndexOf((byte)'=');
-            if (equals >= 0 && tag[..equals].Trim(" \t\r\n"u8).SequenceEqual("b"u8))
+            if (equals >= 0 && IsB(tag[..equals]))
             {
                 var valueStart = position + equals + 1;
                 return (valueStart, EndOfBase64(field, valueStart));
@@ -38,6 +38,20 @@ internal static class SignatureValueRemoval
             position += tagEnd + 1;
         }
         return (field.Length, field.Length);
+    }
+
+    /// <summary>Whether a tag name, with the whitespace around it, is "b" (checked octet by octet: this runs for every
+    /// tag of every signature verified).</summary>
+    private static bool IsB(ReadOnlySpan<byte> name)
+    {
+        var seen = false;
+        foreach (var octet in name)
+        {
+            if (octet is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') continue;
+            if (octet != (byte)'b' || seen) return false;
+            seen = true;
+        }
+        return seen;
     }
 
     /// <summary>Where the run of base64 characters and whitespace from <paramref name="start"/> ends,
