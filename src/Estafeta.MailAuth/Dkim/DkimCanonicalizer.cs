@@ -297,6 +297,7 @@ public static class DkimCanonicalizer
 
     private static ulong Join(Vector256<byte> low, Vector256<byte> high) => low.ExtractMostSignificantBits() | ((ulong)high.ExtractMostSignificantBits() << 32);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsPossibleChange(ReadOnlySpan<byte> text, int i, bool checkLineEnds) => text[i] switch
     {
         (byte)'\t' => true,

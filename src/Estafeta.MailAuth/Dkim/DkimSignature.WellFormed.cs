@@ -182,6 +182,8 @@ public sealed partial class DkimSignature
         return start..end;
     }
 
+    private static bool IsFoldingWhitespace(byte octet) => octet is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+
     private static bool IsTagName(ReadOnlySpan<byte> name)
     {
         if (name.Length == 0 || !char.IsAsciiLetter((char)name[0])) return false;
@@ -206,7 +208,10 @@ public sealed partial class DkimSignature
             run.CopyTo(destination[length..]);
             length += run.Length;
             if (next < 0) return length;
-            value = value[(next + 1)..];
+            // A fold is CRLF and a tab or space: skipped at once, not one search per octet.
+            next++;
+            while (next < value.Length && IsFoldingWhitespace(value[next])) next++;
+            value = value[next..];
         }
     }
 
