@@ -236,8 +236,8 @@ public static class DkimCanonicalizer
     /// or a CR, or (with <paramref name="checkLineEnds"/>) an LF not preceded by a CR; -1 when there is none. The text is
     /// a body: an LF at its start follows the header's empty line, not a CR.
     /// Reads 64 octets at a time and turns each of the four octets that matter into a 64-bit mask (one bit per octet);
-    /// "followed by" and "preceded by" are shifts of those masks, with the octet after the block read on its own and the
-    /// CR bit of the block before carried over: one vector load and four comparisons per block.</summary>
+    /// "followed by" and "preceded by" are shifts of those masks, with the SP and CR bits of the block's last octet
+    /// carried over to the next block: one vector load and four comparisons per block.</summary>
     private static int IndexOfPossibleChange(ReadOnlySpan<byte> text, int start, bool checkLineEnds)
     {
         if (start >= text.Length) return -1;
@@ -246,16 +246,20 @@ public static class DkimCanonicalizer
         ref var origin = ref MemoryMarshal.GetReference(text);
         var lineEnds = checkLineEnds ? ulong.MaxValue : 0;
         var crBefore = text[i - 1] == (byte)'\r' ? 1UL : 0;
-        for (; i + 64 < text.Length; i += 64)
+        var spaceBefore = 0UL; // the last octet of the block before is SP: whether it starts a change depends on this block
+        for (; i + 64 <= text.Length; i += 64)
         {
             var (space, tab, cr, lf) = Masks(ref Unsafe.Add(ref origin, i));
-            var following = Unsafe.Add(ref origin, i + 64) is (byte)' ' or (byte)'\t' or (byte)'\r' ? 1UL << 63 : 0;
+            var starts = space | tab | cr; // what makes an SP before it a change
+            if ((spaceBefore & starts) != 0) return i - 1;
             var found = tab
-                | (space & (((space | tab | cr) >> 1) | following))
+                | (space & (starts >> 1))
                 | (lf & ~((cr << 1) | crBefore) & lineEnds);
             if (found != 0) return i + BitOperations.TrailingZeroCount(found);
             crBefore = cr >> 63;
+            spaceBefore = space >> 63;
         }
+        if (spaceBefore != 0 && i < text.Length && text[i] is (byte)' ' or (byte)'\t' or (byte)'\r') return i - 1;
         for (; i < text.Length; i++)
             if (IsPossibleChange(text, i, checkLineEnds)) return i;
         return -1;
