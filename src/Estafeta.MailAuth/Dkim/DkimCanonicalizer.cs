@@ -267,7 +267,7 @@ public static class DkimCanonicalizer
 
     /// <summary>Bit n of each mask is set when octet n of the 64 at <paramref name="block"/> is SP, HTAB, CR or LF.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (ulong Space, ulong Tab, ulong Cr, ulong Lf) Masks(ref byte block)
+    internal static (ulong Space, ulong Tab, ulong Cr, ulong Lf) Masks(ref byte block)
     {
         if (Vector512.IsHardwareAccelerated)
         {

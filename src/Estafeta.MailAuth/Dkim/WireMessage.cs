@@ -1,3 +1,5 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -61,41 +63,71 @@ internal sealed class WireMessage
         return DkimCanonicalizer.TryHashBody(Body, canonicalization, limit, checkLineEnds: false)!.Value;
     }
 
-    /// <summary>The message split, or null when the header has a bare LF (unless the bytes are already wire form).</summary>
+    /// <summary>The message split, or null when the header has a bare LF (unless the bytes are already wire form).
+    /// A field ends at an LF (after its CR) not followed by SP or HTAB; the header ends at the first empty line.</summary>
     private static WireMessage? Split(ReadOnlyMemory<byte> bytes, bool bodyInWireForm)
     {
         var span = bytes.Span;
         var headers = new List<HeaderField>(32);
-        var position = 0;
         var bodyOffset = span.Length;
-        while (position < span.Length)
+        var fieldStart = 0;
+        var lineFeeds = new LineFeeds(span);
+        if (span.StartsWith(Crlf)) bodyOffset = 2;
+        else
         {
-            if (span[position..].StartsWith(Crlf))
+            while (true)
             {
-                bodyOffset = position + 2;
-                break;
+                var lineFeed = lineFeeds.Next();
+                if (lineFeed < 0)
+                {
+                    if (fieldStart < span.Length) headers.Add(Field(span, fieldStart, span.Length));
+                    break;
+                }
+                if (lineFeed == 0 || span[lineFeed - 1] != (byte)'\r') return null;
+                var next = lineFeed + 1;
+                if (next < span.Length && span[next] is (byte)' ' or (byte)'\t') continue; // a folded line goes on
+                headers.Add(Field(span, fieldStart, next));
+                fieldStart = next;
+                if (span[next..].StartsWith(Crlf))
+                {
+                    bodyOffset = next + 2;
+                    break;
+                }
             }
-            var end = FieldEnd(span, position);
-            if (end < 0) return null;
-            headers.Add(new HeaderField(FieldName(span[position..end]), position, end - position));
-            position = end;
         }
         return new WireMessage(bytes, headers, bodyOffset, bodyInWireForm || bodyOffset == span.Length);
     }
 
-    /// <summary>Where the field starting at <paramref name="start"/> ends (after its last CRLF), or -1 at a bare LF.
-    /// Lines are found by their LF, a one-octet search, and each LF's CR checked behind it.</summary>
-    private static int FieldEnd(ReadOnlySpan<byte> span, int start)
+    private static HeaderField Field(ReadOnlySpan<byte> span, int start, int end) => new(FieldName(span[start..end]), start, end - start);
+
+    /// <summary>The LFs of a message, in order, found 64 octets at a time as a bit mask: one vector comparison per 64
+    /// octets instead of one search per line.</summary>
+    private ref struct LineFeeds(ReadOnlySpan<byte> span)
     {
-        var position = start;
-        while (true)
+        private readonly ReadOnlySpan<byte> span = span;
+        private int block = -64; // the block whose LFs are in the mask
+        private ulong mask;
+
+        /// <summary>The next LF's index, or -1.</summary>
+        public int Next()
         {
-            var lineEnd = span[position..].IndexOf((byte)'\n');
-            if (lineEnd < 0) return span.Length;
-            position += lineEnd;
-            if (position == 0 || span[position - 1] != (byte)'\r') return -1;
-            position++;
-            if (position >= span.Length || (span[position] != (byte)' ' && span[position] != (byte)'\t')) return position;
+            while (mask == 0)
+            {
+                block += 64;
+                if (block >= span.Length) return -1;
+                if (block + 64 <= span.Length)
+                {
+                    mask = DkimCanonicalizer.Masks(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), block)).Lf;
+                }
+                else
+                {
+                    for (var i = block; i < span.Length; i++)
+                        if (span[i] == (byte)'\n') mask |= 1UL << (i - block);
+                }
+            }
+            var bit = BitOperations.TrailingZeroCount(mask);
+            mask &= mask - 1;
+            return block + bit;
         }
     }
 
