@@ -100,8 +100,8 @@ internal sealed class WireMessage
 
     private static HeaderField Field(ReadOnlySpan<byte> span, int start, int end) => new(FieldName(span[start..end]), start, end - start);
 
-    /// <summary>The LFs of a message, in order, found 64 octets at a time as a bit mask: one vector comparison per 64
-    /// octets instead of one search per line.</summary>
+    /// <summary>The LFs of a message, in order, found 64 octets at a time as a bit mask (the same masks the body scan
+    /// reads) instead of by one search per line.</summary>
     private ref struct LineFeeds(ReadOnlySpan<byte> span)
     {
         private readonly ReadOnlySpan<byte> span = span;
