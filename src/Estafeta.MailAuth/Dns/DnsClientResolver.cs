@@ -67,12 +67,10 @@ public sealed class DnsClientResolver : IDnsResolver
     private Task<DnsAnswer<T>> LookupAsync<T>(string name, QueryType type, Func<IDnsQueryResponse, T[]> extract, CancellationToken ct)
     {
         var key = DnsName.TrimTrailingDot(name).ToLowerInvariant();
-        if (!DnsName.CanQuery(key))
-        {
-            return Task.FromResult(DnsAnswer<T>.NxDomain);
-        }
-
-        return _cache.TryGet<T>((int)type, key, out var cached) ? cached : QueryAsync(key, type, extract, ct);
+        // The cache first: a name in it passed the check below when it was first asked, and a warm lookup (every
+        // DKIM key and SPF record of a known sender) skips walking its labels again.
+        if (_cache.TryGet<T>((int)type, key, out var cached)) return cached;
+        return DnsName.CanQuery(key) ? QueryAsync(key, type, extract, ct) : Task.FromResult(DnsAnswer<T>.NxDomain);
     }
 
     private async Task<DnsAnswer<T>> QueryAsync<T>(string key, QueryType type, Func<IDnsQueryResponse, T[]> extract, CancellationToken ct)
