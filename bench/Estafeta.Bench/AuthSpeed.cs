@@ -72,6 +72,8 @@ public static class AuthSpeed
         var signatureBytes = rsaWire.FieldBytes(signatureField).ToArray();
         var signatureValue = rsaSigned.AsMemory(signatureField.Offset + "DKIM-Signature:".Length, signatureField.Length - "DKIM-Signature:".Length);
         var parsedSignature = DkimSignature.ParseWellFormed(signatureValue)!;
+        var rsaPublic = new DkimPublicKeyCache().Parse(string.Concat(rsa.Key.DnsTxtStrings), out _)!.Key(out _)!;
+        var rsaDigest = HeaderSelection.HeaderDigest(rsaWire, parsedSignature.SignedHeaderNames, DkimCanonicalization.Relaxed, signatureBytes, removeSignatureValue: true);
         return new Workload(message, server)
         {
             Kernels =
@@ -88,6 +90,7 @@ public static class AuthSpeed
                 ("part-message-split", () => WireMessage.Parse(rsaSigned)),
                 ("part-signature-parse", () => DkimSignature.ParseWellFormed(signatureValue)),
                 ("part-header-digest", () => HeaderSelection.HeaderDigest(rsaWire, parsedSignature.SignedHeaderNames, DkimCanonicalization.Relaxed, signatureBytes, removeSignatureValue: true)),
+                ("part-rsa-verify-digest", () => rsaPublic.VerifyDigest(rsaDigest, parsedSignature.SignatureData)),
                 ("spf-eval-warm", () => spf.CheckHostAsync(client, "ejemplo.test", "boletin@ejemplo.test", "envio.proveedor.test").GetAwaiter().GetResult()),
             ],
         };
