@@ -28,7 +28,7 @@ public static class DkimCanonicalizer
         var copy = new ArrayBufferWriter<byte>(body.Length + 2);
         using (var sink = new CanonicalSink(null, copy))
         {
-            WriteBody(body, canonicalization, sink);
+            TryWriteBody(body, canonicalization, sink, checkLineEnds: false);
             sink.Flush();
         }
         return copy.WrittenSpan.ToArray();
@@ -158,9 +158,6 @@ public static class DkimCanonicalizer
         var end = value.Length - (lastSpace ? 1 : 0);
         return end > start ? (start, end - start) : (0, 0);
     }
-
-    internal static void WriteBody(ReadOnlySpan<byte> body, DkimCanonicalization canonicalization, CanonicalSink sink) =>
-        TryWriteBody(body, canonicalization, sink, checkLineEnds: false);
 
     /// <summary>Writes the canonical body; with <paramref name="checkLineEnds"/>, stops and returns false at a bare LF
     /// (what is written then is incomplete). Without it a bare LF is an octet like any other.</summary>

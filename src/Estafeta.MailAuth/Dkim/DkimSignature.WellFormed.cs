@@ -182,8 +182,6 @@ public sealed partial class DkimSignature
         return start..end;
     }
 
-    private static bool IsFoldingWhitespace(byte octet) => octet is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
-
     private static bool IsTagName(ReadOnlySpan<byte> name)
     {
         if (name.Length == 0 || !char.IsAsciiLetter((char)name[0])) return false;
@@ -210,7 +208,7 @@ public sealed partial class DkimSignature
             if (next < 0) return length;
             // A fold is CRLF and a tab or space: skipped at once, not one search per octet.
             next++;
-            while (next < value.Length && IsFoldingWhitespace(value[next])) next++;
+            while (next < value.Length && FoldingWhitespace.Contains(value[next])) next++;
             value = value[next..];
         }
     }

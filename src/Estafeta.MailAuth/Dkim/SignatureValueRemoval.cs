@@ -47,7 +47,7 @@ internal static class SignatureValueRemoval
         var seen = false;
         foreach (var octet in name)
         {
-            if (octet is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') continue;
+            if (Whitespace.Contains(octet)) continue;
             if (octet != (byte)'b' || seen) return false;
             seen = true;
         }
