@@ -10,14 +10,14 @@ public static class GlobalOptions
     public static readonly Option<string?> Database = new("--database") { Description = "PostgreSQL URL or Npgsql connection string instead of the embedded SQLite (env ESTAFETA_DATABASE)", Recursive = true };
     public static readonly Option<string?> Config = new("--config") { Description = "JSON settings file (env ESTAFETA_CONFIG; default DATA/estafeta.json when present)", Recursive = true };
 
-    /// <summary>Whether <paramref name="token"/> is one of these options (each takes a value).</summary>
-    public static bool TakesValue(string token) => token == Data.Name || token == Database.Name || token == Config.Name;
+    private static readonly Option<string?>[] All = [Data, Database, Config];
+
+    /// <summary>Whether <paramref name="token"/> names one of these options (each takes a value).</summary>
+    public static bool TakesValue(string token) => Array.Exists(All, option => option.Name == token || option.Aliases.Contains(token));
 
     public static void AddTo(RootCommand root)
     {
-        root.Options.Add(Data);
-        root.Options.Add(Database);
-        root.Options.Add(Config);
+        foreach (var option in All) root.Options.Add(option);
     }
 
     /// <summary>The command-line part of the boot settings: the global options plus any extra given.</summary>

@@ -49,14 +49,11 @@ public static class Verbs
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
-            if (GlobalOptions.TakesValue(arg))
+            // A global option with its value: "--data DIR" (two words) or "--data=DIR" (one).
+            var name = arg.Split('=', 2)[0];
+            if (GlobalOptions.TakesValue(name))
             {
-                i++;
-                continue;
-            }
-
-            if (arg.StartsWith("--", StringComparison.Ordinal) && GlobalOptions.TakesValue(arg[..Math.Max(arg.IndexOf('=', StringComparison.Ordinal), 0)]))
-            {
+                if (name.Length == arg.Length) i++;
                 continue;
             }
 
