@@ -557,7 +557,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             }
 
             // Upsert by address: existing contacts are updated, the others inserted under the ids the stage gave them.
-            var (inserted, updated) = await InsertFirstAsync(tx, Rows.Count - suppressed, ct).ConfigureAwait(false);
+            var (inserted, updated) = await InsertFirstAsync(tx, Rows.Count - suppressed, now, ct).ConfigureAwait(false);
             if (updated > 0)
             {
                 await ExecuteAsync(tx,
@@ -618,10 +618,9 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         /// resume) rather than leave a row without a contact. A skipped row leaves its id unused, as an upsert that
         /// updates uses up an identity value on PostgreSQL.
         /// </summary>
-        private async Task<(long Inserted, long Updated)> InsertFirstAsync(DbTransaction tx, long candidates, CancellationToken ct)
+        private async Task<(long Inserted, long Updated)> InsertFirstAsync(DbTransaction tx, long candidates, long now, CancellationToken ct)
         {
             if (candidates == 0) return (0, 0);
-            var now = AudienceSql.Now(db);
             if (!Sqlite && !knownAddressesMet && await TryInsertPlainAsync(tx, now, ct).ConfigureAwait(false) is { } plain) return (plain, 0);
             // SQLite reads the stage in the order of its key (line_no) anyway, so its new contacts are appended in id order.
             var inserted = await ExecuteAsync(tx,
@@ -771,24 +770,18 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             foreach (var (chunk, isNew) in ChunkContacts(updated, inserted))
             {
                 await ExecuteAsync(tx,
-                    isNew
-                        ? $"""
-                          WITH {chunk}
-                          INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
-                          SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
-                          FROM chunk s
-                          WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-                          """
-                        : $"""
-                          WITH {chunk}
-                          INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
-                          SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
-                          FROM chunk s
-                          WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
-                              AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
-                          ORDER BY s.contact_id
-                          ON CONFLICT (contact_id, list_id) DO NOTHING
-                          """,
+                    $"""
+                    WITH {chunk}
+                    INSERT INTO subscriptions (contact_id, list_id, status, consent_record_id, created_at, updated_at)
+                    SELECT s.contact_id, @list, 'subscribed', @record, @now, @now
+                    FROM chunk s
+                    WHERE NOT EXISTS (SELECT 1 FROM suppressions x WHERE x.email_hash = s.email_hash)
+                    {(isNew ? "" : """
+                        AND NOT EXISTS (SELECT 1 FROM subscriptions b WHERE b.contact_id = s.contact_id AND b.list_id = @list)
+                        ORDER BY s.contact_id
+                        ON CONFLICT (contact_id, list_id) DO NOTHING
+                        """)}
+                    """,
                     new { list = listId, now, record = job.ConsentRecordId }, ct).ConfigureAwait(false);
             }
         }
