@@ -37,7 +37,9 @@ bytes=$(dotnet "$BENCH" auth 0 no-kernel | awk '$1 == "message-bytes" {print $2}
 printf 'one core, CPU time, 22 KB message (%s bytes), relaxed/relaxed; ' "$bytes"
 taskset -c 0 dotnet "$BENCH" auth-paired "$PAIRS" "$SLICE"
 others=$(taskset -c 0 dotnet "$BENCH" auth "$SECS" sha256,body-hash,spf)
-get() { echo "$others" | awk -v k="$1" '$1 == k {print $2}'; }
+# The rate of kernel $2 in the output $1 of estafeta-bench auth.
+rate() { echo "$1" | awk -v k="$2" '$1 == k {print $2}'; }
+get() { rate "$others" "$1"; }
 sha=$(taskset -c 0 openssl speed -seconds "$SECS" -evp sha256 -bytes "$bytes" 2>/dev/null | awk -v n="$bytes" '/^sha256/ {sub(/k$/, "", $2); printf "%.0f", $2 * 1000 / n}')
 # Ours through the DKIM code's SHA-256 and through .NET's, beside openssl's (the figure the whole limits use).
 printf '  SHA-256 of the message: %s/s (.NET SHA256.HashData %s/s; openssl %s/s)\n' "$(get sha256-message)" "$(get sha256-message-dotnet)" "$sha"
@@ -47,6 +49,6 @@ printf '  SPF evaluations (warm cache): %s/s\n' "$(get spf-eval-warm)"
 # A process of its own: measured after these kernels in the same process, the SPF rate above came out 15-60 % lower
 # (alone it holds steady over 20 s; not explained yet).
 steps=$(taskset -c 0 dotnet "$BENCH" auth "$SECS" part-,body-hash-relaxed)
-us() { awk -v r="$(echo "$steps" | awk -v k="$1" '$1 == k {print $2}')" 'BEGIN {printf "%.2f", 1e6 / r}'; }
+us() { awk -v r="$(rate "$steps" "$1")" 'BEGIN {printf "%.2f", 1e6 / r}'; }
 printf '  RSA verification steps (µs): split %s, DKIM-Signature read %s, header digest %s, body hash %s, RSA of the digest %s\n' \
   "$(us part-message-split)" "$(us part-signature-parse)" "$(us part-header-digest)" "$(us body-hash-relaxed)" "$(us part-rsa-verify-digest)"
