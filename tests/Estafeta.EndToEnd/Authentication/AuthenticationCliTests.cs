@@ -49,6 +49,9 @@ public sealed class AuthenticationCliTests(AuthenticationFixture server) : IClas
         var text = System.Text.Encoding.UTF8.GetString(signed);
         var dkim = await RunAsync(text, "auth", "dkim-verify");
         Assert.StartsWith("pass\ndkim=pass (signature verified) header.d=remitente.test", dkim.Stdout, StringComparison.Ordinal);
+        // The same message saved by a program that ends lines in LF: verified as its CRLF wire form.
+        var lf = await RunAsync(text.Replace("\r\n", "\n", StringComparison.Ordinal), "auth", "dkim-verify");
+        Assert.StartsWith("pass\ndkim=pass (signature verified) header.d=remitente.test", lf.Stdout, StringComparison.Ordinal);
 
         var dmarc = await RunAsync(text, "auth", "dmarc", "--ip", "127.0.0.1", "--mail-from", "news@remitente.test", "--helo", "mail.remitente.test");
         Assert.StartsWith("pass\ndmarc=pass (p=reject dis=none) header.from=remitente.test", dmarc.Stdout, StringComparison.Ordinal);
