@@ -20,6 +20,20 @@ public sealed class ContactStore(Database db, AddressValidator validator)
     /// <summary>Creates the contact or updates the one with the same address. Invalid and erased addresses are refused.</summary>
     public async Task<(Contact Contact, bool Created)> UpsertAsync(ContactInput input, CancellationToken ct = default)
     {
+        try
+        {
+            return await UpsertOnceAsync(input, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+        {
+            // On PostgreSQL another writer (an import, another API call) can insert the address between this one's
+            // look-up and its insert: the address has a contact now, and a second try updates it.
+            return await UpsertOnceAsync(input, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(Contact Contact, bool Created)> UpsertOnceAsync(ContactInput input, CancellationToken ct)
+    {
         var validation = await validator.ValidateAsync(input.Email, ct).ConfigureAwait(false);
         if (validation.Verdict == AddressVerdict.Invalid)
         {
