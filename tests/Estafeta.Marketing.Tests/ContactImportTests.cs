@@ -79,7 +79,41 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.Equal(encoding == "latin1" ? "windows-1252 (Latin-1)" : encoding == "utf8-bom" ? "utf-8 (BOM)" : "utf-8", report.Encoding);
         var contact = await Audience.Contacts.FindAsync(email);
         Assert.Equal("José Muñoz Ibáñez", contact!.Name);
-        Assert.Equal("A Coruña", contact.Fields["poblacion"]);
+        Assert.Equal("A Coruña", contact.Fields["población"]);
+    }
+
+    [Fact]
+    public async Task Field_names_keep_their_accents_and_a_name_written_without_them_finds_the_same_field()
+    {
+        var s = Guid.NewGuid().ToString("N")[..6];
+        var (pais, anio) = ($"país_{s}", $"año_{s}");
+        var ana = Email("ana");
+        // "País" and "pais" name one field: the later column wins, as for two columns of the same name.
+        var first = WriteText("campos.csv", $"email;País {s};Año-{s};pais {s}\n{ana};ES;1990;MX\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(first, new ImportOptions("tienda"));
+
+        Assert.Equal(1, report.Inserted);
+        var contact = await Audience.Contacts.FindAsync(ana);
+        Assert.Equal("MX", contact!.Fields[pais]);
+        Assert.Equal("1990", contact.Fields[anio]);
+        var names = (await Audience.Fields.ListAsync()).Select(f => f.Name).Where(n => n.EndsWith(s, StringComparison.Ordinal)).Order(StringComparer.Ordinal);
+        Assert.Equal([anio, pais], names);
+
+        // A later file, the API and a segment reach the same field without the accents, in capitals or decomposed.
+        var bea = Email("bea");
+        var second = WriteText("sin-acentos.csv", $"email;PAIS {s};Ano {s}\n{bea};PT;1985\n", new UTF8Encoding(false));
+        Assert.Equal(1, (await Audience.Importer(checkDns: false).ImportAsync(second, new ImportOptions("tienda"))).Inserted);
+        var luis = (await Audience.Contacts.UpsertAsync(new ContactInput(Email("luis")) { Fields = new Dictionary<string, string?> { [$"Pai\u0301s {s}"] = "PT" } })).Contact;
+        Assert.Equal("PT", luis.Fields[pais]);
+        Assert.Equal("1985", (await Audience.Contacts.FindAsync(bea))!.Fields[anio]);
+        Assert.Equal(2, (await Audience.Fields.ListAsync()).Count(f => f.Name.EndsWith(s, StringComparison.Ordinal)));
+        foreach (var expression in (string[])[$"pais_{s} = \"PT\"", $"país_{s} = \"PT\"", $"PAÍS_{s} = \"PT\""])
+            Assert.Equal(2, await Audience.Segments.CountAsync(await Audience.Segments.ResolveAsync(expression)));
+
+        // Defining a field that differs from one only in accents or case is refused.
+        var conflict = await Assert.ThrowsAsync<Estafeta.Storage.ConflictException>(() => Audience.Fields.DefineAsync($"Pais_{s}", FieldType.Text));
+        Assert.Contains(pais, conflict.Message, StringComparison.Ordinal);
     }
 
     [Fact]

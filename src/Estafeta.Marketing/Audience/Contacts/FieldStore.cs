@@ -18,10 +18,18 @@ public sealed class FieldStore(Database db)
     public async Task<FieldDefinition> DefineAsync(string name, FieldType type, IReadOnlyList<string>? choices = null, CancellationToken ct = default)
     {
         var normalized = FieldValues.NormalizeName(name);
-        if (BuiltIn.Contains(normalized)) throw new InvalidInputException($"'{normalized}' is a built-in contact property, not a custom field");
+        if (BuiltIn.Contains(FieldValues.Fold(normalized))) throw new InvalidInputException($"'{normalized}' is a built-in contact property, not a custom field");
         if (type == FieldType.Choice && (choices is null || choices.Count == 0)) throw new InvalidInputException($"choice field {normalized} needs its list of choices");
         if (type != FieldType.Choice && choices is { Count: > 0 }) throw new InvalidInputException("only choice fields take a list of choices");
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        var fold = FieldValues.Fold(normalized);
+        if ((await ListAsync(connection, null, ct).ConfigureAwait(false)).FirstOrDefault(f => FieldValues.Fold(f.Name) == fold) is { } same)
+        {
+            throw new ConflictException(same.Name == normalized
+                ? $"field {normalized} already exists"
+                : $"field {same.Name} already exists, and {normalized} would be the same field (names that differ only in accents or case are one field)");
+        }
+
         try
         {
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
@@ -49,7 +57,9 @@ public sealed class FieldStore(Database db)
         return [.. rows.Select(r => r.ToDefinition())];
     }
 
-    /// <summary>The definitions of <paramref name="names"/>; missing ones are created as text fields.</summary>
+    /// <summary>The definitions of <paramref name="names"/>, each under the name asked for; a name the same as a stored
+    /// field's but for accents or case (<see cref="FieldValues.Resolve"/>) gets that field; missing ones are created as
+    /// text fields.</summary>
     internal static async Task<Dictionary<string, FieldDefinition>> EnsureAsync(
         DbConnection connection, DbTransaction tx, IEnumerable<string> names, long now, CancellationToken ct)
     {
@@ -57,7 +67,13 @@ public sealed class FieldStore(Database db)
         foreach (var name in names.Distinct(StringComparer.Ordinal))
         {
             if (all.ContainsKey(name)) continue;
-            if (BuiltIn.Contains(name)) throw new InvalidInputException($"'{name}' is a built-in contact property, not a custom field");
+            if (FieldValues.Resolve(name, all) is { } same)
+            {
+                all[name] = same;
+                continue;
+            }
+
+            if (BuiltIn.Contains(FieldValues.Fold(name))) throw new InvalidInputException($"'{name}' is a built-in contact property, not a custom field");
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO contact_fields (name, type, created_at) VALUES (@name, 'text', @now) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
                 new { name, now }, tx, cancellationToken: ct)).ConfigureAwait(false);

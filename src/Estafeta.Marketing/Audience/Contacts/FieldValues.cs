@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
@@ -76,15 +77,51 @@ public static class FieldValues
         _ => null,
     };
 
-    /// <summary>A field name as stored: trimmed, lowercase, spaces and hyphens as underscores; letters, digits and _ only.</summary>
+    /// <summary>A field name as stored: trimmed, lowercase, in Unicode composed form (NFC), spaces, hyphens and dots as
+    /// underscores; letters (any script, accents kept: "Año de alta" → año_de_alta), digits and _ only.</summary>
     public static string NormalizeName(string name)
     {
-        var n = name.Trim().ToLowerInvariant().Replace(' ', '_').Replace('-', '_');
+        var n = name.Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant().Replace(' ', '_').Replace('-', '_').Replace('.', '_');
         if (n.Length == 0 || n.Length > 64 || !n.All(c => char.IsLetterOrDigit(c) || c == '_') || char.IsDigit(n[0]))
         {
             throw new InvalidInputException($"'{name}' is not a usable field name (letters, digits and _, starting with a letter, at most 64)");
         }
 
         return n;
+    }
+
+    /// <summary>The form in which two field names are the same field: <see cref="NormalizeName"/>'s, less accents and other
+    /// combining marks ("País", "pais" and "PAÍS" → pais). What someone types is matched with the stored names in this
+    /// form (a segment, a column, an API key), so a name written with or without its accents finds the field, and no
+    /// second field is made that differs from one only in them.</summary>
+    public static string Fold(string name)
+    {
+        var decomposed = name.Trim().ToLowerInvariant().Normalize(NormalizationForm.FormD);
+        var sb = new StringBuilder(decomposed.Length);
+        foreach (var c in decomposed)
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
+            sb.Append(c is ' ' or '-' or '.' ? '_' : c);
+        }
+
+        return sb.ToString().Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>The stored field <paramref name="name"/> means: the one of that name, else the only one whose
+    /// <see cref="Fold"/> is the same; null when there is none. Two stored fields the same but for accents (possible only
+    /// with names stored before folding was checked) are told apart by the exact name alone.</summary>
+    public static FieldDefinition? Resolve(string name, IReadOnlyDictionary<string, FieldDefinition> fields)
+    {
+        if (fields.TryGetValue(name, out var exact)) return exact;
+        var fold = Fold(name);
+        FieldDefinition? found = null;
+        foreach (var field in fields.Values)
+        {
+            if (!string.Equals(Fold(field.Name), fold, StringComparison.Ordinal)) continue;
+            if (found is not null && found.Id != field.Id) return null;
+            found = field;
+        }
+
+        return found;
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
@@ -44,6 +42,8 @@ public sealed class ImportMapping
 
     private readonly Dictionary<string, ImportTarget> explicitMaps;
     private readonly Dictionary<string, ImportTarget> resolved = new(StringComparer.Ordinal);
+    /// <summary>The field each folded name became first (<see cref="FieldValues.Fold"/>): columns "País" and "pais" fill one field.</summary>
+    private readonly Dictionary<string, string> fieldsByFold = new(StringComparer.Ordinal);
 
     public ImportMapping(IEnumerable<string>? maps = null)
     {
@@ -65,37 +65,29 @@ public sealed class ImportMapping
     {
         if (resolved.TryGetValue(column, out var known)) return known;
         var target = explicitMaps.TryGetValue(column.Trim(), out var mapped) ? mapped : Target(column, explicitly: false);
+        if (target.Field is { } field)
+        {
+            var fold = FieldValues.Fold(field);
+            if (fieldsByFold.TryGetValue(fold, out var first)) target = target with { Field = first };
+            else fieldsByFold[fold] = field;
+        }
+
         resolved[column] = target;
         return target;
     }
 
     private static ImportTarget Target(string name, bool explicitly)
     {
-        var key = Key(name);
-        if (Synonyms.TryGetValue(key, out var kind) && (explicitly || kind != ImportTargetKind.Skip)) return new ImportTarget(kind);
+        if (Synonyms.TryGetValue(FieldValues.Fold(name), out var kind) && (explicitly || kind != ImportTargetKind.Skip)) return new ImportTarget(kind);
         try
         {
-            var field = FieldValues.NormalizeName(key);
-            if (FieldStore.BuiltIn.Contains(field)) throw new InvalidInputException($"column '{name}' names a built-in property that cannot be imported; map it with --map '{name}=skip'");
+            var field = FieldValues.NormalizeName(name);
+            if (FieldStore.BuiltIn.Contains(FieldValues.Fold(field))) throw new InvalidInputException($"column '{name}' names a built-in property that cannot be imported; map it with --map '{name}=skip'");
             return new ImportTarget(ImportTargetKind.Field, field);
         }
         catch (InvalidInputException) when (!explicitly)
         {
             throw new InvalidInputException($"column '{name}' cannot become a field name; map it with --map '{name}=field_name' or --map '{name}=skip'");
         }
-    }
-
-    /// <summary>Lowercase, accents removed, spaces and hyphens as underscores: "Correo electrónico" → correo_electronico.</summary>
-    public static string Key(string name)
-    {
-        var decomposed = name.Trim().ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            sb.Append(c is ' ' or '-' or '.' ? '_' : c);
-        }
-
-        return sb.ToString().Normalize(NormalizationForm.FormC);
     }
 }

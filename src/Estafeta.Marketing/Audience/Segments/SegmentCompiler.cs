@@ -175,8 +175,9 @@ public sealed partial class SegmentCompiler
         _ => null,
     };
 
+    /// <summary>The custom field named, written with or without its accents (<see cref="FieldValues.Resolve"/>).</summary>
     private FieldDefinition Custom(string name, int position) =>
-        fields.TryGetValue(name, out var field)
+        FieldValues.Resolve(name, fields) is { } field
             ? field
             : throw Error($"unknown field '{name}' (built-in: email, name, language, time_zone, domain, validation, created, updated; custom: {(fields.Count == 0 ? "none yet" : string.Join(", ", fields.Keys.Order(StringComparer.Ordinal)))})", position);
 }
