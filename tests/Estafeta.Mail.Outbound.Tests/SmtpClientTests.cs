@@ -83,6 +83,47 @@ public sealed class SmtpClientTests
     }
 
     [Fact]
+    public async Task Routes_to_one_host_as_one_user_with_different_passwords_each_log_in_with_their_own()
+    {
+        await using var h = await MtaHarness.StartAsync();
+        h.Sinks[1].Login = ("relay", "s3cret");
+        await h.Settings.SetRouteAsync(new OutboundRoute("uno.test", "127.0.0.3", h.Sinks[1].EndPoint.Port, AuthUser: "relay", AuthPassword: "s3cret"));
+        await h.Settings.SetRouteAsync(new OutboundRoute("dos.test", "127.0.0.3", h.Sinks[1].EndPoint.Port, AuthUser: "relay", AuthPassword: "caducada"));
+        await h.Settings.SetRouteAsync(new OutboundRoute("tres.test", "127.0.0.3", h.Sinks[1].EndPoint.Port, AuthUser: "relay", AuthPassword: "s3cret"));
+        // One message to all three: were the routes one destination, the old password's domain would go out over the
+        // connection logged in with the right one.
+        var id = await h.QueueAsync("a", "ana@origen.test", "x@uno.test", "y@dos.test", "z@tres.test");
+
+        await h.RunAsync();
+
+        var mail = Assert.Single(h.Sinks[1].Mail);
+        Assert.Equal(["x@uno.test", "z@tres.test"], mail.To.Order(StringComparer.Ordinal));
+        var entry = (await h.Queue.GetAsync(id))!;
+        var refused = Assert.Single(entry.Recipients, r => r.State != OutboundState.Delivered);
+        Assert.Equal("y@dos.test", refused.Address);
+        Assert.Equal("4.7.8", refused.Status);
+    }
+
+    [Fact]
+    public void A_route_key_names_no_password_and_separates_only_routes_that_log_in_differently()
+    {
+        var routes = new RoutingTable([
+            new OutboundRoute("b.test", "Relay.Example", 587, AuthUser: "u", AuthPassword: "p2"),
+            new OutboundRoute("a.test", "relay.example", 587, AuthUser: "u", AuthPassword: "p1"),
+            new OutboundRoute("c.test", "relay.example", 587, AuthUser: "u", AuthPassword: "p1"),
+            new OutboundRoute("d.test", "relay.example", 587, TlsRequired: true, AuthUser: "u", AuthPassword: "p2"),
+            new OutboundRoute("e.test", "relay.example", 25),
+        ]);
+
+        string Key(string domain) => routes.KeyOf(routes.Find(domain)!);
+        Assert.Equal("route:relay.example:587:may:u", Key("a.test"));
+        Assert.Equal("route:relay.example:587:may:u#2", Key("b.test"));
+        Assert.Equal(Key("a.test"), Key("c.test"));
+        Assert.Equal("route:relay.example:587:tls:u", Key("d.test"));
+        Assert.Equal("route:relay.example:25:may:", Key("e.test"));
+    }
+
+    [Fact]
     public async Task A_server_without_pipelining_gets_each_recipients_answer_one_command_at_a_time()
     {
         await using var h = await MtaHarness.StartAsync();

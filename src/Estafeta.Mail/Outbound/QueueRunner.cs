@@ -289,7 +289,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
     }
 
     private static string DestinationKey(RoutingTable routes, string domain) =>
-        routes.Find(domain) is { } route ? $"route:{route.Host}:{route.Port}:{(route.TlsRequired ? "tls" : "may")}:{route.AuthUser}" : domain;
+        routes.Find(domain) is { } route ? routes.KeyOf(route) : domain;
 
     internal static string DomainOf(string address) => address[(address.LastIndexOf('@') + 1)..].ToLowerInvariant();
 
