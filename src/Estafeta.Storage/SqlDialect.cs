@@ -3,7 +3,6 @@ using System.Data.Common;
 using System.Globalization;
 using Dapper;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Estafeta.Storage;
 
@@ -98,20 +97,6 @@ internal sealed class SqlDialect
                 sql, new { key }, transaction, cancellationToken: ct)).ConfigureAwait(false);
         }
     }
-
-    public static bool IsUniqueViolation(Exception e) => e switch
-    {
-        SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555,
-        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
-
-    public static bool IsForeignKeyViolation(Exception e) => e switch
-    {
-        SqliteException s => s.SqliteExtendedErrorCode == 787,
-        PostgresException p => p.SqlState == PostgresErrorCodes.ForeignKeyViolation,
-        _ => false,
-    };
 
     private static long BlobLockKey(string hash) =>
         unchecked((long)ulong.Parse(hash.AsSpan(0, 16), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture));

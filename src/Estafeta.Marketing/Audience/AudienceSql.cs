@@ -2,7 +2,6 @@ using System.Data;
 using System.Data.Common;
 using Estafeta.Storage;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Estafeta.Marketing.Audience;
 
@@ -24,13 +23,6 @@ public static class AudienceSql
     public static string In(Database db, string column, string parameter) => db.Kind == DatabaseKind.Sqlite
         ? $"{column} IN @{parameter}"
         : $"{column} = ANY(@{parameter})";
-
-    public static bool IsUniqueViolation(Exception e) => e switch
-    {
-        SqliteException s => s.SqliteExtendedErrorCode is 2067 or 1555,
-        PostgresException p => p.SqlState == PostgresErrorCodes.UniqueViolation,
-        _ => false,
-    };
 
     /// <summary>A parameter holding JSON text, as the type of a JSON column (JSONB on PostgreSQL, text on SQLite).</summary>
     public static string Json(DatabaseKind kind, string parameter) => kind == DatabaseKind.PostgreSql ? $"CAST({parameter} AS JSONB)" : parameter;

@@ -48,7 +48,7 @@ public sealed class AccountStore(Database db)
                 """,
                 new { domainId, canonical, hash, quotaBytes, now = db.NowMilliseconds() }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"account {canonical} already exists", e);
         }

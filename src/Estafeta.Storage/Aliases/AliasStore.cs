@@ -49,7 +49,7 @@ public sealed class AliasStore(Database db)
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return row.ToAlias();
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"alias {canonical} already points to {canonicalTarget}", e);
         }

@@ -25,7 +25,7 @@ public sealed class DkimKeyTable(Database db)
                 cancellationToken: ct)).ConfigureAwait(false);
             return row.ToInfo();
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"{domain} already has a DKIM selector {selector}", e);
         }

@@ -72,7 +72,7 @@ public sealed class DmarcOutcomeTable(Database db)
                 """, new { policyDomain, day, reportId, messages, destinations, now = db.NowMilliseconds() }, cancellationToken: ct)).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             return false;
         }

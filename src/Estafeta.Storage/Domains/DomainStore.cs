@@ -23,7 +23,7 @@ public sealed class DomainStore(Database db)
                 new { name = canonical, now = db.NowMilliseconds() }, cancellationToken: ct)).ConfigureAwait(false);
             return row.ToDomain();
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"domain {canonical} already exists", e);
         }

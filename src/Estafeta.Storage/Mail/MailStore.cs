@@ -142,7 +142,7 @@ public sealed partial class MailStore
                 """,
                 new { accountId, from, to, prefix }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"renaming {from} to {to} would collide with an existing mailbox below {to}", e);
         }

@@ -34,7 +34,7 @@ internal static class MailboxRows
                 """,
                 new { accountId, name, specialUse, uidValidity, now = db.NowMilliseconds() }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
-        catch (Exception e) when (SqlDialect.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"mailbox {name} already exists", e);
         }

@@ -24,7 +24,7 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         {
             return await UpsertOnceAsync(input, ct).ConfigureAwait(false);
         }
-        catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             // On PostgreSQL another writer (an import, another API call) can insert the address between this one's
             // look-up and its insert: the address has a contact now, and a second try updates it.
@@ -114,7 +114,7 @@ public sealed class ContactStore(Database db, AddressValidator validator)
                     new { id, email = validation.Canonical, verdict = AddressValidation.VerdictName(validation.Verdict), detail = ValidationDetail(validation), now = AudienceSql.Now(db) },
                     cancellationToken: ct)).ConfigureAwait(false);
             }
-            catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+            catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
             {
                 throw new ConflictException($"another contact has the address {validation.Canonical}", e);
             }

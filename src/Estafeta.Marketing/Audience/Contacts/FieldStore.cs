@@ -38,7 +38,7 @@ public sealed class FieldStore(Database db)
                 cancellationToken: ct)).ConfigureAwait(false);
             return new FieldDefinition(id, normalized, type, choices ?? []);
         }
-        catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"field {normalized} already exists", e);
         }

@@ -35,7 +35,7 @@ public sealed class ListStore(Database db)
                 }, cancellationToken: ct)).ConfigureAwait(false);
             return (await GetAsync(id, ct).ConfigureAwait(false))!;
         }
-        catch (Exception e) when (AudienceSql.IsUniqueViolation(e))
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
         {
             throw new ConflictException($"list {trimmed} already exists", e);
         }
