@@ -78,6 +78,22 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task Json_answers_write_spanish_letters_as_themselves_and_escape_what_html_would_read()
+    {
+        var tag = Unique("utf8");
+        var created = await server.Api.PostAsJsonAsync("api/v1/contacts", new { email = $"josé.{tag}@ejemplo.es", name = "José Muñoz <b>", tags = new[] { tag } });
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var body = await created.Content.ReadAsStringAsync();
+        Assert.Contains($"\"josé.{tag}@ejemplo.es\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"José Muñoz \\u003Cb\\u003E\"", body, StringComparison.Ordinal);
+        var problem = await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression = "año_de_alta = " });
+        Assert.Contains("año_de_alta", await problem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var jsonl = await server.Api.GetStringAsync($"api/v1/exports?segment={Uri.EscapeDataString($"tag(\"{tag}\")")}&format=jsonl");
+        Assert.Contains("\"José Muñoz \\u003Cb\\u003E\"", jsonl, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Invalid_input_is_answered_with_problem_details()
     {
         await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/contacts", new { email = "ana..b@ejemplo.es" }), HttpStatusCode.UnprocessableEntity);

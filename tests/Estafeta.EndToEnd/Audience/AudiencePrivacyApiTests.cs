@@ -74,6 +74,26 @@ public abstract class AudiencePrivacyApiTests(AudienceServerFixture server)
     }
 
     [Fact]
+    public async Task Erasure_removes_the_stored_answers_that_hold_an_address_with_accents_and_a_plus()
+    {
+        // The API writes "í" as itself and "+" escaped (\u002B): the stored answer holds neither the address as typed
+        // nor its fully escaped form.
+        var email = $"íñigo+{Guid.NewGuid().ToString("N")[..8]}@ejemplo.es";
+        var idem = Guid.NewGuid().ToString();
+        var first = await server.Api.SendAsync(Post("api/v1/contacts", new { email, name = "Íñigo" }, idem));
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Contains("\\u002B", await first.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var erased = await server.Api.SendAsync(Post("api/v1/privacy/erasure", new { email }, Guid.NewGuid().ToString()));
+
+        Assert.Equal(HttpStatusCode.OK, erased.StatusCode);
+        Assert.Equal(1, JsonSerializer.Deserialize<JsonElement>(await erased.Content.ReadAsStringAsync()).GetProperty("cachedApiResponses").GetInt64());
+        var retry = await server.Api.SendAsync(Post("api/v1/contacts", new { email, name = "Íñigo" }, idem));
+        Assert.False(retry.Headers.Contains("Idempotency-Replayed"));
+        await ProblemAsync(retry, HttpStatusCode.Conflict);
+    }
+
+    [Fact]
     public async Task Erasure_removes_the_person_keeps_the_hash_and_the_totals_and_can_be_repeated()
     {
         var (email, id, campaign) = await PersonAsync();
