@@ -74,7 +74,8 @@ public sealed class MailEngine : IAsyncDisposable
     /// Sends a message the platform made itself. The message file is written once (a Received field for
     /// the local submission, then the content), local recipients (accounts, aliases, catch-all) get a copy
     /// in INBOX, and every other recipient is written into the outbound queue, all in one durable commit.
-    /// Unknown users of local domains are returned as refused rather than queued.
+    /// Unknown users of local domains are returned as refused rather than queued; when every recipient is refused
+    /// nothing is written.
     /// </summary>
     public async Task<SubmissionReceipt> SubmitAsync(LocalSubmission message, CancellationToken ct = default)
     {
@@ -111,7 +112,8 @@ public sealed class MailEngine : IAsyncDisposable
 
         if (reportCopy) await ReportIntake.AcceptAsync(new MemoryStream(message.Content.ToArray(), writable: false), ct);
         if (tlsReportCopy) await TlsReportIntake.AcceptAsync(new MemoryStream(message.Content.ToArray(), writable: false), ct);
-        if ((reportCopy || tlsReportCopy) && accounts.Count == 0 && remote.Count == 0) return new SubmissionReceipt(queueId, "", 0, null, refused);
+        // Nothing left to deliver (every recipient refused, or only report addresses): no message file, no delivery.
+        if (accounts.Count == 0 && remote.Count == 0) return new SubmissionReceipt(queueId, "", 0, null, refused);
 
         var received = $"Received: by {Options.HostName} (Estafeta) with local id {queueId};\r\n\t{now.ToUniversalTime().ToString("ddd, dd MMM yyyy HH:mm:ss '+0000'", System.Globalization.CultureInfo.InvariantCulture)}\r\n";
         await using var writer = Blobs.Create();

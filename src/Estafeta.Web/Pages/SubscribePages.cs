@@ -51,12 +51,14 @@ internal static class SubscribePages
             if (!guard.StampIsFresh(form["ts"], list.Id)) return Page(t.Lang, t.Subscribe, $"<p>{E(t.TooFast)}</p>", StatusCodes.Status400BadRequest);
             if (form["consent"].ToString() != "yes") return Page(t.Lang, t.Subscribe, $"<p>{E(t.NeedConsent)}</p>", StatusCodes.Status400BadRequest);
             var language = form["language"].ToString() is { Length: > 0 } l ? l : t.Lang;
+            // The consent text recorded is the one the page showed, in the page's language (carried by the form).
+            var shown = form["shown"].ToString() is "es" or "en" ? form["shown"].ToString() : t.Lang;
             var flows = audience.Flows ?? throw new InvalidOperationException("subscriptions need the mail engine");
             SubscribeResult result;
             try
             {
                 result = await flows.SubscribeAsync(list.Id, new SubscribeRequest(form["email"].ToString(), form["name"].ToString(), language),
-                    new ConsentEvidence(ConsentSourceKind.Form, $"subscription form of list {list.Id.ToString(CultureInfo.InvariantCulture)}", ip, ctx.Request.Headers.UserAgent.ToString(), list.ConsentText),
+                    new ConsentEvidence(ConsentSourceKind.Form, $"subscription form of list {list.Id.ToString(CultureInfo.InvariantCulture)}", ip, ctx.Request.Headers.UserAgent.ToString(), list.ConsentTextIn(shown)),
                     ctx.RequestAborted);
             }
             catch (InvalidInputException)
@@ -82,8 +84,8 @@ internal static class SubscribePages
         <label for="language">{E(t.Language)}</label><select id="language" name="language">
         <option value="es"{(t.Lang == "es" ? " selected" : "")}>Español</option><option value="en"{(t.Lang == "en" ? " selected" : "")}>English</option></select>
         <div class="hp" aria-hidden="true"><label for="{FormGuard.Honeypot}">Website</label><input id="{FormGuard.Honeypot}" name="{FormGuard.Honeypot}" type="text" tabindex="-1" autocomplete="off"></div>
-        <input type="hidden" name="ts" value="{E(stamp)}">
-        <label><input type="checkbox" name="consent" value="yes" required> {E(t.Agree)} {E(list.ConsentText)}</label>
+        <input type="hidden" name="ts" value="{E(stamp)}"><input type="hidden" name="shown" value="{E(t.Lang)}">
+        <label><input type="checkbox" name="consent" value="yes" required> {E(t.Agree)} {E(list.ConsentTextIn(t.Lang))}</label>
         <button type="submit">{E(t.Send)}</button>
         </form>
         """;

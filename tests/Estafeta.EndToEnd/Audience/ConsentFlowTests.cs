@@ -75,6 +75,52 @@ public sealed partial class ConsentFlowTests(AudienceServerFixture server) : ICl
     }
 
     [Fact]
+    public async Task A_spanish_page_shows_and_records_the_default_consent_text_in_spanish_and_a_list_own_text_as_written()
+    {
+        var listName = Unique("Ofertas");
+        var listId = await server.NewListAsync(listName, doubleOptIn: true);
+        using var spanish = new HttpRequestMessage(HttpMethod.Get, $"subscribe/{listId}") { Headers = { { "Accept-Language", "es-ES,es;q=0.9" } } };
+        var page = await (await server.Api.SendAsync(spanish)).Content.ReadAsStringAsync();
+        var texto = $"Quiero recibir los correos de la lista «{listName}» y sé que puedo darme de baja en cualquier momento con el enlace de cada correo.";
+        Assert.Contains(texto, page, StringComparison.Ordinal);
+        Assert.DoesNotContain("I want to receive", page, StringComparison.Ordinal);
+        Assert.Contains("name=\"shown\" value=\"es\"", page, StringComparison.Ordinal);
+
+        const string email = "lectora@ejemplo.test";
+        var submitted = await server.Api.PostAsync($"subscribe/{listId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = email, ["name"] = "Lucía", ["language"] = "es", ["website"] = "", ["consent"] = "yes", ["shown"] = "es",
+            ["ts"] = StampServedAgo(listId, TimeSpan.FromSeconds(8)),
+        }));
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        var link = MailboxReader.ConfirmationLink(Assert.Single(await MailboxReader.MessagesAsync(server, email, listName)));
+        Assert.Equal(HttpStatusCode.OK, (await server.Api.PostAsync(link, null)).StatusCode);
+        var consent = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{await ContactIdAsync(email)}/consent");
+        var texts = consent.EnumerateArray().Where(r => r.GetProperty("listId").GetInt64() == listId)
+            .Select(r => r.GetProperty("evidence").GetProperty("consentText").GetString());
+        Assert.Equal([texto, texto], texts);
+
+        // A list's own text is shown as written, whatever the page's language.
+        var own = (await server.PostJsonAsync("api/v1/lists", new { name = Unique("Club"), consentText = "Acepto el boletín semanal del club." })).GetProperty("id").GetInt64();
+        using var english = new HttpRequestMessage(HttpMethod.Get, $"subscribe/{own}") { Headers = { { "Accept-Language", "en" } } };
+        Assert.Contains("Acepto el boletín semanal del club.", await (await server.Api.SendAsync(english)).Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_address_of_our_own_domain_without_a_mailbox_is_told_it_cannot_receive_the_confirmation()
+    {
+        var listId = await server.NewListAsync(Unique("Avisos"), doubleOptIn: true);
+        var email = $"{Unique("nadie")}@ejemplo.test";
+
+        var submitted = await SubmitAsync(listId, email);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, submitted.StatusCode);
+        var problem = await server.Api.PostAsJsonAsync($"api/v1/lists/{listId}/subscriptions", new { email = $"{Unique("tampoco")}@ejemplo.test" });
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, problem.StatusCode);
+        Assert.Contains("cannot receive mail", await problem.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_english_contact_subscribed_through_the_api_gets_the_english_mail_and_can_ask_for_it_again()
     {
         var listName = Unique("News");

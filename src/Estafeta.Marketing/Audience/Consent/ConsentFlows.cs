@@ -37,7 +37,7 @@ public sealed class ConsentFlows(Database db, ContactStore contacts, ListStore l
         }, ct).ConfigureAwait(false);
         var current = await subscriptions.GetAsync(contact.Id, list.Id, ct).ConfigureAwait(false);
         if (current?.Status == SubscriptionStatus.Subscribed) return new SubscribeResult(SubscribeOutcome.AlreadySubscribed, contact.Id);
-        evidence = evidence with { ConsentText = evidence.ConsentText ?? list.ConsentText };
+        evidence = evidence with { ConsentText = evidence.ConsentText ?? list.ConsentTextIn(request.Language ?? existing?.Language) };
         if (!list.DoubleOptIn)
         {
             await subscriptions.SetAsync(contact.Id, list.Id, SubscriptionStatus.Subscribed, evidence, ct).ConfigureAwait(false);
@@ -87,7 +87,13 @@ public sealed class ConsentFlows(Database db, ContactStore contacts, ListStore l
         var message = ConfirmationMail.Build(from, contact.Email, contact.Name, contact.Language, list, links.Confirm(token), expires, links.HostName);
         using var buffer = new MemoryStream();
         await message.WriteToAsync(MimeKit.FormatOptions.Default, buffer, ct).ConfigureAwait(false);
-        await mail.SubmitAsync(new LocalSubmission(from, [contact.Email], buffer.ToArray()), ct).ConfigureAwait(false);
+        var receipt = await mail.SubmitAsync(new LocalSubmission(from, [contact.Email], buffer.ToArray()), ct).ConfigureAwait(false);
+        if (receipt.RefusedRecipients.Count > 0)
+        {
+            // An address of one of this server's own domains that has no mailbox: the confirmation cannot arrive.
+            throw new InvalidInputException($"'{contact.Email}' cannot receive mail: this server has no mailbox of that name");
+        }
+
         return true;
     }
 
@@ -101,7 +107,9 @@ public sealed class ConsentFlows(Database db, ContactStore contacts, ListStore l
         if (current.Status == SubscriptionStatus.Subscribed) return current;
         if (current.Status != SubscriptionStatus.Unconfirmed) return null;
         var list = (await lists.GetAsync(parsed.ListId, ct).ConfigureAwait(false))!;
-        return await subscriptions.SetAsync(parsed.ContactId, parsed.ListId, SubscriptionStatus.Subscribed, evidence with { ConsentText = list.ConsentText }, ct).ConfigureAwait(false);
+        // The text in the language the confirmation mail was written in: the contact's.
+        var language = (await contacts.GetAsync(parsed.ContactId, ct).ConfigureAwait(false))?.Language;
+        return await subscriptions.SetAsync(parsed.ContactId, parsed.ListId, SubscriptionStatus.Subscribed, evidence with { ConsentText = list.ConsentTextIn(language) }, ct).ConfigureAwait(false);
     }
 
     /// <summary>Unsubscribes from the list named by an unsubscribe token (page, one-click POST or mail). Null for an invalid token.</summary>

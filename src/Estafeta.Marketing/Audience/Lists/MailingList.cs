@@ -14,4 +14,11 @@ public sealed record MailingList(
     string? FromAddress,
     string ConsentText,
     DateTimeOffset CreatedAt,
-    IReadOnlyDictionary<string, long> Counts);
+    IReadOnlyDictionary<string, long> Counts)
+{
+    /// <summary>The consent text to show and record for a reader of <paramref name="language"/>: the list's own text as
+    /// written, or, when the list was given none (it holds the generated English default), the default in that
+    /// language (Spanish or English).</summary>
+    public string ConsentTextIn(string? language) =>
+        ConsentText == ListStore.DefaultConsentText(Name) ? ListStore.DefaultConsentText(Name, language) : ConsentText;
+}
