@@ -72,6 +72,39 @@ public sealed class AudienceApiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Suppression_and_list_removal_from_the_command_line()
+    {
+        foreach (var verb in new[] { "suppression list", "suppression add", "suppression remove", "lists remove" })
+        {
+            Assert.Contains("Usage:", await Ok([.. verb.Split(' '), "--help"]), StringComparison.Ordinal);
+        }
+
+        Assert.Contains("No address is suppressed.", await Ok("suppression", "list"), StringComparison.Ordinal);
+        Assert.Contains("Suppressed ñandú@correo.test (manual)", await Ok("suppression", "add", "Ñandú@Correo.TEST", "--note", "pidió la baja por teléfono"), StringComparison.Ordinal);
+        await Ok("suppression", "add", "queja@correo.test", "--reason", "complaint");
+        var table = await Ok("suppression", "list");
+        Assert.Contains("pidió la baja por teléfono", table, StringComparison.Ordinal);
+        Assert.Contains("Reason", table, StringComparison.Ordinal);
+        var complaints = JsonDocument.Parse(await Ok("suppression", "list", "--reason", "complaint", "--json")).RootElement;
+        Assert.Equal(["queja@correo.test"], complaints.EnumerateArray().Select(e => e.GetProperty("email").GetString()));
+        var erased = await Run("suppression", "add", "x@correo.test", "--reason", "erased");
+        Assert.NotEqual(0, erased.ExitCode);
+        Assert.Contains("contacts erase", erased.Stderr, StringComparison.Ordinal);
+        await Ok("suppression", "remove", "ñandú@correo.test");
+        var again = await Run("suppression", "remove", "ñandú@correo.test");
+        Assert.NotEqual(0, again.ExitCode);
+        Assert.Contains("not suppressed", again.Stderr, StringComparison.Ordinal);
+
+        await Ok("lists", "add", "Temporal");
+        var refused = await Run("lists", "remove", "Temporal");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("pass --yes", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Deleted the list Temporal", await Ok("lists", "remove", "Temporal", "--yes"), StringComparison.Ordinal);
+        Assert.Equal(0, JsonDocument.Parse(await Ok("lists", "list", "--json")).RootElement.GetArrayLength());
+        Assert.Contains("does not exist", (await Run("lists", "remove", "Temporal", "--yes")).Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_key_made_on_the_command_line_works_against_the_running_api_only_within_its_scopes_until_revoked()
     {
         var created = JsonDocument.Parse(await Ok("apikey", "create", "tienda", "--scope", "lists:read", "--rate", "100", "--json")).RootElement;

@@ -10,6 +10,34 @@ public static class ListsCommands
         var command = new Command("lists", "Manage mailing lists");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Remove());
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var list = new Argument<string>("list") { Description = "The list's name or id" };
+        var yes = new Option<bool>("--yes", "-y") { Description = "Do not ask for confirmation (for scripts)" };
+        var command = new Command("remove", "Delete a list and its subscriptions; each subscriber's consent history keeps what they agreed to") { list, yes };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var found = await audience.Lists.ResolveAsync(parse.GetValue(list)!, ct);
+            var subscribers = found.Counts.Values.Sum();
+            if (!parse.GetValue(yes))
+            {
+                Console.Error.WriteLine($"This deletes the list {found.Name} (id {found.Id}) and its {subscribers} subscriptions. It cannot be undone.");
+                Console.Error.Write("Type the list's name to confirm: ");
+                var answer = await Console.In.ReadLineAsync(ct);
+                if (answer is null || !string.Equals(answer.Trim(), found.Name, StringComparison.Ordinal))
+                {
+                    return Output.Fail($"the list {found.Name} was not deleted: confirm by typing its name, or pass --yes.");
+                }
+            }
+
+            await audience.Lists.RemoveAsync(found.Id, ct);
+            Output.Done($"Deleted the list {found.Name} and its {subscribers} subscriptions.");
+            return 0;
+        }));
         return command;
     }
 

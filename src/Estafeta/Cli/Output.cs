@@ -79,6 +79,8 @@ public static class Output
         }
     }
 
+    private const int RedirectedWidth = 400;
+
     public static void WriteTable(string[] headers, IEnumerable<string[]> rows, string emptyMessage)
     {
         var list = rows.ToList();
@@ -90,6 +92,9 @@ public static class Output
         var table = new Table().Border(TableBorder.Rounded);
         foreach (var h in headers) table.AddColumn(new TableColumn(Markup.Escape(h)));
         foreach (var r in list) table.AddRow(r.Select(c => new Markup(Markup.Escape(c))).ToArray());
+        // Into a file or a pipe there is no terminal to fit (Spectre assumes 80 columns and cuts the headers short):
+        // the table takes the width its cells need.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, RedirectedWidth);
         AnsiConsole.Write(table);
     }
 
