@@ -61,11 +61,11 @@ public static class AuthCommands
             if (parse.GetValue(options.Json))
             {
                 Output.WriteJson(new { result = AuthenticationCheck.Keyword(result.Result), domain = result.Domain, mechanism = result.Mechanism, lookups = result.LookupCount, voidLookups = result.VoidLookupCount, explanation = result.Explanation, problem = result.Problem });
-                return 0;
+                return ExitStatus(result.Result == SpfResult.Pass);
             }
             await Console.Out.WriteLineAsync(AuthenticationCheck.Keyword(result.Result));
             await Console.Out.WriteLineAsync(SpfDetails(result));
-            return 0;
+            return ExitStatus(result.Result == SpfResult.Pass);
         }));
         return command;
     }
@@ -83,11 +83,11 @@ public static class AuthCommands
             if (parse.GetValue(options.Json))
             {
                 Output.WriteJson(new { result = word, signatures = results.Select(r => new { result = r.Keyword, reason = r.Reason, domain = r.Domain, selector = r.Selector, algorithm = r.Algorithm }) });
-                return 0;
+                return ExitStatus(word == "pass");
             }
             await Console.Out.WriteLineAsync(word);
             foreach (var r in results) await Console.Out.WriteLineAsync(r.ToAuthenticationResults());
-            return 0;
+            return ExitStatus(word == "pass");
         }));
         return command;
     }
@@ -122,7 +122,7 @@ public static class AuthCommands
                     spf = new { result = AuthenticationCheck.Keyword(spf.Result), domain = spf.Domain },
                     dkim = dkim.Select(r => new { result = r.Keyword, domain = r.Domain, selector = r.Selector, reason = r.Reason }),
                 });
-                return 0;
+                return ExitStatus(dmarc.Status == DmarcStatus.Pass);
             }
             await Console.Out.WriteLineAsync(dmarc.Status.ToKeyword());
             await Console.Out.WriteLineAsync(dmarc.ToAuthenticationResults());
@@ -130,7 +130,7 @@ public static class AuthCommands
             await Console.Out.WriteLineAsync($"disposition: {dmarc.Disposition.ToKeyword()}{(dmarc.PolicyTestMode ? " (t=y: testing, not applied)" : "")}");
             await Console.Out.WriteLineAsync($"spf={AuthenticationCheck.Keyword(spf.Result)} {SpfDetails(spf).Replace("\n", "; ", StringComparison.Ordinal)}");
             foreach (var r in dkim) await Console.Out.WriteLineAsync(r.ToAuthenticationResults());
-            return 0;
+            return ExitStatus(dmarc.Status == DmarcStatus.Pass);
         }));
         return command;
     }
@@ -260,6 +260,10 @@ public static class AuthCommands
     }
 
     /// <summary>pass when a signature verified; otherwise the result of the first signature (none when unsigned).</summary>
+    /// <summary>The check verbs' exit status, for scripts: 0 when the result is pass, 1 for any other result (as for a
+    /// command that could not run, which also prints why on stderr).</summary>
+    private static int ExitStatus(bool pass) => pass ? 0 : 1;
+
     private static string OverallDkim(IReadOnlyList<DkimResult> results) =>
         results.Any(r => r.Status == DkimStatus.Pass) ? "pass" : results[0].Keyword;
 

@@ -44,21 +44,28 @@ public sealed class AuthenticationCliTests(AuthenticationFixture server) : IClas
 
         var refused = await RunAsync(null, "auth", "spf", "--ip", "192.0.2.1", "--mail-from", "news@remitente.test");
         Assert.StartsWith("fail\n", refused.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, refused.ExitCode);
 
         var signed = Messages.WireBytes(server.Signed(Messages.Simple("news@remitente.test", "ana@ejemplo.test", "Verificar", "Hola.\r\n")));
         var text = System.Text.Encoding.UTF8.GetString(signed);
         var dkim = await RunAsync(text, "auth", "dkim-verify");
         Assert.StartsWith("pass\ndkim=pass (signature verified) header.d=remitente.test", dkim.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, dkim.ExitCode);
+        var altered = await RunAsync(text.Replace("Hola.", "Adiós.", StringComparison.Ordinal), "auth", "dkim-verify", "--json");
+        Assert.Equal(1, altered.ExitCode);
+        Assert.Contains("\"result\": \"fail\"", altered.Stdout, StringComparison.Ordinal);
         // The same message saved by a program that ends lines in LF: verified as its CRLF wire form.
         var lf = await RunAsync(text.Replace("\r\n", "\n", StringComparison.Ordinal), "auth", "dkim-verify");
         Assert.StartsWith("pass\ndkim=pass (signature verified) header.d=remitente.test", lf.Stdout, StringComparison.Ordinal);
 
         var dmarc = await RunAsync(text, "auth", "dmarc", "--ip", "127.0.0.1", "--mail-from", "news@remitente.test", "--helo", "mail.remitente.test");
         Assert.StartsWith("pass\ndmarc=pass (p=reject dis=none) header.from=remitente.test", dmarc.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, dmarc.ExitCode);
 
         var spoofed = Messages.WireBytes(Messages.Simple("director@remitente.test", "ana@ejemplo.test", "Falso", "Hola.\r\n"));
         var fail = await RunAsync(System.Text.Encoding.UTF8.GetString(spoofed), "auth", "dmarc", "--ip", "127.0.0.1", "--mail-from", "x@otro.test");
         Assert.StartsWith("fail\ndmarc=fail (p=reject dis=reject) header.from=remitente.test", fail.Stdout, StringComparison.Ordinal);
+        Assert.Equal(1, fail.ExitCode);
     }
 
     [Fact]
