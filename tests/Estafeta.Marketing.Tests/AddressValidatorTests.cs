@@ -58,6 +58,28 @@ public sealed class AddressValidatorTests
     }
 
     [Fact]
+    public async Task A_domain_this_server_receives_mail_for_is_accepted_without_asking_dns()
+    {
+        var dns = new InMemoryDnsResolver(new DnsZone());
+        var validator = new AddressValidator(dns, (domain, _) => Task.FromResult(domain == "ejemplo.test"));
+
+        Assert.Equal(AddressVerdict.Valid, (await validator.ValidateAsync("ana@ejemplo.test")).Verdict);
+        Assert.Equal(0, dns.QueryCount);
+        Assert.Equal(AddressVerdict.Invalid, (await validator.ValidateAsync("ana@otro.test")).Verdict);
+    }
+
+    [Fact]
+    public async Task A_validator_that_does_not_remember_domains_asks_the_resolver_each_time()
+    {
+        var dns = new InMemoryDnsResolver(new DnsZone().AddMx("conmx.es", 10, "mx.conmx.es"));
+        var validator = new AddressValidator(dns, rememberDomains: false);
+
+        for (var i = 0; i < 3; i++) await validator.ValidateAsync($"p{i}@conmx.es");
+
+        Assert.Equal(3, dns.QueryCount);
+    }
+
+    [Fact]
     public async Task A_dns_failure_makes_the_address_risky_not_invalid()
     {
         var zone = new DnsZone().FailWithServerFailure("caido.es");

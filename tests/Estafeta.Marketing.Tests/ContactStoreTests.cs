@@ -21,6 +21,20 @@ public abstract class ContactStoreTests(AudienceBackend backend) : AudienceTests
     }
 
     [Fact]
+    public async Task An_address_of_a_domain_this_server_hosts_is_accepted_though_dns_knows_nothing_of_it()
+    {
+        var local = $"tienda-{Guid.NewGuid().ToString("N")[..6]}.test";
+        var idn = $"bücher-{Guid.NewGuid().ToString("N")[..6]}.test";
+        await new DomainStore(Db).AddAsync(local);
+        await new DomainStore(Db).AddAsync(idn);
+        var audience = new AudienceService(Db, new Estafeta.Testing.InMemoryDnsResolver(new Estafeta.Testing.DnsZone()), () => new Uri("https://correo.ejemplo.test/"), "mx.ejemplo.test", mail: null);
+
+        Assert.Equal("valid", (await audience.Contacts.UpsertAsync(new ContactInput($"ana@{local}"))).Contact.Validation!.Verdict);
+        Assert.Equal("valid", (await audience.Contacts.UpsertAsync(new ContactInput($"luis@{idn}"))).Contact.Validation!.Verdict);
+        await Assert.ThrowsAsync<InvalidInputException>(() => audience.Contacts.UpsertAsync(new ContactInput($"ana@no-{local}")));
+    }
+
+    [Fact]
     public async Task International_addresses_keep_a_utf8_local_part_and_an_ascii_domain()
     {
         var contact = await NewContactAsync($"josé.{Guid.NewGuid().ToString("N")[..6]}@bücher.es");

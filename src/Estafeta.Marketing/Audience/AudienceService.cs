@@ -13,7 +13,8 @@ public sealed class AudienceService
     public AudienceService(Database db, IDnsResolver? dns, Func<Uri> publicUrl, string hostName, MailEngine? mail)
     {
         Database = db;
-        Validator = new AddressValidator(dns);
+        this.dns = dns;
+        Validator = new AddressValidator(dns, IsLocalDomainAsync, rememberDomains: false);
         Contacts = new ContactStore(db, Validator);
         Fields = new FieldStore(db);
         Lists = new ListStore(db);
@@ -46,7 +47,13 @@ public sealed class AudienceService
     public ConsentFlows? Flows { get; }
 
     /// <summary>A new importer (its per-domain DNS answers live as long as it does).</summary>
-    public ContactImporter Importer(bool checkDns = true) => new(Database, checkDns ? Validator : new AddressValidator(null));
+    public ContactImporter Importer(bool checkDns = true) => new(Database, new AddressValidator(checkDns ? dns : null, IsLocalDomainAsync));
+
+    private readonly IDnsResolver? dns;
+
+    /// <summary>Whether this server receives mail for the domain (a local domain: the address validator does not ask DNS).</summary>
+    private async Task<bool> IsLocalDomainAsync(string domain, CancellationToken ct) =>
+        await new DomainStore(Database).GetAsync(domain, ct).ConfigureAwait(false) is not null;
 
     /// <summary>The header values of list mail to a contact (for the campaign sender).</summary>
     public UnsubscribeHeaders UnsubscribeHeadersFor(long contactId, MailingList list) => UnsubscribeHeaders.For(Links, contactId, list);

@@ -7,10 +7,14 @@ namespace Estafeta.Marketing.Audience;
 /// <summary>
 /// Checks addresses: syntax, whether the domain can receive mail (an MX, or else an A/AAAA record; a null MX
 /// means it cannot), disposable domains, role addresses and provider typos. Domain lookups go through the
-/// process's cached <see cref="IDnsResolver"/> and are remembered per domain for the life of this validator,
-/// so an import asks once per distinct domain. Without a resolver the DNS check is left out.
+/// process's cached <see cref="IDnsResolver"/> (which keeps answers for their TTL). With
+/// <paramref name="rememberDomains"/> each domain's verdict is also kept for the life of this validator, so an import
+/// asks once per distinct domain; a validator that lives as long as the server does not, or a domain that publishes its
+/// MX later would stay refused until a restart. A domain this server receives mail for
+/// (<paramref name="isLocalDomain"/>) accepts mail whatever DNS says: its mail never leaves this server. Without a
+/// resolver the DNS check is left out.
 /// </summary>
-public sealed class AddressValidator(IDnsResolver? dns)
+public sealed class AddressValidator(IDnsResolver? dns, Func<string, CancellationToken, Task<bool>>? isLocalDomain = null, bool rememberDomains = true)
 {
     private readonly ConcurrentDictionary<string, Task<DomainMail>> domains = new(StringComparer.Ordinal);
 
@@ -36,7 +40,7 @@ public sealed class AddressValidator(IDnsResolver? dns)
         {
             if (dns is not null)
             {
-                var mail = await domains.GetOrAdd(domain, d => LookUpAsync(d, ct)).ConfigureAwait(false);
+                var mail = await (rememberDomains ? domains.GetOrAdd(domain, d => LookUpAsync(d, ct)) : LookUpAsync(domain, ct)).ConfigureAwait(false);
                 if (mail == DomainMail.Refuses)
                 {
                     return new AddressValidation(input, canonical, AddressVerdict.Invalid, ["no-mail-domain"], Suggest(canonical, domain), null);
@@ -62,6 +66,7 @@ public sealed class AddressValidator(IDnsResolver? dns)
 
     private async Task<DomainMail> LookUpAsync(string domain, CancellationToken ct)
     {
+        if (isLocalDomain is not null && await isLocalDomain(domain, ct).ConfigureAwait(false)) return DomainMail.Accepts;
         var mx = await dns!.MxAsync(domain, ct).ConfigureAwait(false);
         if (mx.Status == DnsStatus.TemporaryFailure) return DomainMail.Unknown;
         if (mx.Status == DnsStatus.NameError) return DomainMail.Refuses;
