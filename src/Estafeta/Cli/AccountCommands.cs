@@ -98,7 +98,7 @@ public static class AccountCommands
             if (parse.GetValue(json))
                 Output.WriteJson(messages.Select(m => new
                 {
-                    uid = m.Uid, received = m.InternalDate, size = m.Size, from = m.From, subject = m.Subject,
+                    uid = m.Uid, received = m.InternalDate, size = m.Size, from = Decoded(m.From), subject = Decoded(m.Subject),
                     spamScore = m.Spam?.Score, spamReasons = m.Spam?.Reasons,
                 }));
             else
@@ -109,7 +109,7 @@ public static class AccountCommands
                         m.Uid.ToString(CultureInfo.InvariantCulture),
                         m.InternalDate.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
                         m.Spam is { } spam ? spam.Score.ToString("0.0", CultureInfo.InvariantCulture) : "-",
-                        m.From ?? "", m.Subject ?? "",
+                        Decoded(m.From) ?? "", Decoded(m.Subject) ?? "",
                     }),
                     $"{box.Name} of {account.Address} is empty.");
                 // The reasons under the table, one per line, whole: a table cell would wrap or cut them.
@@ -121,6 +121,10 @@ public static class AccountCommands
         }));
         return command;
     }
+
+    /// <summary>A header value as people read it: RFC 2047 encoded-words ("=?utf-8?q?suscripci=C3=B3n?=") decoded.</summary>
+    private static string? Decoded(string? value) =>
+        value is null || !value.Contains("=?", StringComparison.Ordinal) ? value : MimeKit.Utils.Rfc2047.DecodeText(System.Text.Encoding.UTF8.GetBytes(value));
 
     private static Command Remove()
     {
