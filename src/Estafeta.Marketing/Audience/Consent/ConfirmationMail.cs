@@ -1,4 +1,5 @@
-using System.Net;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
 using MimeKit;
 using MimeKit.Text;
 
@@ -10,6 +11,9 @@ namespace Estafeta.Marketing.Audience;
 /// </summary>
 public static class ConfirmationMail
 {
+    /// <summary>HTML escaping that writes letters of any language as themselves (not &amp;#237; for í).</summary>
+    private static readonly HtmlEncoder Html = HtmlEncoder.Create(UnicodeRanges.All);
+
     private sealed record Text(string Subject, string Greeting, string Body, string Button, string Expiry, string Ignore);
 
     private static readonly Text Spanish = new(
@@ -35,7 +39,7 @@ public static class ConfirmationMail
         var spanish = IsSpanish(language);
         var t = spanish ? Spanish : English;
         var culture = System.Globalization.CultureInfo.InvariantCulture;
-        var greetingName = string.IsNullOrWhiteSpace(name) ? "" : (spanish ? " " : " ") + name.Trim();
+        var greetingName = string.IsNullOrWhiteSpace(name) ? "" : " " + name.Trim();
         var expiry = string.Format(culture, t.Expiry, expires.UtcDateTime.ToString("yyyy-MM-dd HH:mm", culture));
         var body = string.Format(culture, t.Body, list.Name);
         var message = new MimeMessage();
@@ -48,11 +52,11 @@ public static class ConfirmationMail
         var text = string.Join("\r\n", string.Format(culture, t.Greeting, greetingName), "", body, "", link, "", expiry, "", t.Ignore, "");
         var html = $"""
             <!doctype html><html lang="{(spanish ? "es" : "en")}"><body style="font-family:sans-serif">
-            <p>{WebUtility.HtmlEncode(string.Format(culture, t.Greeting, greetingName))}</p>
-            <p>{WebUtility.HtmlEncode(body)}</p>
-            <p><a href="{WebUtility.HtmlEncode(link)}" style="display:inline-block;padding:10px 16px;background:#0b5;color:#fff;text-decoration:none;border-radius:4px">{WebUtility.HtmlEncode(t.Button)}</a></p>
-            <p style="font-size:small">{WebUtility.HtmlEncode(link)}</p>
-            <p style="font-size:small">{WebUtility.HtmlEncode(expiry)} {WebUtility.HtmlEncode(t.Ignore)}</p>
+            <p>{Html.Encode(string.Format(culture, t.Greeting, greetingName))}</p>
+            <p>{Html.Encode(body)}</p>
+            <p><a href="{Html.Encode(link)}" style="display:inline-block;padding:10px 16px;background:#0b5;color:#fff;text-decoration:none;border-radius:4px">{Html.Encode(t.Button)}</a></p>
+            <p style="font-size:small">{Html.Encode(link)}</p>
+            <p style="font-size:small">{Html.Encode(expiry)} {Html.Encode(t.Ignore)}</p>
             </body></html>
             """;
         message.Body = new MultipartAlternative

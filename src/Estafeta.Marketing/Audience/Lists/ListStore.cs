@@ -44,8 +44,7 @@ public sealed class ListStore(Database db)
     /// <summary>What a person agrees to when the list was given no text of its own, in Spanish ("es") or English (any
     /// other language). The English one is what the list stores; <see cref="MailingList.ConsentTextIn"/> shows it in the
     /// reader's language.</summary>
-    public static string DefaultConsentText(string listName, string? language = null) =>
-        language is not null && (language.Equals("es", StringComparison.OrdinalIgnoreCase) || language.StartsWith("es-", StringComparison.OrdinalIgnoreCase))
+    public static string DefaultConsentText(string listName, string? language = null) => ConfirmationMail.IsSpanish(language?.ToLowerInvariant())
         ? $"Quiero recibir los correos de la lista «{listName}» y sé que puedo darme de baja en cualquier momento con el enlace de cada correo."
         : $"I want to receive the emails of the list \"{listName}\" and know I can unsubscribe at any time with the link in every email.";
 
