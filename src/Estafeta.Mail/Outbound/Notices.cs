@@ -38,6 +38,8 @@ internal sealed class Notices(MailEngine engine, OutboundLog log)
             content = DsnBuilder.Build(engine.Options.HostName, message.EnvelopeSender, message.DsnEnvId, message.CreatedAt, now, dsnRecipients, original, message.DsnRet, message.Size);
         }
         var receipt = await engine.SubmitAsync(new LocalSubmission("", [message.EnvelopeSender], content), ct);
-        log.NoticeSent(message.Id, action, message.EnvelopeSender, receipt.OutboundQueueId);
+        if (receipt.OutboundQueueId is { } noticeId) log.NoticeSent(message.Id, action, message.EnvelopeSender, noticeId);
+        else if (receipt.LocalCopies > 0) log.NoticeDeliveredLocally(message.Id, action, message.EnvelopeSender);
+        else log.NoticeRefused(message.Id, action, message.EnvelopeSender);
     }
 }

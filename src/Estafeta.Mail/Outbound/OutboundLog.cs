@@ -25,7 +25,13 @@ internal sealed partial class OutboundLog(ILogger log)
     public partial void FilesNotDeleted(Exception e);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: {Kind} notice sent to <{Sender}> as queue {NoticeId}")]
-    public partial void NoticeSent(long queueId, string kind, string sender, long? noticeId);
+    public partial void NoticeSent(long queueId, string kind, string sender, long noticeId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "queue {QueueId}: {Kind} notice delivered to the mailbox of <{Sender}>")]
+    public partial void NoticeDeliveredLocally(long queueId, string kind, string sender);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "queue {QueueId}: {Kind} notice not sent: <{Sender}> is an address of this server with no mailbox")]
+    public partial void NoticeRefused(long queueId, string kind, string sender);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "released {Count} message(s) that were in flight when {Node} stopped; they are delivered again")]
     public partial void LeasesReleased(int count, string node);
