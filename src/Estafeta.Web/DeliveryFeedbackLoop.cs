@@ -36,7 +36,7 @@ public sealed partial class DeliveryFeedbackLoop
         }, CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Suppressed {Count} addresses after hard bounces and complaints")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Suppression list: {Count} address(es) added after hard bounces and complaints")]
     private static partial void Applied(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Applying bounces and complaints to the suppression list failed")]
