@@ -117,6 +117,20 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     }
 
     [Fact]
+    public async Task A_row_with_a_name_too_long_or_too_many_tags_is_rejected_with_why()
+    {
+        var (ok, longName, manyTags) = (Email("ok"), Email("largo"), Email("etiquetas"));
+        var tags = string.Join('|', Enumerable.Range(0, 101).Select(i => $"t{i}"));
+        var path = WriteText("limites.csv", $"email;name;tags\n{ok};Ana;vip\n{longName};{new string('x', 201)};\n{manyTags};Eva;{tags}\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda"));
+
+        Assert.Equal(1, report.Inserted);
+        Assert.Contains("at most 200 characters", report.Issues.Single(i => i.Row == 3).Reason, StringComparison.Ordinal);
+        Assert.Contains("at most 100 tags", report.Issues.Single(i => i.Row == 4).Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Json_lines_are_imported_with_lists_as_tags_and_broken_lines_reported()
     {
         var email = Email();

@@ -35,6 +35,24 @@ public abstract class ContactStoreTests(AudienceBackend backend) : AudienceTests
     }
 
     [Fact]
+    public async Task Names_tags_and_field_values_have_limits_with_a_clear_error()
+    {
+        async Task<string> Refused(ContactInput input) => (await Assert.ThrowsAsync<InvalidInputException>(() => Audience.Contacts.UpsertAsync(input))).Message;
+
+        Assert.Contains("at most 200 characters", await Refused(new ContactInput(Email()) { Name = new string('x', 201) }), StringComparison.Ordinal);
+        Assert.Contains("control characters", await Refused(new ContactInput(Email()) { Name = "Ana\r\nBcc: todos@ejemplo.es" }), StringComparison.Ordinal);
+        Assert.Contains("at most 100 tags", await Refused(new ContactInput(Email()) { Tags = [.. Enumerable.Range(0, 101).Select(i => $"t{i}")] }), StringComparison.Ordinal);
+        Assert.Contains("at most 100 custom fields", await Refused(new ContactInput(Email()) { Fields = Enumerable.Range(0, 101).ToDictionary(i => $"f{i}", i => (string?)"x") }), StringComparison.Ordinal);
+        var field = "nota_" + Guid.NewGuid().ToString("N")[..6];
+        Assert.Contains("at most 2000 characters", await Refused(new ContactInput(Email()) { Fields = new Dictionary<string, string?> { [field] = new string('x', 2001) } }), StringComparison.Ordinal);
+
+        var kept = (await Audience.Contacts.UpsertAsync(new ContactInput(Email()) { Name = new string('ñ', 200), Tags = [.. Enumerable.Range(0, 100).Select(i => $"t{i}")], Fields = new Dictionary<string, string?> { [field] = new string('x', 2000) } })).Contact;
+        Assert.Equal(200, kept.Name!.Length);
+        Assert.Equal(100, kept.Tags.Count);
+        Assert.Equal(2000, ((string)kept.Fields[field]!).Length);
+    }
+
+    [Fact]
     public async Task International_addresses_keep_a_utf8_local_part_and_an_ascii_domain()
     {
         var contact = await NewContactAsync($"josé.{Guid.NewGuid().ToString("N")[..6]}@bücher.es");

@@ -39,5 +39,28 @@ public static class ContactRules
         return tag;
     }
 
-    public static string? Name(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    /// <summary>The longest name kept, in characters.</summary>
+    public const int MaxNameLength = 200;
+
+    /// <summary>The most tags one request or row may give a contact.</summary>
+    public const int MaxTagsPerChange = 100;
+
+    /// <summary>A name: trimmed, at most <see cref="MaxNameLength"/> characters, no control characters (a line break in a
+    /// name would end up in the To field of every mail); null for empty input.</summary>
+    public static string? Name(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        var name = value.Trim();
+        if (name.Length > MaxNameLength) throw new InvalidInputException($"a name has at most {MaxNameLength} characters, not {name.Length}");
+        if (name.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || name.AsSpan().ContainsAnyInRange('\u007f', '\u009f')) throw new InvalidInputException("a name may not hold control characters such as line breaks or tabs");
+        return name;
+    }
+
+    /// <summary>The tags of one change, checked (<see cref="Tag"/>), without repeats; at most <see cref="MaxTagsPerChange"/>.</summary>
+    public static List<string> Tags(IEnumerable<string> values)
+    {
+        var tags = values.Select(Tag).Distinct(StringComparer.Ordinal).ToList();
+        if (tags.Count > MaxTagsPerChange) throw new InvalidInputException($"at most {MaxTagsPerChange} tags at a time, not {tags.Count}");
+        return tags;
+    }
 }

@@ -44,8 +44,9 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         var language = ContactRules.Language(input.Language);
         var timeZone = ContactRules.TimeZone(input.TimeZone);
         var name = ContactRules.Name(input.Name);
-        var tags = (input.Tags ?? []).Select(ContactRules.Tag).Distinct(StringComparer.Ordinal).ToList();
-        var removeTags = (input.RemoveTags ?? []).Select(ContactRules.Tag).ToList();
+        var tags = ContactRules.Tags(input.Tags ?? []);
+        var removeTags = ContactRules.Tags(input.RemoveTags ?? []);
+        if (input.Fields is { Count: > FieldValues.MaxFieldsPerChange }) throw new InvalidInputException($"at most {FieldValues.MaxFieldsPerChange} custom fields at a time, not {input.Fields.Count}");
         var fieldInput = (input.Fields ?? new Dictionary<string, string?>()).ToDictionary(kv => FieldValues.NormalizeName(kv.Key), kv => kv.Value, StringComparer.Ordinal);
 
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);

@@ -23,12 +23,15 @@ public sealed class FieldStore(Database db)
         if (type != FieldType.Choice && choices is { Count: > 0 }) throw new InvalidInputException("only choice fields take a list of choices");
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var fold = FieldValues.Fold(normalized);
-        if ((await ListAsync(connection, null, ct).ConfigureAwait(false)).FirstOrDefault(f => FieldValues.Fold(f.Name) == fold) is { } same)
+        var defined = await ListAsync(connection, null, ct).ConfigureAwait(false);
+        if (defined.FirstOrDefault(f => FieldValues.Fold(f.Name) == fold) is { } same)
         {
             throw new ConflictException(same.Name == normalized
                 ? $"field {normalized} already exists"
                 : $"field {same.Name} already exists, and {normalized} would be the same field (names that differ only in accents or case are one field)");
         }
+
+        if (defined.Count >= FieldValues.MaxDefinitions) throw TooMany(normalized);
 
         try
         {
@@ -73,6 +76,7 @@ public sealed class FieldStore(Database db)
                 continue;
             }
 
+            if (all.Values.DistinctBy(f => f.Id).Count() >= FieldValues.MaxDefinitions) throw TooMany(name);
             if (BuiltIn.Contains(FieldValues.Fold(name))) throw new InvalidInputException($"'{name}' is a built-in contact property, not a custom field");
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
                 "INSERT INTO contact_fields (name, type, created_at) VALUES (@name, 'text', @now) ON CONFLICT (name) DO UPDATE SET name = excluded.name RETURNING id",
@@ -82,6 +86,9 @@ public sealed class FieldStore(Database db)
 
         return all;
     }
+
+    private static InvalidInputException TooMany(string name) =>
+        new($"cannot add field {name}: this server holds at most {FieldValues.MaxDefinitions} custom fields; map unneeded columns with --map 'column=skip'");
 
     private sealed class Row
     {

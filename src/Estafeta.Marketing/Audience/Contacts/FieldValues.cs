@@ -15,9 +15,19 @@ public static class FieldValues
 
     private static readonly string[] DateFormats = ["yyyy-MM-dd", "yyyy-MM-ddTHH:mm:ssK", "yyyy-MM-ddTHH:mm:ss.FFFFFFFK", "yyyy-MM-dd HH:mm:ss", "yyyy/MM/dd", "dd/MM/yyyy"];
 
+    /// <summary>The longest text or choice value kept, in characters.</summary>
+    public const int MaxTextLength = 2000;
+
+    /// <summary>The most custom field values one request or row may set.</summary>
+    public const int MaxFieldsPerChange = 100;
+
+    /// <summary>The most custom fields a server defines (an import makes one of every column it cannot map).</summary>
+    public const int MaxDefinitions = 500;
+
     public static Stored Parse(FieldDefinition field, string raw)
     {
         var text = raw.Trim();
+        if (text.Length > MaxTextLength) throw new InvalidInputException($"field {field.Name} holds at most {MaxTextLength} characters, not {text.Length}");
         switch (field.Type)
         {
             case FieldType.Number:

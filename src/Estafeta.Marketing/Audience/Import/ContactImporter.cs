@@ -392,9 +392,9 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     ? cleanDetail ??= ContactStore.ValidationDetail(validation)
                     : ContactStore.ValidationDetail(validation);
                 var row = new ImportRow(
-                    record.Row, canonical, HashOf(canonical), fullName, ContactRules.Language(language), ContactRules.TimeZone(timeZone),
+                    record.Row, canonical, HashOf(canonical), ContactRules.Name(fullName), ContactRules.Language(language), ContactRules.TimeZone(timeZone),
                     AddressValidation.VerdictName(validation.Verdict), detail, values,
-                    tags.Count == 0 ? [] : [.. tags.Select(ContactRules.Tag).Distinct(StringComparer.Ordinal)],
+                    tags.Count == 0 ? [] : ContactRules.Tags(tags),
                     validation.Verdict == AddressVerdict.Risky ? validation.Describe() : null);
                 return (row, null);
             }
