@@ -28,6 +28,32 @@ public static class EstafetaWeb
         return services;
     }
 
+    /// <summary>Requests under /api/v1 that reach no endpoint get problem details, as every other API error does: 404 for
+    /// a path the API does not have; 405 (with Allow, which routing sets) for one it has under other methods; 415 for a body
+    /// that is not JSON where the endpoint takes JSON. Routing answers the last two with an empty body of its own; a route
+    /// matching every path, as there was, hid them behind a 404.</summary>
+    private static async Task ApiMisses(HttpContext ctx, RequestDelegate next)
+    {
+        if (!ctx.Request.Path.StartsWithSegments("/api/v1"))
+        {
+            await next(ctx);
+            return;
+        }
+
+        if (ctx.GetEndpoint() is null)
+        {
+            await Problems.For(ctx, StatusCodes.Status404NotFound, "there is no such API endpoint; see /api/v1/openapi.json", "not-found").ExecuteAsync(ctx);
+            return;
+        }
+
+        await next(ctx);
+        if (ctx.Response.HasStarted || ctx.Response.StatusCode is not (StatusCodes.Status405MethodNotAllowed or StatusCodes.Status415UnsupportedMediaType)) return;
+        var problem = ctx.Response.StatusCode == StatusCodes.Status405MethodNotAllowed
+            ? Problems.For(ctx, StatusCodes.Status405MethodNotAllowed, $"{ctx.Request.Method} is not taken here; this endpoint takes {ctx.Response.Headers.Allow}", "method-not-allowed")
+            : Problems.For(ctx, StatusCodes.Status415UnsupportedMediaType, $"send the body as application/json, not {ctx.Request.ContentType ?? "without a Content-Type"}", "unsupported-media-type");
+        await problem.ExecuteAsync(ctx);
+    }
+
     /// <summary>Maps the API and the pages, and starts the hourly expiry (it stops with the application).</summary>
     public static void MapEstafetaWeb(this WebApplication app, AudienceService audience, ILoggerFactory logging, TimeProvider? time = null)
     {
@@ -43,8 +69,7 @@ public static class EstafetaWeb
         PrivacyApi.Map(api, audience);
         app.MapOpenApi("/api/v1/openapi.json");
         ProblemTypes.Map(app);
-        app.Map("/api/v1/{**rest}", (HttpContext ctx) => Problems.For(ctx, StatusCodes.Status404NotFound, "there is no such API endpoint; see /api/v1/openapi.json", "not-found"))
-            .ExcludeFromDescription();
+        app.Use(ApiMisses);
 
         var guard = new FormGuard(audience.Tokens, time, new FixedWindowLimiter(TimeSpan.FromHours(1), time));
         SubscribePages.Map(app, audience, guard);

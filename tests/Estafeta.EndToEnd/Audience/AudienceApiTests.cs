@@ -100,6 +100,18 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
         await ProblemAsync(await server.Api.PostAsync("api/v1/contacts", new StringContent("{not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
         await ProblemAsync(await server.Api.GetAsync("api/v1/contacts/987654321"), HttpStatusCode.NotFound);
         await ProblemAsync(await server.Api.GetAsync("api/v1/no-such-thing"), HttpStatusCode.NotFound);
+        await ProblemAsync(await server.Api.GetAsync("api/v1/lists/not-a-number"), HttpStatusCode.NotFound);
+        // An endpoint asked with another method, or sent a body that is not JSON, says so (it was a 404 "no such endpoint").
+        var method = await server.Api.GetAsync("api/v1/segments/count");
+        Assert.Equal("POST", Assert.Single(method.Content.Headers.Allow));
+        Assert.Contains("takes POST", (await ProblemAsync(method, HttpStatusCode.MethodNotAllowed)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var media = await server.Api.PostAsync("api/v1/contacts", new StringContent("email=ana@ejemplo.es", Encoding.UTF8, "application/x-www-form-urlencoded"));
+        Assert.Contains("application/json", (await ProblemAsync(media, HttpStatusCode.UnsupportedMediaType)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var wrongKind = await server.Api.PostAsync("api/v1/contacts", new StringContent("{\"email\": 5}", Encoding.UTF8, "application/json"));
+        var detail = (await ProblemAsync(wrongKind, HttpStatusCode.BadRequest)).GetProperty("detail").GetString();
+        Assert.Contains("$.email", detail, StringComparison.Ordinal);
+        Assert.DoesNotContain("Estafeta.", detail, StringComparison.Ordinal);
+        Assert.Contains("empty", (await ProblemAsync(await server.Api.PostAsync("api/v1/contacts", new StringContent("", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         var name = Unique("dup");
         await server.NewListAsync(name, doubleOptIn: false);
         await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/lists", new { name }), HttpStatusCode.Conflict);
