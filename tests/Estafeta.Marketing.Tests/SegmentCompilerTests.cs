@@ -77,6 +77,11 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "vip = 1", 6, "vip is true/false" },
         { "opened(within: 3x)", 16, "not a duration unit" },
         { "opened(campaign: \"a\", campaign: \"b\")", 22, "given twice" },
+        // Limits: a tree deep enough to exhaust the stack (thousands of "or", or of parentheses) ended the whole server.
+        { new string('(', 40) + "vip" + new string(')', 40), 32, "nested more than 32 deep" },
+        { string.Concat(Enumerable.Repeat("not ", 40)) + "vip", 128, "nested more than 32 deep" },
+        { string.Join(" or ", Enumerable.Range(0, 20_000).Select(i => "vip")).Substring(0, 3998), 700, "more than 100 conditions" },
+        { string.Join(" or ", Enumerable.Range(0, 20_000).Select(i => "vip")), 4000, "longer than 4000 characters" },
     };
 
     [Theory]

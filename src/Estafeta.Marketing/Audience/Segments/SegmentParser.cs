@@ -3,9 +3,24 @@ namespace Estafeta.Marketing.Audience;
 /// <summary>
 /// Recursive-descent parser of the segment language (grammar in docs/segments.md):
 /// <c>or := and ("or" and)*</c>, <c>and := unary ("and" unary)*</c>, <c>unary := "not" unary | atom</c>.
+/// An expression has limits (<see cref="MaxLength"/>, <see cref="MaxDepth"/>, <see cref="MaxConditions"/>): the parser and the
+/// compiler recurse over its tree, and one deep enough (a chain of thousands of "or", or of parentheses) would exhaust the
+/// stack and end the whole server; expressions come from API callers.
 /// </summary>
 internal sealed class SegmentParser
 {
+    /// <summary>The longest expression, in characters.</summary>
+    public const int MaxLength = 4000;
+
+    /// <summary>The deepest nesting of parentheses and "not".</summary>
+    public const int MaxDepth = 32;
+
+    /// <summary>The most conditions (comparisons, tag(), list(), exists(), events) in one expression.</summary>
+    public const int MaxConditions = 100;
+
+    private int depth;
+    private int conditions;
+
     private static readonly HashSet<string> Keywords = new(StringComparer.OrdinalIgnoreCase) { "and", "or", "not", "in", "true", "false", "contains" };
     private static readonly HashSet<string> Comparisons = new(StringComparer.Ordinal) { "=", "!=", "<", "<=", ">", ">=" };
 
@@ -21,6 +36,11 @@ internal sealed class SegmentParser
 
     public static SegmentNode Parse(string expression)
     {
+        if (expression.Length > MaxLength)
+        {
+            throw new SegmentSyntaxException($"the expression is longer than {MaxLength} characters; tag the contacts or save parts as lists instead", MaxLength, expression);
+        }
+
         var parser = new SegmentParser(expression);
         if (parser.Peek.Kind == SegmentTokenKind.End) throw new SegmentSyntaxException("the expression is empty", 0, expression);
         var node = parser.ParseOr();
@@ -77,7 +97,10 @@ internal sealed class SegmentParser
         if (IsWord("not"))
         {
             var at = Take();
-            return new NotNode(ParseUnary(), at.Position);
+            Enter(at);
+            var negated = ParseUnary();
+            depth--;
+            return new NotNode(negated, at.Position);
         }
 
         return ParseAtom();
@@ -89,10 +112,14 @@ internal sealed class SegmentParser
         if (token.Kind == SegmentTokenKind.LeftParen)
         {
             Take();
+            Enter(token);
             var inner = ParseOr();
             Expect(SegmentTokenKind.RightParen, "')'");
+            depth--;
             return inner;
         }
+
+        if (++conditions > MaxConditions) throw Error($"more than {MaxConditions} conditions in one expression", token);
 
         if (token.Kind != SegmentTokenKind.Identifier || Keywords.Contains(token.Text))
         {
@@ -107,6 +134,11 @@ internal sealed class SegmentParser
         }
 
         return ParseComparison(name, token);
+    }
+
+    private void Enter(SegmentToken at)
+    {
+        if (++depth > MaxDepth) throw Error($"parentheses and 'not' nested more than {MaxDepth} deep", at);
     }
 
     private SegmentNode ParseCall(string name, SegmentToken at)
