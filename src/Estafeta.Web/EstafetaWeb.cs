@@ -28,7 +28,7 @@ public static class EstafetaWeb
         return services;
     }
 
-    /// <summary>Requests under /api/v1 that reach no endpoint get problem details, as every other API error does: 404 for
+    /// <summary>Requests to the pages that cannot be read answer with their status alone. Requests under /api/v1 that reach no endpoint get problem details, as every other API error does: 404 for
     /// a path the API does not have; 405 (with Allow, which routing sets) for one it has under other methods; 415 for a body
     /// that is not JSON where the endpoint takes JSON. Routing answers the last two with an empty body of its own; a route
     /// matching every path, as there was, hid them behind a 404.</summary>
@@ -36,7 +36,21 @@ public static class EstafetaWeb
     {
         if (!ctx.Request.Path.StartsWithSegments("/api/v1"))
         {
-            await next(ctx);
+            try
+            {
+                await next(ctx);
+            }
+            catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
+            {
+                // A request to a page that cannot be read, such as a form over the 1 MB limit: its status and a line saying
+                // why, not an error with a stack trace in the log for each one (the pages are public).
+                ctx.Response.StatusCode = e.StatusCode;
+                ctx.Response.ContentType = "text/plain; charset=utf-8";
+                await ctx.Response.WriteAsync(e.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The form is larger than this server takes (1 MB).\n"
+                    : "The request could not be read.\n");
+            }
+
             return;
         }
 

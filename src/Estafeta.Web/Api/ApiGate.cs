@@ -58,19 +58,27 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
         }
     }
 
+    /// <summary>The largest request body an endpoint takes (the web host's limit); the import raises its own.</summary>
+    public const long MaxBodyBytes = 1 << 20;
+
+    private const int MaxEchoedExpression = 4000;
+
     public ApiResult ProblemFor(HttpContext context, Exception e)
     {
         switch (e)
         {
             case SegmentSyntaxException s:
+                // The expression is given back to point into, but not past the longest one the language takes.
                 return Problems.For(context, StatusCodes.Status422UnprocessableEntity, s.Message, "segment-syntax",
-                    new Dictionary<string, object?> { ["position"] = s.Position, ["expression"] = s.Expression });
+                    new Dictionary<string, object?> { ["position"] = s.Position, ["expression"] = s.Expression.Length <= MaxEchoedExpression ? s.Expression : s.Expression[..MaxEchoedExpression] + "…" });
             case NotFoundException:
                 return Problems.For(context, StatusCodes.Status404NotFound, e.Message, "not-found");
             case ConflictException:
                 return Problems.For(context, StatusCodes.Status409Conflict, e.Message, "conflict");
             case InvalidInputException:
                 return Problems.For(context, StatusCodes.Status422UnprocessableEntity, e.Message, "invalid");
+            case BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }:
+                return Problems.For(context, StatusCodes.Status413PayloadTooLarge, $"the body is larger than this endpoint takes ({MaxBodyBytes / 1024} KB; an import up to 1 GB)", "too-large");
             case ApiBadRequestException or BadHttpRequestException:
                 return Problems.For(context, StatusCodes.Status400BadRequest, e.Message, "bad-request");
             case StorageException:

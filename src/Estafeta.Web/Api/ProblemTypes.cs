@@ -17,6 +17,7 @@ public static class ProblemTypes
         ["rate-limited"] = (429, "The API key made more requests this minute than its limit allows. Wait the seconds given in Retry-After."),
         ["not-found"] = (404, "The contact, list, segment, import, suppression entry or endpoint does not exist."),
         ["method-not-allowed"] = (405, "The endpoint exists but not under this HTTP method; the Allow header and the detail name the ones it takes."),
+        ["too-large"] = (413, "The request body is larger than the endpoint takes: 1 MB for JSON, 1 GB for an import file."),
         ["unsupported-media-type"] = (415, "The endpoint takes a JSON body: send it with Content-Type: application/json."),
         ["conflict"] = (409, "The request contradicts what is stored: a name already in use, an address erased at the person's request, a suppression that cannot be lifted."),
         ["invalid"] = (422, "A value in the request is not acceptable: the detail says which and why."),

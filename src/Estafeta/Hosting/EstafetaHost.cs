@@ -172,6 +172,8 @@ public sealed class EstafetaHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseUrls($"http://{PortsFile.Format(http)}");
+        // Request bodies: 1 MB (JSON, forms); the import endpoint raises its own limit for the file it takes.
+        builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = Estafeta.Web.Api.ApiGate.MaxBodyBytes);
         builder.Services.AddEstafetaWeb();
         var app = builder.Build();
         app.MapEstafetaWeb(audience, logging);

@@ -150,6 +150,20 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_json_body_over_1_mb_is_a_413_problem_and_an_import_file_over_it_is_taken()
+    {
+        var big = await server.Api.PostAsync("api/v1/contacts", new StringContent($"{{\"email\":\"x@ejemplo.es\",\"name\":\"{new string('x', 1_100_000)}\"}}", Encoding.UTF8, "application/json"));
+        Assert.Contains("1024 KB", (await ProblemAsync(big, HttpStatusCode.RequestEntityTooLarge)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var tag = Unique("grande");
+        var csv = new StringBuilder("email;nombre;nota\n");
+        for (var i = 0; csv.Length < 1_300_000; i++) csv.Append(FormattableString.Invariant($"{i}.{tag}@ejemplo.es;Persona {i};{new string('n', 40)}\n"));
+        var imported = await server.Api.PostAsync($"api/v1/imports?consentSource=prueba&tag={tag}&checkDns=false", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv"));
+        Assert.Equal(HttpStatusCode.Created, imported.StatusCode);
+        Assert.True((await imported.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("inserted").GetInt64() > 10_000);
+    }
+
+    [Fact]
     public async Task A_csv_imported_through_the_api_is_counted_by_a_segment_and_exported()
     {
         var list = Unique("import");

@@ -121,6 +121,21 @@ public sealed partial class ConsentFlowTests(AudienceServerFixture server) : ICl
     }
 
     [Fact]
+    public async Task A_form_over_1_mb_is_answered_413_without_reaching_the_list()
+    {
+        var listId = await server.NewListAsync(Unique("Grande"), doubleOptIn: false);
+        var response = await server.Api.PostAsync($"subscribe/{listId}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = $"{Unique("grande")}@ejemplo.test", ["name"] = new string('x', 1_100_000), ["consent"] = "yes", ["ts"] = StampServedAgo(listId, TimeSpan.FromSeconds(8)),
+        }));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Contains("larger than this server takes", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await server.Api.GetFromJsonAsync<JsonElement>("api/v1/lists")).EnumerateArray()
+            .Single(l => l.GetProperty("id").GetInt64() == listId).GetProperty("counts").EnumerateObject().Sum(c => c.Value.GetInt64()));
+    }
+
+    [Fact]
     public async Task An_english_contact_subscribed_through_the_api_gets_the_english_mail_and_can_ask_for_it_again()
     {
         var listName = Unique("News");
