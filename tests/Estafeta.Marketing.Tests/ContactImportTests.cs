@@ -131,6 +131,21 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     }
 
     [Fact]
+    public async Task A_file_whose_columns_would_make_more_than_500_fields_stops_before_making_any()
+    {
+        var before = (await Audience.Fields.ListAsync()).Count;
+        var s = Guid.NewGuid().ToString("N")[..6];
+        var columns = string.Join(',', Enumerable.Range(0, 600).Select(i => $"col{i}_{s}"));
+        var path = WriteText("ancho.csv", $"email,{columns}\n{Email()},{string.Join(',', Enumerable.Repeat("x", 600))}\n", new UTF8Encoding(false));
+
+        var e = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda")));
+
+        Assert.Contains("would add 600 custom fields", e.Message, StringComparison.Ordinal);
+        Assert.Contains("--map 'column=skip'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(before, (await Audience.Fields.ListAsync()).Count);
+    }
+
+    [Fact]
     public async Task Json_lines_are_imported_with_lists_as_tags_and_broken_lines_reported()
     {
         var email = Email();

@@ -139,7 +139,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 if (!checkedHeader && record.Columns.Length > 0 && file.Format == ImportFormat.Csv)
                 {
                     checkedHeader = true;
-                    CheckHeader(mapping, record.Columns);
+                    CheckHeader(mapping, record.Columns, fields);
                 }
 
                 if (index <= rowsDone) continue;
@@ -256,7 +256,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             [.. issues.Select(i => new ImportIssue(i.Row, i.Email, i.Outcome, i.Reason))]);
     }
 
-    private static void CheckHeader(ImportMapping mapping, string[] columns)
+    private static void CheckHeader(ImportMapping mapping, string[] columns, Dictionary<string, FieldDefinition> fields)
     {
         var present = columns.ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var column in mapping.ExplicitColumns)
@@ -267,6 +267,17 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         if (!columns.Any(c => mapping.For(c).Kind == ImportTargetKind.Email))
         {
             throw new InvalidInputException($"no column holds the email address (columns: {string.Join(", ", columns)}); map one with --map 'column=email'");
+        }
+
+        // A file whose columns would make more custom fields than the server holds stops before it makes any.
+        var known = fields.Values.DistinctBy(f => f.Id).ToList();
+        var added = columns.Select(c => mapping.For(c)).Where(t => t.Kind == ImportTargetKind.Field).Select(t => t.Field!)
+            .Distinct(StringComparer.Ordinal).Where(f => FieldValues.Resolve(f, fields) is null).ToList();
+        if (known.Count + added.Count > FieldValues.MaxDefinitions)
+        {
+            throw new InvalidInputException(
+                $"the file's columns would add {added.Count} custom fields to the {known.Count} there are, more than the {FieldValues.MaxDefinitions} a server holds; " +
+                $"map the columns not needed with --map 'column=skip' (first new ones: {string.Join(", ", added.Take(5))})");
         }
     }
 
