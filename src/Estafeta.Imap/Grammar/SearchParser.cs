@@ -83,13 +83,25 @@ internal static class SearchParser
             case "BODY": t.Sp(); return new TextKey(t.AString(), false);
             case "TEXT": t.Sp(); return new TextKey(t.AString(), true);
             case "UID": t.Sp(); return new SequenceKey(t.SequenceSet(), Uid: true);
-            case "NOT": t.Sp(); return new NotKey(ReadKey(t));
+            // NOT and OR nest keys as parentheses do, and count toward the same depth: the search is evaluated by walking
+            // the keys, and "NOT NOT NOT ..." thousands deep in one line exhausted the stack and stopped the whole server.
+            case "NOT":
+            {
+                t.Sp();
+                if (!t.Enter("Search keys")) return new AllKey();
+                var negated = ReadKey(t);
+                t.Leave();
+                return new NotKey(negated);
+            }
             case "OR":
             {
                 t.Sp();
+                if (!t.Enter("Search keys")) return new AllKey();
                 var left = ReadKey(t);
                 t.Sp();
-                return new OrKey(left, ReadKey(t));
+                var right = ReadKey(t);
+                t.Leave();
+                return new OrKey(left, right);
             }
             case "MODSEQ":
             {

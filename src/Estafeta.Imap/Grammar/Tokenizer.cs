@@ -181,11 +181,12 @@ internal sealed class Tokenizer(IReadOnlyList<CommandPart> parts)
         Leave();
     }
 
-    /// <summary>Counts one more level of parentheses; false (and failed) when that is too deep.</summary>
-    public bool Enter()
+    /// <summary>Counts one more level of parentheses (or of search keys inside NOT and OR); false (and failed) when that
+    /// is too deep.</summary>
+    public bool Enter(string what = "Parentheses")
     {
         if (!Ok) return false;
-        if (++_depth > MaxDepth) Fail("Parentheses nested too deeply");
+        if (++_depth > MaxDepth) Fail($"{what} nested too deeply");
         return Ok;
     }
 

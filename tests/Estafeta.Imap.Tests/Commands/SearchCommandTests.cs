@@ -37,6 +37,25 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public async Task Not_and_or_nested_past_the_limit_are_refused_and_the_session_goes_on()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+
+        // Thousands of NOT in one line exhausted the stack of the search and stopped the whole server.
+        var nots = await client.CommandAsync("SEARCH " + string.Concat(Enumerable.Repeat("NOT ", 8000)) + "ALL");
+        Assert.StartsWith("BAD", nots.Tagged.Split(' ', 2)[1], StringComparison.Ordinal);
+        Assert.Contains("nested too deeply", nots.Tagged, StringComparison.Ordinal);
+        var ors = await client.CommandAsync("SEARCH " + string.Concat(Enumerable.Repeat("OR ", 3000)) + string.Join(' ', Enumerable.Repeat("SEEN", 3001)));
+        Assert.Contains("nested too deeply", ors.Tagged, StringComparison.Ordinal);
+        // Within the limit they still work, and so does the session.
+        var within = await client.CommandAsync("SEARCH " + string.Concat(Enumerable.Repeat("NOT NOT ", 15)) + "FLAGGED");
+        client.AssertOk(within);
+        Assert.Equal("* SEARCH 3", within.Untagged.Single());
+        Assert.Equal("* SEARCH 1 3", (await client.CommandAsync("SEARCH OR FLAGGED SEEN")).Untagged.Single());
+    }
+
+    [Fact]
     public async Task Search_return_gives_an_esearch_response()
     {
         await using var server = ImapHarness.Start();
