@@ -146,6 +146,23 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     }
 
     [Fact]
+    public async Task A_binary_file_or_a_folder_is_refused_with_what_to_do_and_utf16_with_its_mark_is_read()
+    {
+        var binary = Write("hoja.xlsx", [0x50, 0x4B, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, .. "email\n"u8]);
+        var e = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(binary, new ImportOptions("tienda")));
+        Assert.Contains("hoja.xlsx is not a text file", e.Message, StringComparison.Ordinal);
+        Assert.Contains("save it as CSV", e.Message, StringComparison.Ordinal);
+        var folder = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(this.folder, new ImportOptions("tienda")));
+        Assert.Contains("is a folder", folder.Message, StringComparison.Ordinal);
+
+        var email = Email("ñandú");
+        var utf16 = WriteText("unicode.csv", $"email;nombre\r\n{email};Ñandú\r\n", Encoding.Unicode, bom: true);
+        var report = await Audience.Importer(checkDns: false).ImportAsync(utf16, new ImportOptions("tienda"));
+        Assert.Equal((1, "utf-16le (BOM)"), (report.Inserted, report.Encoding));
+        Assert.Equal("Ñandú", (await Audience.Contacts.FindAsync(email))!.Name);
+    }
+
+    [Fact]
     public async Task Json_lines_are_imported_with_lists_as_tags_and_broken_lines_reported()
     {
         var email = Email();

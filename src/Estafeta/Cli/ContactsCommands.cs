@@ -75,7 +75,7 @@ public static class ContactsCommands
             }
 
             Output.Done(string.Create(CultureInfo.InvariantCulture,
-                $"Import {result.JobId}{(result.Resumed ? " (resumed)" : "")} of {result.File} ({result.Encoding}): {result.Rows} rows, {result.Inserted} new, {result.Updated} updated, {result.Rejected} rejected, {result.Suppressed} suppressed, {result.Warnings} with warnings."));
+                $"Import {result.JobId}{(result.Resumed ? " (resumed)" : "")} of {result.File} ({result.Encoding}): {result.Rows} {(result.Rows == 1 ? "row" : "rows")}, {result.Inserted} new, {result.Updated} updated, {result.Rejected} rejected, {result.Suppressed} suppressed, {result.Warnings} with warnings."));
             var shown = result.Issues.Take(50).ToList();
             Output.WriteTable(["Line", "Email", "Outcome", "Why"], shown.Select(i => new[] { i.Row.ToString(CultureInfo.InvariantCulture), i.Email ?? "", i.Outcome, i.Reason }), "No rows were rejected.");
             if (result.Issues.Count > shown.Count) Output.Done($"... and {result.Issues.Count - shown.Count} more; write them all with --report FILE or see --json.");

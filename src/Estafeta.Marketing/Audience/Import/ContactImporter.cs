@@ -41,6 +41,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
     {
         if (string.IsNullOrWhiteSpace(options.ConsentSource)) throw new InvalidInputException("state how these people consented (--consent-source \"...\")");
         if (options.BatchSize < 1) throw new InvalidInputException("the batch size is at least 1 row");
+        if (Directory.Exists(path)) throw new InvalidInputException($"{path} is a folder; name the file to import");
         if (!File.Exists(path)) throw new NotFoundException($"the file {path} does not exist");
         var file = await ImportFile.InspectAsync(path, options.Format, ct).ConfigureAwait(false);
         var mapping = new ImportMapping(options.Maps);

@@ -33,6 +33,13 @@ public sealed record ImportFile(string Path, string Hash, long Length, Encoding 
                     : read >= 2 && buffer[0] == 0xFF && buffer[1] == 0xFE ? "utf-16le (BOM)"
                     : read >= 2 && buffer[0] == 0xFE && buffer[1] == 0xFF ? "utf-16be (BOM)"
                     : "";
+                // Text in UTF-8 or Windows-1252 has no NUL octet; a program, an archive or a spreadsheet file does (so does
+                // UTF-16 without its byte order mark). Said at once, instead of a header of garbage that cannot be mapped.
+                if (!bom.StartsWith("utf-16", StringComparison.Ordinal) && buffer.AsSpan(0, read).Contains((byte)0))
+                {
+                    throw new Estafeta.Storage.InvalidInputException(
+                        $"{System.IO.Path.GetFileName(path)} is not a text file (it holds NUL octets): save it as CSV (UTF-8 or Windows-1252, or UTF-16 with its byte order mark) or as JSON lines");
+                }
             }
 
             if (utf8 && bom.Length == 0)
