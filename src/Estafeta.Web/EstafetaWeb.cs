@@ -28,11 +28,12 @@ public static class EstafetaWeb
         return services;
     }
 
-    /// <summary>Requests to the pages that cannot be read answer with their status alone. Requests under /api/v1 that reach no endpoint get problem details, as every other API error does: 404 for
-    /// a path the API does not have; 405 (with Allow, which routing sets) for one it has under other methods; 415 for a body
-    /// that is not JSON where the endpoint takes JSON. Routing answers the last two with an empty body of its own; a route
+    /// <summary>A request to a page that cannot be read (a form over the size limit) answers with its status and one line.
+    /// A request under /api/v1 that reaches no endpoint gets problem details, as every other API error does: 404 for a path
+    /// the API does not have; 405 (with Allow, which routing sets) for one it has under other methods; 415 for a body that
+    /// is not JSON where the endpoint takes JSON. Routing answers the last two with an empty body of its own; a route
     /// matching every path, as there was, hid them behind a 404.</summary>
-    private static async Task ApiMisses(HttpContext ctx, RequestDelegate next)
+    private static async Task RequestErrors(HttpContext ctx, RequestDelegate next)
     {
         if (!ctx.Request.Path.StartsWithSegments("/api/v1"))
         {
@@ -83,7 +84,7 @@ public static class EstafetaWeb
         PrivacyApi.Map(api, audience);
         app.MapOpenApi("/api/v1/openapi.json");
         ProblemTypes.Map(app);
-        app.Use(ApiMisses);
+        app.Use(RequestErrors);
 
         var guard = new FormGuard(audience.Tokens, time, new FixedWindowLimiter(TimeSpan.FromHours(1), time));
         SubscribePages.Map(app, audience, guard);
