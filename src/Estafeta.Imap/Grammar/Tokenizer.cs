@@ -206,6 +206,9 @@ internal sealed class Tokenizer(IReadOnlyList<CommandPart> parts)
         var text = Text;
         var start = _position;
         while (_position < text.Length && allowed(text[_position])) _position++;
+        // An atom is ASCII (RFC 9051 §9); a non-ASCII octet where one goes on is said as such (Dovecot: "8bit data in
+        // atom") rather than as a missing space further on: clients then know to quote the string or send a literal.
+        if (_position < text.Length && text[_position] >= 0x80) Fail("8-bit data in an atom: send the string quoted or as a literal");
         return text[start.._position];
     }
 

@@ -21,6 +21,17 @@ public sealed class TokenizerTests
         Assert.Equal("a\"b\\c", Of("\"a\\\"b\\\\c\"").AString());
     }
 
+    [Theory]
+    [InlineData("mar\u00eda@ejemplo.test")]
+    [InlineData("\u00d1and\u00fa")]
+    public void An_atom_with_8_bit_octets_fails_saying_so(string text)
+    {
+        var t = new Tokenizer([new TextPart(Encoding.UTF8.GetBytes(text + " clave"))]);
+        t.AString();
+        Assert.Contains("8-bit data in an atom", t.Error, StringComparison.Ordinal);
+        Assert.Equal("Ñandú", Of("\"Ñandú\"").AString());
+    }
+
     [Fact]
     public void Parentheses_nested_deeper_than_the_limit_fail()
     {
