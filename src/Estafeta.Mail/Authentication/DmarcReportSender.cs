@@ -66,7 +66,11 @@ public sealed class DmarcReportSender(MailEngine engine, ILogger log)
         await mail.WriteToAsync(new FormatOptions { NewLineFormat = NewLineFormat.Dos }, wire, ct);
         var addresses = destinations.Select(d => d.Address).ToList();
         var receipt = await engine.SubmitAsync(new LocalSubmission("", addresses, wire.ToArray()), ct);
-        await _outcomes.MarkReportSentAsync(domain, day, reportId, report.MessageCount, string.Join(' ', addresses), ct);
-        return new DmarcReportRun(domain, day, "queued", report.MessageCount, addresses, receipt.QueueId);
+        var delivered = addresses.Except(receipt.RefusedRecipients, StringComparer.OrdinalIgnoreCase).ToList();
+        // The day counts as done either way: a rua= address of this server with no mailbox will not grow one by retrying.
+        await _outcomes.MarkReportSentAsync(domain, day, reportId, report.MessageCount, string.Join(' ', delivered), ct);
+        return delivered.Count == 0
+            ? Skip($"every rua= address is an address of this server with no mailbox ({string.Join(", ", addresses)})")
+            : new DmarcReportRun(domain, day, "queued", report.MessageCount, delivered, receipt.QueueId);
     }
 }

@@ -45,6 +45,9 @@ internal sealed partial class OutboundLog(ILogger log)
     [LoggerMessage(Level = LogLevel.Information, Message = "TLS report for {Domain} ({Day}) sent to {Address}")]
     public partial void TlsReportSent(string domain, string day, string address);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "TLS report of {Domain} for {Day} not sent to {Address}: an address of this server with no mailbox")]
+    public partial void TlsReportRefused(string domain, string day, string address);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "TLS report for {Domain} ({Day}) not sent: the _smtp._tls record could not be read; {Outcome}")]
     public partial void TlsReportLookupFailed(string domain, string day, string outcome);
 }

@@ -55,8 +55,9 @@ internal sealed class TlsReporter(MailEngine engine, TlsReportStore store, Outbo
             foreach (var address in ReportAddresses(txt.Records))
             {
                 var content = Build(day, domain, [.. group], now);
-                await engine.SubmitAsync(new LocalSubmission("", [address], content), ct);
-                log.TlsReportSent(domain, day, address);
+                var receipt = await engine.SubmitAsync(new LocalSubmission("", [address], content), ct);
+                if (receipt.RefusedRecipients.Count > 0) log.TlsReportRefused(domain, day, address);
+                else log.TlsReportSent(domain, day, address);
             }
             await store.MarkSentAsync(day, domain, ct);
         }
