@@ -7,11 +7,24 @@ namespace Estafeta.Net;
 /// Failed logins per client address, shared by every listener of a protocol: each failure makes
 /// the next answer slower (a delay that doubles up to <see cref="MaxDelay"/>), and after
 /// <see cref="MaxFailures"/> failures within <see cref="Window"/> the address is refused outright
-/// until the window has passed without failures. A success clears the address.
+/// until the window has passed without failures. A success clears the address. An IPv6 client is counted by its /64
+/// network (a client holds a whole /64 and could otherwise take a fresh address for every try). Bounded: past
+/// <see cref="Capacity"/> addresses the old ones are swept (at most once a minute), and when the window alone holds more
+/// the table starts over, so memory stays bounded and no failure pays for walking the whole table.
 /// </summary>
 public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, TimeSpan? window = null, TimeSpan? firstDelay = null, TimeSpan? maxDelay = null)
 {
+    /// <summary>The client addresses kept before the table is swept.</summary>
+    public const int Capacity = 100_000;
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private readonly ConcurrentDictionary<IPAddress, Entry> _entries = new();
+    private readonly Lock _sweeping = new();
+    private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
+
+    /// <summary>How many client addresses are counted now.</summary>
+    public int Count => _entries.Count;
 
     public int MaxFailures { get; } = maxFailures;
     public TimeSpan Window { get; } = window ?? TimeSpan.FromMinutes(15);
@@ -29,7 +42,7 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
         var now = clock.GetUtcNow();
         var entry = _entries.AddOrUpdate(Normalize(address), _ => new Entry(1, now),
             (_, old) => now - old.Last > Window ? new Entry(1, now) : new Entry(old.Failures + 1, now));
-        if (_entries.Count > 100_000) Sweep(now);
+        if (_entries.Count > Capacity) Sweep(now);
         var factor = Math.Pow(2, Math.Min(entry.Failures - 1, 20));
         var delay = TimeSpan.FromTicks((long)Math.Min(FirstDelay.Ticks * factor, MaxDelay.Ticks));
         return delay;
@@ -45,9 +58,28 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
 
     private void Sweep(DateTimeOffset now)
     {
-        foreach (var (key, e) in _entries)
-            if (now - e.Last > Window) _entries.TryRemove(key, out _);
+        lock (_sweeping)
+        {
+            if (_entries.Count <= Capacity) return;
+            if (now - _lastSweep >= SweepInterval)
+            {
+                _lastSweep = now;
+                foreach (var (key, e) in _entries)
+                    if (now - e.Last > Window) _entries.TryRemove(key, out _);
+            }
+
+            // Still full of recent failures (a flood from many networks): start over rather than grow.
+            if (_entries.Count > Capacity) _entries.Clear();
+        }
     }
 
-    private static IPAddress Normalize(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+    /// <summary>The client counted: an IPv4 address (also when mapped into IPv6), or the /64 network of an IPv6 one.</summary>
+    private static IPAddress Normalize(IPAddress a)
+    {
+        if (a.IsIPv4MappedToIPv6) return a.MapToIPv4();
+        if (a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return a;
+        var bytes = a.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes);
+    }
 }
