@@ -67,6 +67,44 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.InRange(Value(after, "estafeta_queue_oldest_age_seconds"), 0.0001, 600);
         Assert.True(Value(after, "estafeta_outbound_settled_messages_total") >= 3);
         Assert.InRange(Value(after, "estafeta_outbound_settle_commits_total"), 1, Value(after, "estafeta_outbound_settled_messages_total"));
+        AssertFamiliesContiguous(after);
+    }
+
+    [Fact]
+    public async Task Only_the_busiest_destinations_get_a_label_of_their_own_and_the_rest_are_added_up()
+    {
+        var metrics = new Estafeta.Mail.Outbound.OutboundMetrics();
+        for (var d = 0; d < 150; d++)
+            for (var n = 0; n <= d; n++) metrics.Count($"d{d:000}.test", OutboundEventKind.Delivered);
+
+        var text = await metrics.RenderAsync(new OutboundQueueStore(_host.Database), TimeProvider.System, default);
+
+        var labelled = text.Split('\n').Where(l => l.StartsWith("estafeta_outbound_recipients_total{", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Estafeta.Mail.Outbound.OutboundMetrics.MaxDestinations + 1, labelled.Count);
+        Assert.Equal(150, Value(text, "estafeta_outbound_recipients_total{destination=\"d149.test\",outcome=\"delivered\"}"));
+        Assert.DoesNotContain(labelled, l => l.Contains("d049.test", StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, 50).Sum(), Value(text, "estafeta_outbound_recipients_total{destination=\"(other)\",outcome=\"delivered\"}"));
+        AssertFamiliesContiguous(text);
+    }
+
+    /// <summary>Each metric's samples come right after its HELP and TYPE lines, with no other metric between (the text
+    /// format's rule; strict readers refuse the page otherwise).</summary>
+    private static void AssertFamiliesContiguous(string metrics)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        string? current = null;
+        foreach (var line in metrics.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("# TYPE ", StringComparison.Ordinal))
+            {
+                current = line.Split(' ')[2];
+                Assert.True(seen.Add(current), $"{current} has a second TYPE line");
+            }
+            else if (!line.StartsWith('#'))
+            {
+                Assert.Equal(current, line.Split('{', ' ')[0]);
+            }
+        }
     }
 
     private async Task<string> MetricsAsync()

@@ -31,15 +31,40 @@ public sealed class OutboundMetrics
         b.Append("# HELP estafeta_queue_oldest_age_seconds Age of the oldest queued message.\n# TYPE estafeta_queue_oldest_age_seconds gauge\n");
         var age = oldest is { } o ? Math.Max(0, (clock.GetUtcNow() - o).TotalSeconds) : 0;
         b.Append(CultureInfo.InvariantCulture, $"estafeta_queue_oldest_age_seconds {age:0.###}\n");
-        b.Append("# HELP estafeta_outbound_recipients_total Recipient outcomes per destination since start.\n# TYPE estafeta_outbound_recipients_total counter\n");
         var (commits, settled) = Settlements?.Invoke() ?? (0, 0);
         b.Append("# HELP estafeta_outbound_settle_commits_total Transactions that recorded delivery outcomes (group commits).\n# TYPE estafeta_outbound_settle_commits_total counter\n");
         b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_settle_commits_total {commits}\n");
         b.Append("# HELP estafeta_outbound_settled_messages_total Messages whose outcomes those transactions recorded.\n# TYPE estafeta_outbound_settled_messages_total counter\n");
         b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_settled_messages_total {settled}\n");
-        foreach (var ((destination, outcome), count) in _counts.OrderBy(c => c.Key.Destination, StringComparer.Ordinal).ThenBy(c => c.Key.Outcome, StringComparer.Ordinal))
+        // A metric's samples follow its HELP and TYPE lines with no other metric between (they came after the settlement
+        // counters, which strict readers of the format refuse).
+        b.Append(CultureInfo.InvariantCulture, $"# HELP estafeta_outbound_recipients_total Recipient outcomes per destination since start (the {MaxDestinations} busiest; the rest as destination=\"{OtherDestinations}\").\n# TYPE estafeta_outbound_recipients_total counter\n");
+        foreach (var ((destination, outcome), count) in Labelled().OrderBy(c => c.Key.Destination, StringComparer.Ordinal).ThenBy(c => c.Key.Outcome, StringComparer.Ordinal))
             b.Append(CultureInfo.InvariantCulture, $"estafeta_outbound_recipients_total{{destination=\"{Escape(destination)}\",outcome=\"{outcome}\"}} {count}\n");
         return b.ToString();
+    }
+
+    /// <summary>The destinations given a label of their own: a platform that mails a hundred thousand domains would
+    /// otherwise give each its own series, which metrics systems keep forever.</summary>
+    public const int MaxDestinations = 100;
+
+    /// <summary>The label under which the destinations past <see cref="MaxDestinations"/> are added up.</summary>
+    public const string OtherDestinations = "(other)";
+
+    private Dictionary<(string Destination, string Outcome), long> Labelled()
+    {
+        var counts = _counts.ToArray();
+        var busiest = counts.GroupBy(c => c.Key.Destination, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(c => c.Value)).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Take(MaxDestinations).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
+        var labelled = new Dictionary<(string Destination, string Outcome), long>();
+        foreach (var ((destination, outcome), count) in counts)
+        {
+            var key = (busiest.Contains(destination) ? destination : OtherDestinations, outcome);
+            labelled[key] = labelled.GetValueOrDefault(key) + count;
+        }
+
+        return labelled;
     }
 
     private static string Escape(string s) => s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
