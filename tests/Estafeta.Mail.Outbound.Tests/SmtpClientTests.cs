@@ -105,6 +105,30 @@ public sealed class SmtpClientTests
     }
 
     [Fact]
+    public async Task Destinations_idle_for_an_hour_are_dropped_and_made_again_when_mail_comes()
+    {
+        await using var h = await MtaHarness.StartAsync();
+        h.Domain("destino.test");
+        h.Domain("otro.test");
+        await h.QueueAsync("a", "ana@origen.test", "x@destino.test", "y@otro.test");
+        await h.RunAsync();
+        Assert.Equal(2, h.Runner.DestinationCount);
+
+        h.Advance(TimeSpan.FromMinutes(30));
+        await h.QueueAsync("b", "ana@origen.test", "z@otro.test");
+        await h.RunAsync();
+        h.Advance(TimeSpan.FromMinutes(40));
+        // destino.test has been idle for 70 minutes, otro.test for 40.
+        Assert.Equal(1, h.Runner.DropIdleDestinations(h.Clock.GetUtcNow()));
+        Assert.Equal(1, h.Runner.DestinationCount);
+
+        await h.QueueAsync("c", "ana@origen.test", "w@destino.test");
+        await h.RunAsync();
+        Assert.Equal(2, h.Runner.DestinationCount);
+        Assert.Equal(4, h.Sinks[0].Mail.Sum(m => m.To.Count));
+    }
+
+    [Fact]
     public void A_route_key_names_no_password_and_separates_only_routes_that_log_in_differently()
     {
         var routes = new RoutingTable([

@@ -25,6 +25,21 @@ internal sealed class Destination(string key, string? routeKey)
     public string? RouteKey { get; } = routeKey;
 
     public ConcurrentQueue<DeliveryJob> Jobs { get; } = new();
+
+    /// <summary>When a job was last queued here (UTC ticks).</summary>
+    private long _lastUsed;
+
+    public void Used(DateTimeOffset now) => Interlocked.Exchange(ref _lastUsed, now.UtcTicks);
+
+    /// <summary>Whether nothing has been queued here since <paramref name="before"/>, nothing is waiting or being sent, and
+    /// no rest after a deferral is running: dropping it loses nothing a new one would not learn again.</summary>
+    public bool IsIdle(DateTimeOffset before, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return _active == 0 && Jobs.IsEmpty && RestUntil <= now && Interlocked.Read(ref _lastUsed) < before.UtcTicks;
+        }
+    }
     public DestinationLimit? Limit { get; set; }
     public int MaxConnections { get; set; } = 10;
     public DateTimeOffset RestUntil { get; private set; }

@@ -11,6 +11,7 @@ public sealed partial class QueueRunner
     private void Enqueue(DeliveryJob job, (DeliverySettings Settings, RoutingTable Routes, LimitTable Limits, IReadOnlyList<WarmupSchedule> Warmups, DateTimeOffset Until) config)
     {
         var destination = _destinations.GetOrAdd(job.Destination, key => new Destination(key, key.StartsWith("route:", StringComparison.Ordinal) ? key : null));
+        destination.Used(Now);
         destination.Limit = config.Limits.Find(job.RecipientDomain, destination.Plan?.Plan.Lookup.Hosts.FirstOrDefault()?.Name);
         destination.MaxConnections = destination.Limit?.MaxConnections ?? config.Settings.MaxConnectionsPerDestination;
         destination.Jobs.Enqueue(job);

@@ -88,6 +88,7 @@ public sealed partial class QueueRunner : IAsyncDisposable
                     _ = pass.ContinueWith(t => _passes.TryRemove(t, out _), TaskScheduler.Default);
                 }
                 await _tlsReports.SendDueAsync(Now, _stop.Token);
+                DropIdleDestinations(Now);
                 await _wake.WaitAsync(_options.PollInterval, _stop.Token);
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -101,6 +102,30 @@ public sealed partial class QueueRunner : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>How long a destination nothing was queued for is kept (its connection limits, rests and plan).</summary>
+    internal static readonly TimeSpan IdleDestinationLifetime = TimeSpan.FromHours(1);
+
+    private DateTimeOffset _lastIdleSweep = DateTimeOffset.MinValue;
+
+    /// <summary>Drops the destinations idle for <see cref="IdleDestinationLifetime"/> (looked at every ten minutes): a server
+    /// mailing many domains would otherwise keep the state of every domain it ever delivered to. A job queued for one in
+    /// the instant it is dropped is still delivered by it; the next job makes a new one.</summary>
+    internal int DropIdleDestinations(DateTimeOffset now)
+    {
+        if (now - _lastIdleSweep < TimeSpan.FromMinutes(10)) return 0;
+        _lastIdleSweep = now;
+        var dropped = 0;
+        foreach (var entry in _destinations)
+        {
+            if (entry.Value.IsIdle(now - IdleDestinationLifetime, now) && _destinations.TryRemove(entry)) dropped++;
+        }
+
+        return dropped;
+    }
+
+    /// <summary>How many destinations are kept now.</summary>
+    internal int DestinationCount => _destinations.Count;
 
     private async Task GuardedPassAsync()
     {
