@@ -7,8 +7,8 @@ namespace Estafeta.Net;
 /// Failed logins per client address, shared by every listener of a protocol: each failure makes
 /// the next answer slower (a delay that doubles up to <see cref="MaxDelay"/>), and after
 /// <see cref="MaxFailures"/> failures within <see cref="Window"/> the address is refused outright
-/// until the window has passed without failures. A success clears the address. An IPv6 client is counted by its /64
-/// network (a client holds a whole /64 and could otherwise take a fresh address for every try). Bounded: past
+/// until the window has passed without failures. A success clears the address. A client is counted as
+/// <see cref="ClientNetwork.Of"/> says (an IPv6 one by its /64). Bounded: past
 /// <see cref="Capacity"/> addresses the old ones are swept (at most once a minute), and when the window alone holds more
 /// the table starts over, so memory stays bounded and no failure pays for walking the whole table.
 /// </summary>
@@ -73,13 +73,5 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
         }
     }
 
-    /// <summary>The client counted: an IPv4 address (also when mapped into IPv6), or the /64 network of an IPv6 one.</summary>
-    private static IPAddress Normalize(IPAddress a)
-    {
-        if (a.IsIPv4MappedToIPv6) return a.MapToIPv4();
-        if (a.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return a;
-        var bytes = a.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes);
-    }
+    private static IPAddress Normalize(IPAddress a) => ClientNetwork.Of(a);
 }

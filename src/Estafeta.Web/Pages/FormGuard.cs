@@ -32,15 +32,11 @@ public sealed class FormGuard(ConsentTokens tokens, TimeProvider time, FixedWind
     public bool Allow(string? clientAddress, long listId) =>
         limiter.TryAcquire(string.Create(CultureInfo.InvariantCulture, $"form:{ClientKey(clientAddress)}:{listId}"), SubmissionsPerHour, out _);
 
-    /// <summary>The client a limit counts: an IPv4 address, or the /64 network of an IPv6 one (one subscriber's line is
-    /// given a whole /64, and counting each address of it would let one client use a fresh address for every request).</summary>
+    /// <summary>The client a limit counts (<see cref="Estafeta.Net.ClientNetwork.Of"/>: an IPv6 one by its /64).</summary>
     public static string? ClientKey(string? clientAddress)
     {
         if (!System.Net.IPAddress.TryParse(clientAddress, out var address)) return clientAddress;
-        if (address.IsIPv4MappedToIPv6) return address.MapToIPv4().ToString();
-        if (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) return address.ToString();
-        var bytes = address.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new System.Net.IPAddress(bytes) + "/64";
+        var client = Estafeta.Net.ClientNetwork.Of(address);
+        return client.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? client + "/64" : client.ToString();
     }
 }

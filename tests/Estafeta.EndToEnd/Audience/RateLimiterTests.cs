@@ -39,6 +39,7 @@ public sealed class RateLimiterTests
     [InlineData("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64")]
     [InlineData("2001:db8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64")]
     [InlineData("2001:db8:1:3::1", "2001:db8:1:3::/64")]
+    [InlineData("2001:db8:1:3::", "2001:db8:1:3::/64")]
     [InlineData("::ffff:198.51.100.4", "198.51.100.4")]
     [InlineData("198.51.100.4", "198.51.100.4")]
     [InlineData(null, null)]
