@@ -1,7 +1,6 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Unicode;
+using Estafeta.Marketing.Audience;
 using Microsoft.AspNetCore.Http;
 
 namespace Estafeta.Web.Api;
@@ -12,12 +11,10 @@ namespace Estafeta.Web.Api;
 /// </summary>
 public sealed class ApiResult(int status, string body, string contentType = "application/json") : IResult
 {
-    /// <summary>camelCase, enums as kebab-case words; letters of any language written as themselves ("José", not
-    /// "Jos\u00E9"), while the characters that matter to HTML (&lt; &gt; &amp; ' " + `) stay escaped, so a body pasted into a
-    /// page cannot open a tag.</summary>
+    /// <summary>camelCase, enums as kebab-case words, letters as themselves (<see cref="JsonLetters"/>).</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
-        Encoder = JavaScriptEncoder.Create(UnicodeRanges.All),
+        Encoder = JsonLetters.Encoder,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 

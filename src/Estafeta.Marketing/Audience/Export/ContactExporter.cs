@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Dapper;
 using Estafeta.Storage;
 
@@ -15,9 +13,6 @@ namespace Estafeta.Marketing.Audience;
 /// </summary>
 public sealed class ContactExporter(Database db, ContactStore contacts)
 {
-    /// <summary>JSON lines with letters of any language as themselves ("José", not "Jos\u00E9").</summary>
-    private static readonly JsonSerializerOptions JsonLines = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
-
     private const int PageSize = 1000;
 
     public async Task<long> ExportAsync(Stream output, ExportFormat format, long? listId, SegmentQuery? segment, CancellationToken ct = default)
@@ -66,7 +61,7 @@ public sealed class ContactExporter(Database db, ContactStore contacts)
                         };
                         if (listId is not null) json["status"] = statuses[c.Id];
                         json["fields"] = c.Fields;
-                        text.Append(JsonSerializer.Serialize(json, JsonLines)).Append('\n');
+                        text.Append(JsonSerializer.Serialize(json, JsonLetters.Options)).Append('\n');
                     }
                 }
 

@@ -1,7 +1,5 @@
 using System.Data.Common;
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Unicode;
 using Dapper;
 using Estafeta.Storage;
 
@@ -189,13 +187,11 @@ public sealed class ContactPrivacy(Database db, ContactStore contacts, TimeSpan?
         connection.ExecuteScalarAsync<long>(new CommandDefinition(
             $"SELECT COUNT(*) FROM {table} WHERE contact_id = @contactId", new { contactId }, tx, cancellationToken: ct));
 
-    /// <summary>How the address can appear inside a stored JSON answer: as is; as the API writes it (letters as
-    /// themselves, the characters HTML reads such as + escaped: ApiResult.Json's encoder); and with everything outside
-    /// ASCII escaped too (\uXXXX), as answers were written before.</summary>
+    /// <summary>How the address can appear inside a stored JSON answer: as is; as the API writes it
+    /// (<see cref="JsonLetters"/>: letters as themselves, the characters HTML reads such as + escaped); and with everything
+    /// outside ASCII escaped too (\uXXXX), as answers were written before.</summary>
     private static IEnumerable<string> CachedForms(string canonical) =>
-        new[] { canonical, JsonSerializer.Serialize(canonical, ApiJson)[1..^1], JsonSerializer.Serialize(canonical)[1..^1] }.Distinct(StringComparer.Ordinal);
-
-    private static readonly JsonSerializerOptions ApiJson = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
+        new[] { canonical, JsonSerializer.Serialize(canonical, JsonLetters.Options)[1..^1], JsonSerializer.Serialize(canonical)[1..^1] }.Distinct(StringComparer.Ordinal);
 
     private static string Contains(Database db, string column, string parameter) => db.Kind == DatabaseKind.Sqlite
         ? $"instr({column}, @{parameter}) > 0"
