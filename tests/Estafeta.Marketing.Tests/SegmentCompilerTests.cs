@@ -35,6 +35,10 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "clicked() >= 1 and tag(\"cliente\")", "ana" },
         { "list(\"segment-news\")", "eva" },
         { "list(\"segment-news\", status: \"unconfirmed\")", "ana" },
+        // A list's name in other capitals or without its accents finds it when no other list is named alike.
+        { "list(\"SEGMENT-NEWS\")", "eva" },
+        { "list(\"segment-otro-boletín\")", "bea" },
+        { "list(\"Segment Otro Boletin\")", "bea" },
         { "name contains \"AR\"", "carlos" },
         { "language = \"en\" or language = \"es\" and country = \"PT\"", "bea carlos" },
         { "(language = \"en\" or language = \"es\") and not country = \"PT\"", "ana bea" },
@@ -77,6 +81,9 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "vip = 1", 6, "vip is true/false" },
         { "opened(within: 3x)", 16, "not a duration unit" },
         { "opened(campaign: \"a\", campaign: \"b\")", 22, "given twice" },
+        // A list that does not exist is a mistake, not an empty set: under not it would select everyone.
+        { "list(\"segment-newz\")", 0, "there is no list named \"segment-newz\"; the lists are " },
+        { "vip or not list(\"segment-newz\", status: \"bounced\")", 11, "there is no list named \"segment-newz\"" },
         // Limits: a tree deep enough to exhaust the stack (thousands of "or", or of parentheses) ended the whole server.
         { new string('(', 40) + "vip" + new string(')', 40), 32, "nested more than 32 deep" },
         { string.Concat(Enumerable.Repeat("not ", 40)) + "vip", 128, "nested more than 32 deep" },
@@ -164,6 +171,7 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         await Audience.Fields.DefineAsync("birthday", FieldType.Date);
         var news = await Audience.Lists.AddAsync("segment-news");
         var other = await Audience.Lists.AddAsync("segment-other");
+        var otro = await Audience.Lists.AddAsync("segment-otro-boletín");
         var now = DateTimeOffset.UtcNow;
         async Task<long> Person(string name, string email, string? display, string? language, Dictionary<string, string?> fields, params string[] tags) =>
             (await Audience.Contacts.UpsertAsync(new ContactInput(email) { Name = display, Language = language, Fields = fields, Tags = [Group, .. tags] })).Contact.Id;
@@ -181,6 +189,7 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         await Audience.Subscriptions.SetAsync(eva, news.Id, SubscriptionStatus.Subscribed, Operator);
         await Audience.Subscriptions.SetAsync(ana, news.Id, SubscriptionStatus.Unconfirmed, Operator);
         await Audience.Subscriptions.SetAsync(bea, other.Id, SubscriptionStatus.Subscribed, Operator);
+        await Audience.Subscriptions.SetAsync(bea, otro.Id, SubscriptionStatus.Subscribed, Operator);
         return new() { ["ana"] = ana, ["bea"] = bea, ["carlos"] = carlos, ["dani"] = dani, ["eva"] = eva };
     }
 }

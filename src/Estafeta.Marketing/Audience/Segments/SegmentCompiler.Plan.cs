@@ -86,10 +86,10 @@ public sealed partial class SegmentCompiler
 
             case ListNode l:
             {
-                var (s, li) = (Alias("s"), Alias("l"));
+                var s = Alias("s");
                 return new Member(new IdSet(
-                    $"subscriptions {s} JOIN lists {li} ON {li}.id = {s}.list_id", $"{s}.contact_id",
-                    $"{li}.name = {Parameter(l.List)} AND {s}.status = {Parameter(l.Status)}", null, Unique: true, Probe: false), negate);
+                    $"subscriptions {s}", $"{s}.contact_id",
+                    $"{s}.list_id = {Parameter(ListId(l))} AND {s}.status = {Parameter(l.Status)}", null, Unique: true, Probe: false), negate);
             }
 
             case EventNode e:

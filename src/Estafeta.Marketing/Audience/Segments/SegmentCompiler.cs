@@ -15,15 +15,17 @@ public sealed partial class SegmentCompiler
     private readonly string expression;
     private readonly DatabaseKind kind;
     private readonly IReadOnlyDictionary<string, FieldDefinition> fields;
+    private readonly IReadOnlyList<(long Id, string Name)> lists;
     private readonly DateTimeOffset now;
     private readonly DynamicParameters parameters = new();
     private int parameterCount;
 
-    private SegmentCompiler(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, DateTimeOffset now)
+    private SegmentCompiler(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, IReadOnlyList<(long Id, string Name)> lists, DateTimeOffset now)
     {
         this.expression = expression;
         this.kind = kind;
         this.fields = fields;
+        this.lists = lists;
         this.now = now;
     }
 
@@ -38,19 +40,38 @@ public sealed partial class SegmentCompiler
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var definitions = await FieldStore.ListAsync(connection, null, ct).ConfigureAwait(false);
-        return Compile(expression, db.Kind, definitions.ToDictionary(f => f.Name, StringComparer.Ordinal), db.Time.GetUtcNow());
+        var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists", cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        return Compile(expression, db.Kind, definitions.ToDictionary(f => f.Name, StringComparer.Ordinal), lists, db.Time.GetUtcNow());
     }
 
-    public static SegmentQuery Compile(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, DateTimeOffset now)
+    public static SegmentQuery Compile(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, IReadOnlyList<(long Id, string Name)> lists, DateTimeOffset now)
     {
         var tree = SegmentParser.Parse(expression);
-        var compiler = new SegmentCompiler(expression, kind, fields, now);
+        var compiler = new SegmentCompiler(expression, kind, fields, lists, now);
         var logic = compiler.Lower(compiler.Normalize(tree, negate: false));
         var where = compiler.Condition(logic, "c.id");
         return new SegmentQuery(expression, where, compiler.Count(logic, where), compiler.parameters);
     }
 
     private SegmentSyntaxException Error(string problem, int position) => new(problem, position, expression);
+
+    /// <summary>The id of the list <c>list("...")</c> names: by its exact name, else by the one name that is the same but
+    /// for case and accents (<c>list("boletin")</c> finds Boletín). A name that matches no list is an error at its
+    /// position, not an empty set: under <c>not</c> a mistyped name would otherwise select every contact.</summary>
+    private long ListId(ListNode node)
+    {
+        var name = node.List.Trim().Normalize(NormalizationForm.FormC);
+        foreach (var (id, listName) in lists)
+            if (string.Equals(listName.Normalize(NormalizationForm.FormC), name, StringComparison.Ordinal)) return id;
+        var fold = FieldValues.Fold(name);
+        var alike = lists.Where(l => string.Equals(FieldValues.Fold(l.Name), fold, StringComparison.Ordinal)).ToList();
+        if (alike.Count == 1) return alike[0].Id;
+        var quoted = string.Join(", ", (alike.Count > 1 ? alike : lists).OrderBy(l => l.Name, StringComparer.Ordinal).Take(10).Select(l => $"\"{l.Name}\""));
+        throw Error(alike.Count > 1
+            ? $"list(\"{node.List}\") could be any of {quoted}; write the name exactly"
+            : lists.Count == 0 ? $"there is no list named \"{node.List}\" (there are no lists yet)"
+            : $"there is no list named \"{node.List}\"; the lists are {quoted}{(lists.Count > 10 ? ", ..." : "")}", node.Position);
+    }
 
     private string Parameter(object? value)
     {
