@@ -36,7 +36,7 @@ hand=(
   "SELECT count(*) FROM contacts c WHERE lower({F}) = 'es'
      AND c.id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})"
   "SELECT count(*) FROM contacts WHERE id IN (SELECT contact_id FROM engagement_events WHERE kind IN ('opened', 'clicked') AND occurred_at >= {T90})"
-  "SELECT count(*) FROM contacts c JOIN contact_tags t ON t.contact_id = c.id AND lower(t.tag) = 'cliente'
+  "SELECT count(*) FROM contacts c JOIN contact_tags t ON t.contact_id = c.id AND t.tag_key = 'cliente'
      WHERE lower({F}) = 'es'
      AND c.id IN (SELECT contact_id FROM engagement_events WHERE kind = 'opened' AND occurred_at >= {T30})
      AND NOT EXISTS (SELECT 1 FROM engagement_events e WHERE e.contact_id = c.id AND e.kind = 'clicked' AND e.campaign = 'navidad-2026')"

@@ -14,7 +14,7 @@ SELECT value, 'persona' || value || '@empresa' || (value % 200) || '.es', 'Perso
        {BASE} - (value % 1000) * 86400000, {BASE}
 FROM {SERIES_C};
 
-INSERT INTO contact_tags (contact_id, tag) SELECT value, 'cliente' FROM {SERIES_C} WHERE value % 5 = 0;
+INSERT INTO contact_tags (contact_id, tag, tag_key) SELECT value, 'cliente', 'cliente' FROM {SERIES_C} WHERE value % 5 = 0;
 
 INSERT INTO subscriptions (contact_id, list_id, status, created_at, updated_at)
 SELECT value, (SELECT id FROM lists WHERE name = 'Boletín'), CASE WHEN value % 20 = 7 THEN 'unsubscribed' ELSE 'subscribed' END, {BASE}, {BASE}

@@ -21,6 +21,20 @@ public abstract class ContactStoreTests(AudienceBackend backend) : AudienceTests
     }
 
     [Fact]
+    public async Task A_tag_in_other_capitals_or_another_unicode_form_is_the_same_tag()
+    {
+        var email = $"tags.{Guid.NewGuid():N}@ejemplo.es";
+        var (contact, _) = await Audience.Contacts.UpsertAsync(new ContactInput(email) { Tags = ["España", "ESPAÑA", "Espan\u0303a"] });
+        Assert.Equal(["España"], contact.Tags);
+
+        (contact, _) = await Audience.Contacts.UpsertAsync(new ContactInput(email) { Tags = ["ÉLITE", "españa"] });
+        Assert.Equal(["España", "ÉLITE"], contact.Tags.Order(StringComparer.Ordinal));
+
+        (contact, _) = await Audience.Contacts.UpsertAsync(new ContactInput(email) { RemoveTags = ["ESPAN\u0303A", "élite"] });
+        Assert.Empty(contact.Tags);
+    }
+
+    [Fact]
     public async Task An_address_of_a_domain_this_server_hosts_is_accepted_though_dns_knows_nothing_of_it()
     {
         var local = $"tienda-{Guid.NewGuid().ToString("N")[..6]}.test";

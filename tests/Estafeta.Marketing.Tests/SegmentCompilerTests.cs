@@ -33,6 +33,9 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "opened(within: 30d) != 1", "bea carlos dani eva" },
         { "not opened(within: 30d) >= 3", "ana carlos dani eva" },
         { "clicked() >= 1 and tag(\"cliente\")", "ana" },
+        // Tags in any capitals, beyond ASCII too (SQLite's lower() folds ASCII only).
+        { "tag(\"élite-es\")", "ana" },
+        { "tag(\"ÉLITE-ES\") or tag(\"CLIENTE\")", "ana bea eva" },
         { "list(\"segment-news\")", "eva" },
         { "list(\"segment-news\", status: \"unconfirmed\")", "ana" },
         // A list's name in other capitals or without its accents finds it when no other list is named alike.
@@ -176,7 +179,7 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         async Task<long> Person(string name, string email, string? display, string? language, Dictionary<string, string?> fields, params string[] tags) =>
             (await Audience.Contacts.UpsertAsync(new ContactInput(email) { Name = display, Language = language, Fields = fields, Tags = [Group, .. tags] })).Contact.Id;
 
-        var ana = await Person("ana", "ana.s@ejemplo.es", "Ana", "es", new() { ["country"] = "ES", ["age"] = "34", ["vip"] = "true", ["birthday"] = "1990-05-01" }, "cliente");
+        var ana = await Person("ana", "ana.s@ejemplo.es", "Ana", "es", new() { ["country"] = "ES", ["age"] = "34", ["vip"] = "true", ["birthday"] = "1990-05-01" }, "cliente", "Élite-ES");
         var bea = await Person("bea", "bea.s@ejemplo.es", "Bea", "en", new() { ["country"] = "ES", ["age"] = "20", ["birthday"] = "2001-02-03" }, "cliente");
         var carlos = await Person("carlos", "carlos.s@correo.pt", "Carlos", "es", new() { ["country"] = "PT", ["age"] = "50", ["vip"] = "false" });
         var dani = await Person("dani", "dani.s@ejemplo.es", null, null, new());

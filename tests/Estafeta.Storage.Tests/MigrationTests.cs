@@ -81,6 +81,39 @@ public abstract class MigrationTests(StorageBackend backend) : StorageTests(back
     }
 
     [Fact]
+    public async Task Tags_stored_before_their_key_get_it_and_a_contact_keeps_one_tag_per_key()
+    {
+        var (db, _, _) = await Backend.CreateEmptyAsync();
+        await using (var connection = await db.OpenAsync())
+        {
+            await connection.ExecuteAsync("CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
+            foreach (var migration in SchemaMigrations.All.Where(m => m.Version < 380))
+            {
+                await connection.ExecuteAsync(db.Dialect.ExpandSchema(migration.For(db.Kind)));
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@Version, @Name, 0)", new { migration.Version, migration.Name });
+            }
+
+            // "España" twice in other capitals on one contact, and once with a combining tilde (NFD) on another.
+            await connection.ExecuteAsync("""
+                INSERT INTO contacts (id, email, created_at, updated_at) VALUES (1, 'ana@ejemplo.es', 0, 0), (2, 'bea@ejemplo.es', 0, 0);
+                INSERT INTO contact_tags (contact_id, tag) VALUES (1, 'ESPAÑA'), (1, 'España'), (1, 'ÉLITE'), (2, @decomposed), (2, 'Espana');
+                """, new { decomposed = "Espan\u0303a" });
+        }
+
+        await db.MigrateAsync();
+
+        await using var check = await db.OpenAsync();
+        var rows = (await check.QueryAsync<(long Contact, string Tag, string Key)>("SELECT contact_id, tag, tag_key FROM contact_tags"))
+            .OrderBy(r => r.Contact).ThenBy(r => r.Key, StringComparer.Ordinal).ToList();
+        Assert.Equal(
+            [(1L, "ESPAÑA", "españa"), (1L, "ÉLITE", "élite"), (2L, "Espana", "espana"), (2L, "Espan\u0303a", "españa")],
+            rows);
+        var duplicate = await Record.ExceptionAsync(() => check.ExecuteAsync("INSERT INTO contact_tags (contact_id, tag, tag_key) VALUES (1, 'españa', 'españa')"));
+        Assert.True(DatabaseErrors.IsUniqueViolation(duplicate!), duplicate?.ToString());
+    }
+
+    [Fact]
     public void Migration_versions_ascend_within_each_area_from_its_start()
     {
         // Each area owns a block of 100 versions (mail store 1–99, outbound 100–199, ...), numbered up from its start;

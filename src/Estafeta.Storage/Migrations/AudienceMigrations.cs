@@ -1,3 +1,5 @@
+using Dapper;
+
 namespace Estafeta.Storage;
 
 internal static partial class SchemaMigrations
@@ -343,5 +345,39 @@ internal static partial class SchemaMigrations
                 CREATE TRIGGER lists_truncate_subscriptions AFTER TRUNCATE ON lists FOR EACH STATEMENT EXECUTE FUNCTION subscriptions_truncated_parent();
                 """,
         },
+        // Tags are compared by a key computed in .NET (TagKeys: NFC, invariant lowercase). Segments matched them with
+        // lower(tag) = lower(@tag), which folds ASCII only on SQLite (and follows the database's locale on PostgreSQL):
+        // tag("españa") missed "ESPAÑA", tag("élite") missed "ÉLITE". The key is filled here for the tags already stored.
+        new(380, "audience: tags compared by a Unicode case-folded key", "ALTER TABLE contact_tags ADD COLUMN tag_key TEXT NULL")
+        {
+            Then = BackfillTagKeysAsync,
+        },
+        // One tag per key and contact (the first spelling, in code point order, is kept); the key's index replaces the
+        // tag's and lower(tag)'s.
+        new(381, "audience: one tag per contact and key", TagKeyIndexes(""))
+        {
+            PostgreSql = TagKeyIndexes(" COLLATE \"C\""),
+        },
     ];
+
+    /// <summary>The tag kept of those alike is the first in code point order on both backends (PostgreSQL's default
+    /// collation would sort by the locale's rules).</summary>
+    private static string TagKeyIndexes(string binary) => $"""
+        DELETE FROM contact_tags WHERE EXISTS (
+            SELECT 1 FROM contact_tags o WHERE o.contact_id = contact_tags.contact_id AND o.tag_key = contact_tags.tag_key AND o.tag{binary} < contact_tags.tag{binary});
+        CREATE UNIQUE INDEX contact_tags_key ON contact_tags (contact_id, tag_key);
+        CREATE INDEX contact_tags_by_key ON contact_tags (tag_key, contact_id);
+        DROP INDEX contact_tags_lower;
+        DROP INDEX contact_tags_tag;
+        """;
+
+    private static async Task BackfillTagKeysAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction tx, CancellationToken ct)
+    {
+        var tags = (await connection.QueryAsync<string>(new CommandDefinition("SELECT DISTINCT tag FROM contact_tags", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        foreach (var tag in tags)
+        {
+            await connection.ExecuteAsync(new CommandDefinition("UPDATE contact_tags SET tag_key = @key WHERE tag = @tag",
+                new { key = TagKeys.Of(tag), tag }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
+        }
+    }
 }

@@ -10,5 +10,9 @@ internal sealed record Migration(int Version, string Name, string Sql)
     /// <summary>The text run on PostgreSQL instead of <see cref="Sql"/>, when the two differ.</summary>
     public string? PostgreSql { get; init; }
 
+    /// <summary>Work done in .NET after <see cref="Sql"/>, in the same transaction: data that SQL cannot compute alike on both
+    /// backends (Unicode case folding, say).</summary>
+    public Func<System.Data.Common.DbConnection, System.Data.Common.DbTransaction, CancellationToken, Task>? Then { get; init; }
+
     public string For(DatabaseKind kind) => kind == DatabaseKind.PostgreSql && PostgreSql is { } postgres ? postgres : Sql;
 }

@@ -48,6 +48,7 @@ internal sealed class MigrationRunner(Database db)
                 await connection.ExecuteAsync(new CommandDefinition(
                     db.Dialect.ExpandSchema(migration.For(db.Kind)), transaction: tx,
                     commandTimeout: db.Kind == DatabaseKind.PostgreSql ? 0 : null, cancellationToken: ct)).ConfigureAwait(false);
+                if (migration.Then is { } then) await then(connection, tx, ct).ConfigureAwait(false);
             }
             catch (System.Data.Common.DbException e)
             {

@@ -31,10 +31,11 @@ public static class ContactRules
         return TimeZoneInfo.TryConvertWindowsIdToIanaId(zone.Id, out var iana) ? iana : zone.Id;
     }
 
-    /// <summary>A tag: trimmed, at most 100 characters, case kept.</summary>
+    /// <summary>A tag: trimmed, in Unicode NFC, at most 100 characters, case kept. Tags that differ only in case are one
+    /// tag (<see cref="TagKeys"/>).</summary>
     public static string Tag(string value)
     {
-        var tag = value.Trim();
+        var tag = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
         if (tag.Length is 0 or > 100) throw new InvalidInputException($"'{value}' is not a tag (1 to 100 characters)");
         return tag;
     }
@@ -59,7 +60,7 @@ public static class ContactRules
     /// <summary>The tags of one change, checked (<see cref="Tag"/>), without repeats; at most <see cref="MaxTagsPerChange"/>.</summary>
     public static List<string> Tags(IEnumerable<string> values)
     {
-        var tags = values.Select(Tag).Distinct(StringComparer.Ordinal).ToList();
+        var tags = values.Select(Tag).DistinctBy(TagKeys.Of, StringComparer.Ordinal).ToList();
         if (tags.Count > MaxTagsPerChange) throw new InvalidInputException($"at most {MaxTagsPerChange} tags at a time, not {tags.Count}");
         return tags;
     }

@@ -45,7 +45,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         if (!File.Exists(path)) throw new NotFoundException($"the file {path} does not exist");
         var file = await ImportFile.InspectAsync(path, options.Format, ct).ConfigureAwait(false);
         var mapping = new ImportMapping(options.Maps);
-        var extraTags = options.Tags.Select(ContactRules.Tag).Distinct(StringComparer.Ordinal).ToList();
+        var extraTags = options.Tags.Select(ContactRules.Tag).DistinctBy(TagKeys.Of, StringComparer.Ordinal).ToList();
         string consentText;
         await using (var connection = await db.OpenAsync(ct).ConfigureAwait(false))
         {
@@ -587,8 +587,8 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 foreach (var tag in extraTags)
                 {
                     await ExecuteAsync(tx,
-                        $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag) SELECT contact_id, @tag FROM chunk WHERE true {(isNew ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
-                        new { tag }, ct).ConfigureAwait(false);
+                        $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag, tag_key) SELECT contact_id, @tag, @key FROM chunk WHERE true {(isNew ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
+                        new { tag, key = TagKeys.Of(tag) }, ct).ConfigureAwait(false);
                 }
 
                 if (rowTags)
@@ -596,8 +596,8 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                     await ExecuteAsync(tx,
                         $"""
                         WITH {chunk}
-                        INSERT INTO contact_tags (contact_id, tag)
-                        SELECT s.contact_id, t.tag FROM import_stage_tags t JOIN chunk s ON s.line_no = t.line_no
+                        INSERT INTO contact_tags (contact_id, tag, tag_key)
+                        SELECT s.contact_id, t.tag, t.tag_key FROM import_stage_tags t JOIN chunk s ON s.line_no = t.line_no
                         WHERE true
                         ON CONFLICT DO NOTHING
                         """, null, ct).ConfigureAwait(false);
@@ -714,7 +714,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             var ddl = new StringBuilder();
             if (sqlite) ddl.Append("DROP TABLE IF EXISTS temp.import_stage; DROP TABLE IF EXISTS temp.import_stage_tags; ");
             ddl.Append(CultureInfo.InvariantCulture, $"CREATE TEMP TABLE import_stage ({definitions}, suppressed INTEGER NOT NULL DEFAULT 0, contact_id {SqlType(StageType.Integer, sqlite)}){tail};");
-            if (hasTags) ddl.Append(CultureInfo.InvariantCulture, $" CREATE TEMP TABLE import_stage_tags (line_no {SqlType(StageType.Integer, sqlite)} NOT NULL, tag TEXT NOT NULL){tail};");
+            if (hasTags) ddl.Append(CultureInfo.InvariantCulture, $" CREATE TEMP TABLE import_stage_tags (line_no {SqlType(StageType.Integer, sqlite)} NOT NULL, tag TEXT NOT NULL, tag_key TEXT NOT NULL){tail};");
             if (sqlite) ddl.Replace("line_no INTEGER,", "line_no INTEGER PRIMARY KEY,");
             await ExecuteAsync(tx, ddl.ToString(), null, ct).ConfigureAwait(false);
 
@@ -742,7 +742,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
             if (hasTags)
             {
-                await using var stage = await ImportStage.OpenAsync(connection, "import_stage_tags", [("line_no", StageType.Integer), ("tag", StageType.Text)], ct).ConfigureAwait(false);
+                await using var stage = await ImportStage.OpenAsync(connection, "import_stage_tags", [("line_no", StageType.Integer), ("tag", StageType.Text), ("tag_key", StageType.Text)], ct).ConfigureAwait(false);
                 foreach (var row in Rows)
                 {
                     foreach (var tag in row.Tags)
@@ -750,6 +750,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                         stage.StartRow();
                         stage.Integer(row.Row);
                         stage.Text(tag);
+                        stage.Text(TagKeys.Of(tag));
                         stage.EndRow();
                     }
                 }
