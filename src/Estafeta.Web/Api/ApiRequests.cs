@@ -49,6 +49,10 @@ public sealed record ValidateRequest(string? Email);
 
 public sealed record ListRequest(string? Name, string? Description = null, bool DoubleOptIn = false, string? FromAddress = null, string? ConsentText = null);
 
+/// <summary>A change to a list: the properties given are set, the others kept. An empty fromAddress goes back to the
+/// default sender, an empty consentText to the default text.</summary>
+public sealed record ListChangeRequest(string? Name = null, string? Description = null, bool? DoubleOptIn = null, string? FromAddress = null, string? ConsentText = null);
+
 /// <summary>Subscribe through the API. <see cref="Ip"/> and <see cref="UserAgent"/> are those of the person, when the caller collected them.</summary>
 public sealed record SubscribeApiRequest(
     string? Email,

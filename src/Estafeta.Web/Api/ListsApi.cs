@@ -25,6 +25,14 @@ internal static class ListsApi
             ApiResult.Ok(await audience.Lists.GetAsync(id, ctx.RequestAborted) ?? throw new NotFoundException($"list {id} does not exist")))
             .RequireScope("lists:read").Produces<MailingList>().WithSummary("Get a list");
 
+        api.MapMethods("/lists/{id:long}", ["PATCH"], async (HttpContext ctx, long id) =>
+        {
+            var r = await ApiBody.ReadAsync<ListChangeRequest>(ctx);
+            var change = new ListChange { Name = r.Name, Description = r.Description, DoubleOptIn = r.DoubleOptIn, FromAddress = r.FromAddress, ConsentText = r.ConsentText };
+            return ApiResult.Ok(await audience.Lists.UpdateAsync(id, change, ctx.RequestAborted));
+        }).RequireScope("lists:write").Accepts<ListChangeRequest>("application/json").Produces<MailingList>()
+            .WithSummary("Change a list (name, description, opt-in, sender, consent text); saved segments that name it follow a rename");
+
         api.MapDelete("/lists/{id:long}", async (HttpContext ctx, long id) =>
         {
             await audience.Lists.RemoveAsync(id, ctx.RequestAborted);

@@ -10,7 +10,41 @@ public static class ListsCommands
         var command = new Command("lists", "Manage mailing lists");
         command.Subcommands.Add(Add());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Update());
         command.Subcommands.Add(Remove());
+        return command;
+    }
+
+    private static Command Update()
+    {
+        var list = new Argument<string>("list") { Description = "The list's name or id" };
+        var name = new Option<string?>("--name") { Description = "A new name; saved segments that name the list follow it" };
+        var description = new Option<string?>("--description") { Description = "Shown on the subscription form and the preference centre" };
+        var optIn = new Option<string?>("--opt-in") { Description = "double (new subscribers confirm by mail) or single" };
+        optIn.AcceptOnlyFromAmong("double", "single");
+        var from = new Option<string?>("--from") { Description = "Sender of the list's confirmation mail; \"\" for the default (no-reply@HOSTNAME)" };
+        var consent = new Option<string?>("--consent-text") { Description = "What a person agrees to when subscribing; \"\" for the default text" };
+        var command = new Command("update", "Change a list's name, description, opt-in, sender or consent text; what is not given stays") { list, name, description, optIn, from, consent };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var found = await audience.Lists.ResolveAsync(parse.GetValue(list)!, ct);
+            var change = new Estafeta.Marketing.Audience.ListChange
+            {
+                Name = parse.GetValue(name),
+                Description = parse.GetValue(description),
+                DoubleOptIn = parse.GetValue(optIn) is { } o ? o == "double" : null,
+                FromAddress = parse.GetValue(from),
+                ConsentText = parse.GetValue(consent),
+            };
+            if (change == new Estafeta.Marketing.Audience.ListChange())
+            {
+                return Output.Fail("nothing to change: give --name, --description, --opt-in, --from or --consent-text.");
+            }
+
+            var updated = await audience.Lists.UpdateAsync(found.Id, change, ct);
+            Output.Done($"Updated list {updated.Name} (id {updated.Id}, {(updated.DoubleOptIn ? "double" : "single")} opt-in).");
+            return 0;
+        }));
         return command;
     }
 

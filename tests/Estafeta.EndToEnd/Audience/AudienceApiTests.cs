@@ -78,6 +78,31 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_list_is_changed_with_patch_and_a_saved_segment_naming_it_follows_a_rename()
+    {
+        var name = Unique("Boletín");
+        var id = await server.NewListAsync(name, doubleOptIn: false);
+        var segment = Unique("segmento");
+        await server.PostJsonAsync("api/v1/segments", new { name = segment, expression = $"list(\"{name}\")" });
+
+        var renamed = Unique("Novedades");
+        var patch = await server.Api.PatchAsJsonAsync($"api/v1/lists/{id}", new { name = renamed, doubleOptIn = true });
+        Assert.Equal(HttpStatusCode.OK, patch.StatusCode);
+        var list = await patch.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((renamed, true), (list.GetProperty("name").GetString(), list.GetProperty("doubleOptIn").GetBoolean()));
+
+        var segments = await server.Api.GetFromJsonAsync<JsonElement>("api/v1/segments");
+        var saved = segments.EnumerateArray().Single(s => s.GetProperty("name").GetString() == segment);
+        Assert.Equal($"list(\"{renamed}\")", saved.GetProperty("expression").GetString());
+
+        var unknown = await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression = $"not list(\"{name}\")" }), HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("there is no list named", unknown.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/lists/{id}", new { name = "" }), HttpStatusCode.UnprocessableEntity);
+        await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/lists/{id}", new { doubleOptIn = "sí" }), HttpStatusCode.BadRequest);
+        await ProblemAsync(await server.Api.PatchAsJsonAsync("api/v1/lists/999999999", new { description = "x" }), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Json_answers_write_spanish_letters_as_themselves_and_escape_what_html_would_read()
     {
         var tag = Unique("utf8");

@@ -12,10 +12,9 @@ public sealed class ListStore(Database db)
 
     public async Task<MailingList> AddAsync(string name, string? description = null, bool doubleOptIn = false, string? fromAddress = null, string? consentText = null, CancellationToken ct = default)
     {
-        var trimmed = name.Trim();
-        if (trimmed.Length is 0 or > 200) throw new InvalidInputException("a list name has 1 to 200 characters");
-        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out _)) throw new InvalidInputException("a list name may not be a number (numbers are list ids)");
+        var trimmed = CheckName(name);
         var from = fromAddress is null ? null : MailAddressCanonical.Address(fromAddress);
+        CheckTexts(description, consentText);
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         try
         {
@@ -48,6 +47,84 @@ public sealed class ListStore(Database db)
         ? $"Quiero recibir los correos de la lista «{listName}» y sé que puedo darme de baja en cualquier momento con el enlace de cada correo."
         : $"I want to receive the emails of the list \"{listName}\" and know I can unsubscribe at any time with the link in every email.";
 
+    /// <summary>The most characters of a list's description and of its consent text.</summary>
+    public const int MaxDescriptionLength = 2_000, MaxConsentTextLength = 4_000;
+
+    private static string CheckName(string name)
+    {
+        var trimmed = ListNames.Normalize(name);
+        if (trimmed.Length is 0 or > 200) throw new InvalidInputException("a list name has 1 to 200 characters");
+        if (long.TryParse(trimmed, NumberStyles.None, CultureInfo.InvariantCulture, out _)) throw new InvalidInputException("a list name may not be a number (numbers are list ids)");
+        if (trimmed.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || trimmed.AsSpan().ContainsAnyInRange('\u007f', '\u009f')) throw new InvalidInputException("a list name may not hold control characters such as line breaks");
+        return trimmed;
+    }
+
+    private static void CheckTexts(string? description, string? consentText)
+    {
+        if (description?.Trim().Length > MaxDescriptionLength) throw new InvalidInputException($"a list's description has at most {MaxDescriptionLength} characters");
+        if (consentText?.Trim().Length > MaxConsentTextLength) throw new InvalidInputException($"a list's consent text has at most {MaxConsentTextLength} characters");
+    }
+
+    /// <summary>Changes what <paramref name="change"/> gives and keeps the rest. A renamed list keeps its subscribers, and
+    /// the saved segments that name it by its old name (<c>list("...")</c>) are rewritten to the new one in the same
+    /// transaction. A list that had the default consent text gets the default for its new name; an empty consent text
+    /// goes back to the default, an empty sender to no-reply. Consent already given keeps the text it was given under
+    /// (each consent record holds its own copy); switching double opt-in off does not confirm anyone still unconfirmed.</summary>
+    public async Task<MailingList> UpdateAsync(long id, ListChange change, CancellationToken ct = default)
+    {
+        var name = change.Name is null ? null : CheckName(change.Name);
+        var from = string.IsNullOrWhiteSpace(change.FromAddress) ? null : MailAddressCanonical.Address(change.FromAddress);
+        CheckTexts(change.Description, change.ConsentText);
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<Row>(new CommandDefinition($"SELECT {Columns} FROM lists WHERE id = @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false)
+            ?? throw new NotFoundException($"list {id} does not exist");
+        var newName = name ?? row.Name;
+        var consent = change.ConsentText?.Trim() switch
+        {
+            null => row.ConsentText == DefaultConsentText(row.Name) ? DefaultConsentText(newName) : row.ConsentText,
+            "" => DefaultConsentText(newName),
+            var text => text,
+        };
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                UPDATE lists SET name = @newName, description = @description, double_opt_in = @doubleOptIn, from_address = @from, consent_text = @consent
+                WHERE id = @id
+                """,
+                new
+                {
+                    id,
+                    newName,
+                    description = change.Description?.Trim() ?? row.Description,
+                    doubleOptIn = (change.DoubleOptIn ?? row.DoubleOptIn != 0) ? 1L : 0L,
+                    from = change.FromAddress is null ? row.FromAddress : from,
+                    consent,
+                }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictException($"a list named {newName} already exists", e);
+        }
+
+        if (!string.Equals(newName, row.Name, StringComparison.Ordinal))
+        {
+            var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists WHERE id <> @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            lists.Add((id, row.Name));
+            var segments = await connection.QueryAsync<(long Id, string Expression)>(new CommandDefinition("SELECT id, expression FROM segments", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
+            foreach (var (segmentId, expression) in segments)
+            {
+                if (ListNames.Rename(expression, id, newName, lists) is not { } renamed) continue;
+                await connection.ExecuteAsync(new CommandDefinition("UPDATE segments SET expression = @renamed, updated_at = @now WHERE id = @segmentId",
+                    new { renamed, now = AudienceSql.Now(db), segmentId }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            }
+        }
+
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return (await GetAsync(id, ct).ConfigureAwait(false))!;
+    }
+
     public async Task<IReadOnlyList<MailingList>> ListAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
@@ -77,7 +154,7 @@ public sealed class ListStore(Database db)
 
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var found = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM lists WHERE name = @name", new { name = idOrName.Trim() }, cancellationToken: ct)).ConfigureAwait(false);
+            "SELECT id FROM lists WHERE name = @name", new { name = ListNames.Normalize(idOrName) }, cancellationToken: ct)).ConfigureAwait(false);
         return found is { } f
             ? (await GetAsync(f, ct).ConfigureAwait(false))!
             : throw new NotFoundException($"list {idOrName} does not exist; see estafeta lists list");

@@ -60,13 +60,8 @@ public sealed partial class SegmentCompiler
     /// position, not an empty set: under <c>not</c> a mistyped name would otherwise select every contact.</summary>
     private long ListId(ListNode node)
     {
-        var name = node.List.Trim().Normalize(NormalizationForm.FormC);
-        foreach (var (id, listName) in lists)
-            if (string.Equals(listName.Normalize(NormalizationForm.FormC), name, StringComparison.Ordinal)) return id;
-        var fold = FieldValues.Fold(name);
-        var alike = lists.Where(l => string.Equals(FieldValues.Fold(l.Name), fold, StringComparison.Ordinal)).ToList();
-        if (alike.Count == 1) return alike[0].Id;
-        var quoted = string.Join(", ", (alike.Count > 1 ? alike : lists).OrderBy(l => l.Name, StringComparer.Ordinal).Take(10).Select(l => $"\"{l.Name}\""));
+        if (ListNames.Find(node.List, lists, out var alike) is { } id) return id;
+        var quoted = string.Join(", ", (alike.Count > 1 ? alike : [.. lists]).OrderBy(l => l.Name, StringComparer.Ordinal).Take(10).Select(l => $"\"{l.Name}\""));
         throw Error(alike.Count > 1
             ? $"list(\"{node.List}\") could be any of {quoted}; write the name exactly"
             : lists.Count == 0 ? $"there is no list named \"{node.List}\" (there are no lists yet)"

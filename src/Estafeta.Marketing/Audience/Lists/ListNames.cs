@@ -1,0 +1,54 @@
+using System.Text;
+
+namespace Estafeta.Marketing.Audience;
+
+/// <summary>How a list is found by its name (segments' <c>list("...")</c>): the exact name (trimmed, Unicode NFC), else
+/// the one list whose name is the same but for case, accents, spaces and hyphens (<see cref="FieldValues.Fold"/>).</summary>
+internal static class ListNames
+{
+    public static string Normalize(string name) => name.Trim().Normalize(NormalizationForm.FormC);
+
+    /// <summary>The list's id, or null with the lists named alike (several: ambiguous; none: no such list).</summary>
+    public static long? Find(string name, IReadOnlyList<(long Id, string Name)> lists, out List<(long Id, string Name)> alike)
+    {
+        alike = [];
+        var normal = Normalize(name);
+        foreach (var (id, listName) in lists)
+            if (string.Equals(Normalize(listName), normal, StringComparison.Ordinal)) return id;
+        var fold = FieldValues.Fold(normal);
+        foreach (var list in lists)
+            if (string.Equals(FieldValues.Fold(list.Name), fold, StringComparison.Ordinal)) alike.Add(list);
+        return alike.Count == 1 ? alike[0].Id : null;
+    }
+
+    /// <summary><paramref name="expression"/> with every <c>list("...")</c> that finds <paramref name="listId"/> among
+    /// <paramref name="lists"/> (the names before the rename) naming it <paramref name="newName"/> instead; the rest of the
+    /// text as written. Null when nothing names the list (or the expression no longer reads).</summary>
+    public static string? Rename(string expression, long listId, string newName, IReadOnlyList<(long Id, string Name)> lists)
+    {
+        List<SegmentToken> tokens;
+        try
+        {
+            tokens = SegmentLexer.Tokenize(expression);
+        }
+        catch (SegmentSyntaxException)
+        {
+            return null;
+        }
+
+        var text = new StringBuilder(expression);
+        var changed = false;
+        for (var i = tokens.Count - 3; i >= 0; i--)
+        {
+            if (tokens[i] is not { Kind: SegmentTokenKind.Identifier } call || !call.Text.Equals("list", StringComparison.OrdinalIgnoreCase)
+                || tokens[i + 1].Kind != SegmentTokenKind.LeftParen || tokens[i + 2] is not { Kind: SegmentTokenKind.String } literal
+                || Find((string)literal.Value!, lists, out _) != listId) continue;
+            text.Remove(literal.Position, literal.Text.Length).Insert(literal.Position, Quote(newName));
+            changed = true;
+        }
+
+        return changed ? text.ToString() : null;
+    }
+
+    private static string Quote(string value) => "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+}
