@@ -105,6 +105,8 @@ public sealed class Database : IAsyncDisposable
         }
 
         var connection = new SqliteConnection(connectionString);
+        // Unicode case folding for queries that compare text beyond ASCII (segments), which SQLite's lower() cannot do.
+        connection.CreateFunction("estafeta_lower", FoldFunction, isDeterministic: true);
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -134,6 +136,8 @@ public sealed class Database : IAsyncDisposable
             throw;
         }
     }
+
+    private static readonly Func<string?, string?> FoldFunction = text => text is null ? null : CaseFold.Of(text);
 
     /// <summary>Applies the schema migrations not applied yet; returns how many it applied. Safe to run concurrently.</summary>
     public Task<int> MigrateAsync(CancellationToken ct = default) => new MigrationRunner(this).RunAsync(ct);

@@ -33,6 +33,14 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "opened(within: 30d) != 1", "bea carlos dani eva" },
         { "not opened(within: 30d) >= 3", "ana carlos dani eva" },
         { "clicked() >= 1 and tag(\"cliente\")", "ana" },
+        // Text beyond ASCII in any capitals (SQLite's lower() folds ASCII only), and in either Unicode form.
+        { "ciudad = \"ávila\"", "ana bea" },
+        { "ciudad = \"A\u0301VILA\"", "ana bea" },
+        { "ciudad contains \"VIL\"", "ana bea carlos" },
+        { "ciudad contains \"ávi\"", "ana bea" },
+        { "ciudad in (\"ÁVILA\", \"Segovia\")", "ana bea" },
+        { "not ciudad = \"ÁVILA\"", "carlos dani eva" },
+        { "name = \"ANA\"", "ana" },
         // Tags in any capitals, beyond ASCII too (SQLite's lower() folds ASCII only).
         { "tag(\"élite-es\")", "ana" },
         { "tag(\"ÉLITE-ES\") or tag(\"CLIENTE\")", "ana bea eva" },
@@ -172,6 +180,7 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         await Audience.Fields.DefineAsync("age", FieldType.Number);
         await Audience.Fields.DefineAsync("vip", FieldType.Boolean);
         await Audience.Fields.DefineAsync("birthday", FieldType.Date);
+        await Audience.Fields.DefineAsync("ciudad", FieldType.Text);
         var news = await Audience.Lists.AddAsync("segment-news");
         var other = await Audience.Lists.AddAsync("segment-other");
         var otro = await Audience.Lists.AddAsync("segment-otro-boletín");
@@ -179,9 +188,9 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         async Task<long> Person(string name, string email, string? display, string? language, Dictionary<string, string?> fields, params string[] tags) =>
             (await Audience.Contacts.UpsertAsync(new ContactInput(email) { Name = display, Language = language, Fields = fields, Tags = [Group, .. tags] })).Contact.Id;
 
-        var ana = await Person("ana", "ana.s@ejemplo.es", "Ana", "es", new() { ["country"] = "ES", ["age"] = "34", ["vip"] = "true", ["birthday"] = "1990-05-01" }, "cliente", "Élite-ES");
-        var bea = await Person("bea", "bea.s@ejemplo.es", "Bea", "en", new() { ["country"] = "ES", ["age"] = "20", ["birthday"] = "2001-02-03" }, "cliente");
-        var carlos = await Person("carlos", "carlos.s@correo.pt", "Carlos", "es", new() { ["country"] = "PT", ["age"] = "50", ["vip"] = "false" });
+        var ana = await Person("ana", "ana.s@ejemplo.es", "Ana", "es", new() { ["country"] = "ES", ["age"] = "34", ["vip"] = "true", ["birthday"] = "1990-05-01", ["ciudad"] = "A\u0301vila" }, "cliente", "Élite-ES");
+        var bea = await Person("bea", "bea.s@ejemplo.es", "Bea", "en", new() { ["country"] = "ES", ["age"] = "20", ["birthday"] = "2001-02-03", ["ciudad"] = "ÁVILA" }, "cliente");
+        var carlos = await Person("carlos", "carlos.s@correo.pt", "Carlos", "es", new() { ["country"] = "PT", ["age"] = "50", ["vip"] = "false", ["ciudad"] = "avila" });
         var dani = await Person("dani", "dani.s@ejemplo.es", null, null, new());
         var eva = await Person("eva", "eva.s@ejemplo.es", "Eva", null, new() { ["country"] = "ES" }, "cliente");
 

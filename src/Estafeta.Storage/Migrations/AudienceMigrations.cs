@@ -345,7 +345,7 @@ internal static partial class SchemaMigrations
                 CREATE TRIGGER lists_truncate_subscriptions AFTER TRUNCATE ON lists FOR EACH STATEMENT EXECUTE FUNCTION subscriptions_truncated_parent();
                 """,
         },
-        // Tags are compared by a key computed in .NET (TagKeys: NFC, invariant lowercase). Segments matched them with
+        // Tags are compared by a key computed in .NET (CaseFold: NFC, invariant lowercase). Segments matched them with
         // lower(tag) = lower(@tag), which folds ASCII only on SQLite (and follows the database's locale on PostgreSQL):
         // tag("españa") missed "ESPAÑA", tag("élite") missed "ÉLITE". The key is filled here for the tags already stored.
         new(380, "audience: tags compared by a Unicode case-folded key", "ALTER TABLE contact_tags ADD COLUMN tag_key TEXT NULL")
@@ -377,7 +377,7 @@ internal static partial class SchemaMigrations
         foreach (var tag in tags)
         {
             await connection.ExecuteAsync(new CommandDefinition("UPDATE contact_tags SET tag_key = @key WHERE tag = @tag",
-                new { key = TagKeys.Of(tag), tag }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
+                new { key = CaseFold.Of(tag), tag }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
         }
     }
 }

@@ -32,7 +32,7 @@ public static class ContactRules
     }
 
     /// <summary>A tag: trimmed, in Unicode NFC, at most 100 characters, case kept. Tags that differ only in case are one
-    /// tag (<see cref="TagKeys"/>).</summary>
+    /// tag (<see cref="CaseFold"/>).</summary>
     public static string Tag(string value)
     {
         var tag = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
@@ -51,7 +51,7 @@ public static class ContactRules
     public static string? Name(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        var name = value.Trim();
+        var name = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
         if (name.Length > MaxNameLength) throw new InvalidInputException($"a name has at most {MaxNameLength} characters, not {name.Length}");
         if (name.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || name.AsSpan().ContainsAnyInRange('\u007f', '\u009f')) throw new InvalidInputException("a name may not hold control characters such as line breaks or tabs");
         return name;
@@ -60,7 +60,7 @@ public static class ContactRules
     /// <summary>The tags of one change, checked (<see cref="Tag"/>), without repeats; at most <see cref="MaxTagsPerChange"/>.</summary>
     public static List<string> Tags(IEnumerable<string> values)
     {
-        var tags = values.Select(Tag).DistinctBy(TagKeys.Of, StringComparer.Ordinal).ToList();
+        var tags = values.Select(Tag).DistinctBy(CaseFold.Of, StringComparer.Ordinal).ToList();
         if (tags.Count > MaxTagsPerChange) throw new InvalidInputException($"at most {MaxTagsPerChange} tags at a time, not {tags.Count}");
         return tags;
     }

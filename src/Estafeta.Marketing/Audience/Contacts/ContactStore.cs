@@ -86,13 +86,13 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         foreach (var tag in tags)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "INSERT INTO contact_tags (contact_id, tag, tag_key) VALUES (@id, @tag, @key) ON CONFLICT DO NOTHING", new { id, tag, key = TagKeys.Of(tag) }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                "INSERT INTO contact_tags (contact_id, tag, tag_key) VALUES (@id, @tag, @key) ON CONFLICT DO NOTHING", new { id, tag, key = CaseFold.Of(tag) }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
         foreach (var tag in removeTags)
         {
             await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM contact_tags WHERE contact_id = @id AND tag_key = @key", new { id, key = TagKeys.Of(tag) }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                "DELETE FROM contact_tags WHERE contact_id = @id AND tag_key = @key", new { id, key = CaseFold.Of(tag) }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(ct).ConfigureAwait(false);

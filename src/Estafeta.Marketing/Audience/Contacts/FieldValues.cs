@@ -24,9 +24,11 @@ public static class FieldValues
     /// <summary>The most custom fields a server defines (an import makes one of every column it cannot map).</summary>
     public const int MaxDefinitions = 500;
 
+    /// <summary>The value checked against the field's type. Text is kept in Unicode NFC, so that a value typed with
+    /// combining accents (as some systems write them) compares equal to the same value composed.</summary>
     public static Stored Parse(FieldDefinition field, string raw)
     {
-        var text = raw.Trim();
+        var text = raw.Trim().Normalize(NormalizationForm.FormC);
         if (text.Length > MaxTextLength) throw new InvalidInputException($"field {field.Name} holds at most {MaxTextLength} characters, not {text.Length}");
         switch (field.Type)
         {

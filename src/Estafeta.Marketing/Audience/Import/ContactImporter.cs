@@ -45,7 +45,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
         if (!File.Exists(path)) throw new NotFoundException($"the file {path} does not exist");
         var file = await ImportFile.InspectAsync(path, options.Format, ct).ConfigureAwait(false);
         var mapping = new ImportMapping(options.Maps);
-        var extraTags = options.Tags.Select(ContactRules.Tag).DistinctBy(TagKeys.Of, StringComparer.Ordinal).ToList();
+        var extraTags = options.Tags.Select(ContactRules.Tag).DistinctBy(CaseFold.Of, StringComparer.Ordinal).ToList();
         string consentText;
         await using (var connection = await db.OpenAsync(ct).ConfigureAwait(false))
         {
@@ -588,7 +588,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 {
                     await ExecuteAsync(tx,
                         $"WITH {chunk} INSERT INTO contact_tags (contact_id, tag, tag_key) SELECT contact_id, @tag, @key FROM chunk WHERE true {(isNew ? "" : "ORDER BY contact_id")} ON CONFLICT DO NOTHING",
-                        new { tag, key = TagKeys.Of(tag) }, ct).ConfigureAwait(false);
+                        new { tag, key = CaseFold.Of(tag) }, ct).ConfigureAwait(false);
                 }
 
                 if (rowTags)
@@ -750,7 +750,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                         stage.StartRow();
                         stage.Integer(row.Row);
                         stage.Text(tag);
-                        stage.Text(TagKeys.Of(tag));
+                        stage.Text(CaseFold.Of(tag));
                         stage.EndRow();
                     }
                 }

@@ -81,7 +81,7 @@ public sealed partial class SegmentCompiler
             case TagNode t:
             {
                 var alias = Alias("t");
-                return new Member(new IdSet($"contact_tags {alias}", $"{alias}.contact_id", $"{alias}.tag_key = {Parameter(TagKeys.Of(t.Tag.Trim()))}", null, Unique: false, Probe: false), negate);
+                return new Member(new IdSet($"contact_tags {alias}", $"{alias}.contact_id", $"{alias}.tag_key = {Parameter(CaseFold.Of(t.Tag.Trim()))}", null, Unique: false, Probe: false), negate);
             }
 
             case ListNode l:

@@ -126,15 +126,21 @@ public sealed partial class SegmentCompiler
         {
             case FieldType.Text or FieldType.Choice:
                 if (value.Kind != SegmentValueKind.String) throw Error($"{fieldName} holds text: compare it with a value in quotes", value.Position);
-                var text = (string)value.Literal!;
+                var text = ((string)value.Literal!).Normalize(NormalizationForm.FormC); // as values are stored
                 if (field is { Type: FieldType.Choice } && op is "=" && !field.Choices.Any(ch => string.Equals(ch, text, StringComparison.OrdinalIgnoreCase)))
                 {
                     throw Error($"\"{text}\" is not one of the choices of {fieldName} ({string.Join(", ", field.Choices)})", value.Position);
                 }
 
+                // SQLite's lower() folds ASCII only: a value beyond ASCII is compared through estafeta_lower (.NET's
+                // folding, registered on every SQLite connection), kept off the plain ASCII case, which lower() runs
+                // faster and where a value beyond ASCII could not match anyway.
+                var unicode = kind == DatabaseKind.Sqlite && CaseFold.BeyondAscii(text);
                 return op switch
                 {
+                    "=" when unicode => $"estafeta_lower({column}) = {Parameter(CaseFold.Of(text))}",
                     "=" => $"lower({column}) = lower({Parameter(text)})",
+                    "contains" when unicode => $"estafeta_lower({column}) LIKE {Parameter("%" + EscapeLike(CaseFold.Of(text)) + "%")} ESCAPE '\\'",
                     "contains" => $"lower({column}) LIKE lower({Parameter("%" + EscapeLike(text) + "%")}) ESCAPE '\\'",
                     _ => $"{column} {op} {Parameter(text)}",
                 };
