@@ -88,10 +88,13 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         var s = Guid.NewGuid().ToString("N")[..6];
         var (pais, anio) = ($"país_{s}", $"año_{s}");
         var ana = Email("ana");
-        // "País" and "pais" name one field: the later column wins, as for two columns of the same name.
-        var first = WriteText("campos.csv", $"email;País {s};Año-{s};pais {s}\n{ana};ES;1990;MX\n", new UTF8Encoding(false));
+        // "País" and "pais" name one field: a file with both is refused (one value would be lost), and keeps one when told.
+        var both = WriteText("campos.csv", $"email;País {s};Año-{s};pais {s}\n{ana};ES;1990;MX\n", new UTF8Encoding(false));
+        var clash = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(both, new ImportOptions("tienda")));
+        Assert.Contains($"the columns 'País {s}' and 'pais {s}' would both fill field {pais}; keep one with --map 'pais {s}=skip'", clash.Message, StringComparison.Ordinal);
+        var first = WriteText("campos-2.csv", $"email;País {s};Año-{s};pais {s}\n{ana};MX;1990;ES\n", new UTF8Encoding(false));
 
-        var report = await Audience.Importer(checkDns: false).ImportAsync(first, new ImportOptions("tienda"));
+        var report = await Audience.Importer(checkDns: false).ImportAsync(first, new ImportOptions("tienda") { Maps = [$"pais {s}=skip"] });
 
         Assert.Equal(1, report.Inserted);
         var contact = await Audience.Contacts.FindAsync(ana);
@@ -143,6 +146,37 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.Contains("would add 600 custom fields", e.Message, StringComparison.Ordinal);
         Assert.Contains("--map 'column=skip'", e.Message, StringComparison.Ordinal);
         Assert.Equal(before, (await Audience.Fields.ListAsync()).Count);
+    }
+
+    [Theory]
+    [InlineData("email,name,Email\n", "the header names the column 'email' 2 times (columns 1 and 3)")]
+    [InlineData("email,correo,nombre\n", "the columns 'email' and 'correo' would both fill email; keep one with --map 'correo=skip'")]
+    [InlineData("email,País,pais\n", "the columns 'País' and 'pais' would both fill field país")]
+    [InlineData("nombre,ciudad\n", "no column holds the email address")]
+    [InlineData("", "the file is empty")]
+    public async Task A_header_whose_columns_clash_or_hold_no_address_is_refused_before_any_row_even_with_no_rows(string header, string problem)
+    {
+        var rows = header.Length == 0 ? "" : header + (header.StartsWith("email", StringComparison.Ordinal) ? $"{Email()},a,b\n" : "");
+        foreach (var text in new[] { header, rows }.Distinct())
+        {
+            var path = WriteText("cabecera.csv", text, new UTF8Encoding(false));
+            var e = await Assert.ThrowsAsync<Estafeta.Storage.InvalidInputException>(() => Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda")));
+            Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Columns_without_a_name_are_skipped_and_several_tag_columns_add_up()
+    {
+        var email = Email();
+        var path = WriteText("hoja.csv", $"email,name,,etiquetas,tags,\n{email},Ana,x,vip,madrid,\n", new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda"));
+
+        Assert.Equal((1L, 0L), (report.Inserted, report.Rejected));
+        var contact = (await Audience.Contacts.FindAsync(email))!;
+        Assert.Equal(["madrid", "vip"], contact.Tags.Order(StringComparer.Ordinal));
+        Assert.Empty(contact.Fields);
     }
 
     [Fact]

@@ -174,6 +174,15 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 }
             }
 
+            // A file of a header line alone is checked as any other (it names no email column: say so, not "0 rows");
+            // a file with no line at all is refused.
+            if (!checkedHeader && file.Format == ImportFormat.Csv)
+            {
+                var header = ImportRecordReader.Header(file)
+                    ?? throw new InvalidInputException("the file is empty: a CSV file starts with a header line naming its columns (email,name,...)");
+                CheckHeader(mapping, header, fields);
+            }
+
             chunk.RowsDone = Math.Max(index, rowsDone);
             chunk.Bytes = file.Length;
             chunk.Done = true;
@@ -265,6 +274,22 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             if (!present.Contains(column)) throw new InvalidInputException($"--map names the column '{column}', which the file does not have (columns: {string.Join(", ", columns)})");
         }
 
+        // Two columns that fill one thing would leave the last one's value and drop the other's without a word.
+        var named = columns.Select((name, index) => (Name: name.Trim(), Number: index + 1)).Where(c => c.Name.Length > 0).ToList();
+        foreach (var twice in named.GroupBy(c => c.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            throw new InvalidInputException(
+                $"the header names the column '{twice.Key}' {twice.Count()} times (columns {string.Join(" and ", twice.Select(c => c.Number))}); rename all but one in the header line");
+        }
+
+        foreach (var clash in named.Select(c => (c.Name, Target: mapping.For(c.Name))).Where(c => c.Target.Kind is not (ImportTargetKind.Skip or ImportTargetKind.Tags))
+                     .GroupBy(c => c.Target.Kind == ImportTargetKind.Field ? "field " + c.Target.Field : TargetName(c.Target.Kind), StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            var names = clash.Select(c => $"'{c.Name}'").ToList();
+            throw new InvalidInputException(
+                $"the columns {string.Join(" and ", names)} would {(names.Count == 2 ? "both" : "all")} fill {clash.Key}; keep one with --map '{clash.Skip(1).First().Name}=skip' (or map it elsewhere)");
+        }
+
         if (!columns.Any(c => mapping.For(c).Kind == ImportTargetKind.Email))
         {
             throw new InvalidInputException($"no column holds the email address (columns: {string.Join(", ", columns)}); map one with --map 'column=email'");
@@ -281,6 +306,14 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
                 $"map the columns not needed with --map 'column=skip' (first new ones: {string.Join(", ", added.Take(5))})");
         }
     }
+
+    private static string TargetName(ImportTargetKind kind) => kind switch
+    {
+        ImportTargetKind.FirstName => "first_name",
+        ImportTargetKind.LastName => "last_name",
+        ImportTargetKind.TimeZone => "time_zone",
+        _ => kind.ToString().ToLowerInvariant(),
+    };
 
     private async Task<FieldDefinition> EnsureFieldAsync(string field, CancellationToken ct)
     {

@@ -21,8 +21,8 @@ public sealed record ImportTarget(ImportTargetKind Kind, string? Field = null);
 /// <summary>
 /// Maps columns to contact properties. Explicit <c>--map column=target</c> entries win; otherwise a column named like
 /// a property (or a common English or Spanish synonym: correo, nombre, apellidos, idioma ...) maps to it, and any
-/// other column becomes a custom field named after it. Targets: email, name, first_name, last_name, language,
-/// time_zone, tags, skip, or a custom field name.
+/// other column becomes a custom field named after it; a column with no name is skipped. Targets: email, name,
+/// first_name, last_name, language, time_zone, tags, skip, or a custom field name.
 /// </summary>
 public sealed class ImportMapping
 {
@@ -64,7 +64,9 @@ public sealed class ImportMapping
     public ImportTarget For(string column)
     {
         if (resolved.TryGetValue(column, out var known)) return known;
-        var target = explicitMaps.TryGetValue(column.Trim(), out var mapped) ? mapped : Target(column, explicitly: false);
+        // A column without a name (a spreadsheet's trailing delimiters, say) cannot be mapped, so it is not imported.
+        var target = column.Trim().Length == 0 ? new ImportTarget(ImportTargetKind.Skip)
+            : explicitMaps.TryGetValue(column.Trim(), out var mapped) ? mapped : Target(column, explicitly: false);
         if (target.Field is { } field)
         {
             var fold = FieldValues.Fold(field);

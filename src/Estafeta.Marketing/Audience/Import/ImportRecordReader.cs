@@ -24,6 +24,17 @@ internal static class ImportRecordReader
         }
     }
 
+    /// <summary>The column names of a CSV file's header line; null when the file has no line at all.</summary>
+    public static string[]? Header(ImportFile file)
+    {
+        var delimiter = Sniff(file);
+        using var reader = file.OpenText(out var raw);
+        using var stream = raw;
+        var csv = new CsvRecordReader(reader, delimiter);
+        csv.Read(out _, out _, out _);
+        return csv.Header;
+    }
+
     /// <summary>The delimiter the file uses (sniffed from its first lines).</summary>
     public static char Sniff(ImportFile file)
     {
