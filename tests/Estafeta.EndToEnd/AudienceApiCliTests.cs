@@ -37,7 +37,7 @@ public sealed class AudienceApiCliTests : IDisposable
     [Fact]
     public async Task Lists_imports_exports_and_segment_counts_from_the_command_line()
     {
-        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "apikey create", "apikey list", "apikey revoke" })
+        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "segments remove", "lists update", "apikey create", "apikey list", "apikey revoke" })
         {
             Assert.Contains("Usage:", await Ok([.. verb.Split(' '), "--help"]), StringComparison.Ordinal);
         }
@@ -57,6 +57,17 @@ public sealed class AudienceApiCliTests : IDisposable
         var mistake = await Run("segments", "count", "pais = ");
         Assert.Equal(1, mistake.ExitCode);
         Assert.Contains("^", mistake.Stderr, StringComparison.Ordinal);
+
+        // A rename carries the saved segment with it; a saved segment is removed by name.
+        await Ok("segments", "save", "españoles", "list(\"ofertas\") and pais = \"ES\"");
+        Assert.Contains("single opt-in", await Ok("lists", "update", "ofertas", "--name", "Ofertas de otoño"), StringComparison.Ordinal);
+        Assert.Equal("2", (await Ok("segments", "count", "españoles")).Trim());
+        Assert.Contains("Removed segment españoles", await Ok("segments", "remove", "españoles"), StringComparison.Ordinal);
+        var gone = await Run("segments", "remove", "españoles");
+        Assert.Equal((1, true), (gone.ExitCode, gone.Stderr.Contains("no saved segment españoles", StringComparison.Ordinal)));
+        await Ok("lists", "update", "Ofertas de otoño", "--name", "ofertas");
+        var nothing = await Run("lists", "update", "ofertas");
+        Assert.Equal((1, true), (nothing.ExitCode, nothing.Stderr.Contains("nothing to change", StringComparison.Ordinal)));
 
         var jsonl = await Ok("contacts", "export", "--list", "ofertas", "--segment", "pais = \"ES\"", "--format", "jsonl");
         var exported = jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("email").GetString()).Order(StringComparer.Ordinal);

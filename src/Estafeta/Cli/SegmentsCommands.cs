@@ -8,10 +8,11 @@ public static class SegmentsCommands
 {
     public static Command Create()
     {
-        var command = new Command("segments", "Count, save and list segments (the language is described in docs/segments.md)");
+        var command = new Command("segments", "Count, save, list and remove segments (the language is described in docs/segments.md)");
         command.Subcommands.Add(Count());
         command.Subcommands.Add(Save());
         command.Subcommands.Add(List());
+        command.Subcommands.Add(Remove());
         return command;
     }
 
@@ -59,6 +60,23 @@ public static class SegmentsCommands
             if (parse.GetValue(json)) Output.WriteJson(segments.Select(s => new { id = s.Id, name = s.Name, expression = s.Expression, updated = s.UpdatedAt }));
             else Output.WriteTable(["Id", "Segment", "Expression"], segments.Select(s => new[] { s.Id.ToString(CultureInfo.InvariantCulture), s.Name, s.Expression }),
                 "No saved segments. Save one with: estafeta segments save activos 'opened(within: 90d)'");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var segment = new Argument<string>("segment") { Description = "The saved segment's name or id" };
+        var command = new Command("remove", "Remove a saved segment (the contacts it selected are not touched)") { segment };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var given = parse.GetValue(segment)!.Trim();
+            var found = await audience.Segments.FindAsync(given, ct)
+                ?? (long.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? await audience.Segments.GetAsync(id, ct) : null);
+            if (found is null) return Output.Fail($"there is no saved segment {given}; see estafeta segments list");
+            await audience.Segments.RemoveAsync(found.Id, ct);
+            Output.Done($"Removed segment {found.Name} (id {found.Id}).");
             return 0;
         }));
         return command;
