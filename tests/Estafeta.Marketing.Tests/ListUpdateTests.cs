@@ -47,6 +47,22 @@ public abstract class ListUpdateTests(AudienceBackend backend) : AudienceTests(b
     }
 
     [Fact]
+    public async Task A_new_name_does_not_take_over_a_saved_segment_that_named_another_list_loosely()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..6];
+        var clientes = await Audience.Lists.AddAsync($"Clientes {suffix}");
+        var otra = await Audience.Lists.AddAsync(Name());
+        var segment = Name("segmento");
+        await Audience.Segments.SaveAsync(segment, $"list(\"clientes {suffix}\") and not list(\"{otra.Name}\")");
+
+        // "clientes X" found "Clientes X" loosely; renamed to exactly that, the other list would now be found instead.
+        await Audience.Lists.UpdateAsync(otra.Id, new ListChange { Name = $"clientes {suffix}" });
+
+        Assert.Equal($"list(\"Clientes {suffix}\") and not list(\"clientes {suffix}\")", (await Audience.Segments.FindAsync(segment))!.Expression);
+        Assert.NotEqual(clientes.Id, otra.Id);
+    }
+
+    [Fact]
     public async Task A_list_of_its_own_consent_text_keeps_it_when_renamed()
     {
         var list = await Audience.Lists.AddAsync(Name(), consentText: "Acepto recibir el boletín.");

@@ -21,10 +21,12 @@ internal static class ListNames
         return alike.Count == 1 ? alike[0].Id : null;
     }
 
-    /// <summary><paramref name="expression"/> with every <c>list("...")</c> that finds <paramref name="listId"/> among
-    /// <paramref name="lists"/> (the names before the rename) naming it <paramref name="newName"/> instead; the rest of the
-    /// text as written. Null when nothing names the list (or the expression no longer reads).</summary>
-    public static string? Rename(string expression, long listId, string newName, IReadOnlyList<(long Id, string Name)> lists)
+    /// <summary><paramref name="expression"/> after lists were renamed from <paramref name="before"/> to
+    /// <paramref name="after"/> (same ids): every <c>list("...")</c> that would now find another list than it found before
+    /// (or none) names the list it found before by that list's name now; the rest of the text stays as written. That
+    /// covers the renamed list's old name, and a loose name of another list (<c>list("b")</c> for "B") that the new name
+    /// would take over. Null when nothing changes (or the expression no longer reads).</summary>
+    public static string? Rename(string expression, IReadOnlyList<(long Id, string Name)> before, IReadOnlyList<(long Id, string Name)> after)
     {
         List<SegmentToken> tokens;
         try
@@ -41,9 +43,10 @@ internal static class ListNames
         for (var i = tokens.Count - 3; i >= 0; i--)
         {
             if (tokens[i] is not { Kind: SegmentTokenKind.Identifier } call || !call.Text.Equals("list", StringComparison.OrdinalIgnoreCase)
-                || tokens[i + 1].Kind != SegmentTokenKind.LeftParen || tokens[i + 2] is not { Kind: SegmentTokenKind.String } literal
-                || Find((string)literal.Value!, lists, out _) != listId) continue;
-            text.Remove(literal.Position, literal.Text.Length).Insert(literal.Position, Quote(newName));
+                || tokens[i + 1].Kind != SegmentTokenKind.LeftParen || tokens[i + 2] is not { Kind: SegmentTokenKind.String } literal) continue;
+            var name = (string)literal.Value!;
+            if (Find(name, before, out _) is not { } was || Find(name, after, out _) == was) continue;
+            text.Remove(literal.Position, literal.Text.Length).Insert(literal.Position, Quote(after.First(l => l.Id == was).Name));
             changed = true;
         }
 

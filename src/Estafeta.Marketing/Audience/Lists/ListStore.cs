@@ -110,12 +110,12 @@ public sealed class ListStore(Database db)
 
         if (!string.Equals(newName, row.Name, StringComparison.Ordinal))
         {
-            var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists WHERE id <> @id", new { id }, tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
-            lists.Add((id, row.Name));
+            var after = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("SELECT id, name FROM lists", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            var before = after.Select(l => l.Id == id ? (l.Id, row.Name) : l).ToList();
             var segments = await connection.QueryAsync<(long Id, string Expression)>(new CommandDefinition("SELECT id, expression FROM segments", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
             foreach (var (segmentId, expression) in segments)
             {
-                if (ListNames.Rename(expression, id, newName, lists) is not { } renamed) continue;
+                if (ListNames.Rename(expression, before, after) is not { } renamed) continue;
                 await connection.ExecuteAsync(new CommandDefinition("UPDATE segments SET expression = @renamed, updated_at = @now WHERE id = @segmentId",
                     new { renamed, now = AudienceSql.Now(db), segmentId }, tx, cancellationToken: ct)).ConfigureAwait(false);
             }
