@@ -54,6 +54,10 @@ public sealed class AuthenticationFixture : IAsyncLifetime
             .AddTxt("_dmarc.remitente.test", "v=DMARC1; p=reject; rua=mailto:dmarc@remitente.test")
             .AddTxt("otro.test", "v=spf1 ip4:127.0.0.1 -all")
             .AddTxt("_dmarc.cuarentena.test", "v=DMARC1; p=quarantine")
+            // Reports asked for at an address of this server that has no mailbox (authorised for the other domain).
+            .AddTxt("sinbuzon.test", "v=spf1 ip4:127.0.0.1 -all")
+            .AddTxt("_dmarc.sinbuzon.test", "v=DMARC1; p=none; rua=mailto:nadie@ejemplo.test")
+            .AddTxt("sinbuzon.test._report._dmarc.ejemplo.test", "v=DMARC1")
             .AddMx("roto.test", 10, "mail.proveedor.test")
             .AddTxt("roto.test", "v=spf1 ip4:198.51.100.1 -all");
     }

@@ -95,4 +95,19 @@ public sealed class InboundAuthenticationTests(AuthenticationFixture server) : I
         Assert.NotNull(run.QueueId);
         Assert.True(run.Messages >= 1);
     }
+
+    [Fact]
+    public async Task A_report_asked_for_at_an_address_of_this_server_without_a_mailbox_is_not_sent_and_the_day_counts_as_done()
+    {
+        await SendMxAsync(server, Messages.Simple("news@sinbuzon.test", "ana@ejemplo.test", Unique("Informe sin buzón"), "Hola.\r\n"));
+        var sender = new DmarcReportSender(server.Host.Engine, NullLogger.Instance);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+
+        var run = Assert.Single(await sender.SendAsync(today, default), r => r.Domain == "sinbuzon.test");
+
+        Assert.Equal("every rua= address is an address of this server with no mailbox (nadie@ejemplo.test)", run.Outcome);
+        Assert.Null(run.QueueId);
+        Assert.Empty(run.Destinations);
+        Assert.Equal("already sent", Assert.Single(await sender.SendAsync(today, default), r => r.Domain == "sinbuzon.test").Outcome);
+    }
 }
