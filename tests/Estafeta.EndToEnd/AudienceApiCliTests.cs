@@ -37,7 +37,7 @@ public sealed class AudienceApiCliTests : IDisposable
     [Fact]
     public async Task Lists_imports_exports_and_segment_counts_from_the_command_line()
     {
-        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "segments remove", "lists update", "apikey create", "apikey list", "apikey revoke" })
+        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "segments remove", "lists update", "fields list", "fields add", "fields remove", "apikey create", "apikey list", "apikey revoke" })
         {
             Assert.Contains("Usage:", await Ok([.. verb.Split(' '), "--help"]), StringComparison.Ordinal);
         }

@@ -78,5 +78,10 @@ internal static class ContactsApi
             var field = await audience.Fields.DefineAsync(request.Name ?? "", FieldTypes.Parse(request.Type ?? "text"), request.Choices, ctx.RequestAborted);
             return ApiResult.Created(field);
         }).RequireScope("contacts:write").Accepts<FieldRequest>("application/json").Produces<FieldDefinition>(201).WithSummary("Define a custom field (text, number, date, boolean, choice)");
+
+        api.MapDelete("/fields/{name}", async (HttpContext ctx, string name, bool? force) =>
+            ApiResult.Ok(await audience.Fields.RemoveAsync(name, force ?? false, ctx.RequestAborted)))
+            .RequireScope("contacts:write").Produces<FieldRemoval>()
+            .WithSummary("Remove a custom field and every contact's value of it (409 while a saved segment uses it, unless force=true)");
     }
 }

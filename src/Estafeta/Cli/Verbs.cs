@@ -20,6 +20,7 @@ public static class Verbs
         ("lists", () => [ListsCommands.Create()]),
         ("contacts", () => [ContactsCommands.Create()]),
         ("segments", () => [SegmentsCommands.Create()]),
+        ("fields", () => [FieldsCommands.Create()]),
         ("suppression", () => [SuppressionCommands.Create()]),
         ("apikey", () => [ApiKeyCommands.Create()]),
         ("queue", () => [QueueCommands.Create()]),

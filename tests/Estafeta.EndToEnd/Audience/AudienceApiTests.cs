@@ -103,6 +103,25 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_custom_field_is_removed_with_delete_unless_a_saved_segment_uses_it()
+    {
+        var field = Unique("región").Replace('-', '_');
+        await server.PostJsonAsync("api/v1/fields", new { name = field, type = "text" });
+        var segment = Unique("norte");
+        await server.PostJsonAsync("api/v1/segments", new { name = segment, expression = $"{field} = \"norte\"" });
+
+        var inUse = await ProblemAsync(await server.Api.DeleteAsync($"api/v1/fields/{Uri.EscapeDataString(field)}"), HttpStatusCode.Conflict);
+        Assert.Contains(segment, inUse.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        var removed = await server.Api.DeleteAsync($"api/v1/fields/{Uri.EscapeDataString(field.Replace("ó", "o", StringComparison.Ordinal).ToUpperInvariant())}?force=true");
+        Assert.Equal(HttpStatusCode.OK, removed.StatusCode);
+        var body = await removed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(field, body.GetProperty("field").GetString());
+        Assert.Equal([segment], body.GetProperty("segments").EnumerateArray().Select(e => e.GetString()));
+        await ProblemAsync(await server.Api.DeleteAsync($"api/v1/fields/{Uri.EscapeDataString(field)}"), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Json_answers_write_spanish_letters_as_themselves_and_escape_what_html_would_read()
     {
         var tag = Unique("utf8");

@@ -47,6 +47,60 @@ public sealed class FieldStore(Database db)
         }
     }
 
+    /// <summary>Removes a custom field (named with or without its accents, in any capitals) and every contact's value of
+    /// it, in one transaction. A saved segment that uses the field would fail from then on, so the removal is refused
+    /// while one does, unless <paramref name="force"/>.</summary>
+    public async Task<FieldRemoval> RemoveAsync(string name, bool force = false, CancellationToken ct = default)
+    {
+        await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+        var all = (await ListAsync(connection, tx, ct).ConfigureAwait(false)).ToDictionary(f => f.Name, StringComparer.Ordinal);
+        var field = FieldValues.Resolve(name.Trim(), all)
+            ?? throw new NotFoundException($"there is no custom field {name.Trim()} (fields: {(all.Count == 0 ? "none yet" : string.Join(", ", all.Keys.Take(20)))})");
+
+        var users = await SegmentsUsingAsync(connection, tx, field, all, ct).ConfigureAwait(false);
+        if (users.Count > 0 && !force)
+        {
+            throw new ConflictException(
+                $"{(users.Count == 1 ? "the saved segment " + users[0] + " uses" : "the saved segments " + string.Join(", ", users) + " use")} the field {field.Name}; " +
+                "change or remove them first, or remove the field anyway with force (--force, force=true) and they will fail until changed");
+        }
+
+        var contacts = await connection.ExecuteAsync(new CommandDefinition(
+            db.Kind == DatabaseKind.Sqlite
+                ? "UPDATE contacts SET fields = NULLIF(json_remove(fields, @path), '{}') WHERE json_type(fields, @path) IS NOT NULL"
+                : "UPDATE contacts SET fields = NULLIF(fields - @name, '{}'::jsonb) WHERE jsonb_exists(fields, @name)",
+            new { path = $"$.\"{field.Name}\"", name = field.Name }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM contact_fields WHERE id = @id", new { id = field.Id }, tx, cancellationToken: ct)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return new FieldRemoval(field.Name, contacts, users);
+    }
+
+    /// <summary>The saved segments that compile with <paramref name="field"/> defined and not without it.</summary>
+    private async Task<List<string>> SegmentsUsingAsync(DbConnection connection, DbTransaction tx, FieldDefinition field, Dictionary<string, FieldDefinition> all, CancellationToken ct)
+    {
+        var segments = (await connection.QueryAsync<(string Name, string Expression)>(new CommandDefinition(
+            "SELECT name, expression FROM segments ORDER BY name", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        if (segments.Count == 0) return [];
+        var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        var without = all.Where(f => f.Value.Id != field.Id).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        var now = db.Time.GetUtcNow();
+        bool Compiles(string expression, IReadOnlyDictionary<string, FieldDefinition> fields)
+        {
+            try
+            {
+                SegmentCompiler.Compile(expression, db.Kind, fields, lists, now);
+                return true;
+            }
+            catch (SegmentSyntaxException)
+            {
+                return false;
+            }
+        }
+
+        return [.. segments.Where(s => Compiles(s.Expression, all) && !Compiles(s.Expression, without)).Select(s => s.Name)];
+    }
+
     public async Task<IReadOnlyList<FieldDefinition>> ListAsync(CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
