@@ -59,15 +59,9 @@ public static class FieldsCommands
             var fields = (await audience.Fields.ListAsync(ct)).ToDictionary(f => f.Name, StringComparer.Ordinal);
             var field = FieldValues.Resolve(parse.GetValue(name)!.Trim(), fields);
             if (field is null) return Output.Fail($"there is no custom field {parse.GetValue(name)!.Trim()}; see estafeta fields list");
-            if (!parse.GetValue(yes))
+            if (!parse.GetValue(yes) && !await Output.ConfirmByNameAsync($"This removes the field {field.Name} and every contact's value of it.", "field", field.Name, ct))
             {
-                Console.Error.WriteLine($"This removes the field {field.Name} and every contact's value of it. It cannot be undone.");
-                Console.Error.Write("Type the field's name to confirm: ");
-                var answer = await Console.In.ReadLineAsync(ct);
-                if (answer is null || !string.Equals(answer.Trim(), field.Name, StringComparison.Ordinal))
-                {
-                    return Output.Fail($"the field {field.Name} was not removed: confirm by typing its name, or pass --yes.");
-                }
+                return Output.Fail($"the field {field.Name} was not removed: confirm by typing its name, or pass --yes.");
             }
 
             var removed = await audience.Fields.RemoveAsync(field.Name, parse.GetValue(force), ct);

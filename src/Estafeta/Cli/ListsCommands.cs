@@ -57,15 +57,9 @@ public static class ListsCommands
         {
             var found = await audience.Lists.ResolveAsync(parse.GetValue(list)!, ct);
             var subscribers = found.Counts.Values.Sum();
-            if (!parse.GetValue(yes))
+            if (!parse.GetValue(yes) && !await Output.ConfirmByNameAsync($"This deletes the list {found.Name} (id {found.Id}) and its {subscribers} subscriptions.", "list", found.Name, ct))
             {
-                Console.Error.WriteLine($"This deletes the list {found.Name} (id {found.Id}) and its {subscribers} subscriptions. It cannot be undone.");
-                Console.Error.Write("Type the list's name to confirm: ");
-                var answer = await Console.In.ReadLineAsync(ct);
-                if (answer is null || !string.Equals(answer.Trim(), found.Name, StringComparison.Ordinal))
-                {
-                    return Output.Fail($"the list {found.Name} was not deleted: confirm by typing its name, or pass --yes.");
-                }
+                return Output.Fail($"the list {found.Name} was not deleted: confirm by typing its name, or pass --yes.");
             }
 
             await audience.Lists.RemoveAsync(found.Id, ct);

@@ -100,6 +100,16 @@ public static class Output
 
     public static void Done(string message) => Console.Out.WriteLine(message);
 
+    /// <summary>Asks on the terminal for a destructive change: prints <paramref name="warning"/> and wants
+    /// <paramref name="name"/> typed back (a yes is too easy to give by habit).</summary>
+    public static async Task<bool> ConfirmByNameAsync(string warning, string what, string name, CancellationToken ct)
+    {
+        Console.Error.WriteLine(warning + " It cannot be undone.");
+        Console.Error.Write($"Type the {what}'s name to confirm: ");
+        var answer = await Console.In.ReadLineAsync(ct);
+        return answer is not null && string.Equals(answer.Trim(), name, StringComparison.Ordinal);
+    }
+
     public static int Fail(string message)
     {
         Console.Error.WriteLine("error: " + message);
