@@ -54,6 +54,38 @@ public abstract class PrivacyTests(AudienceBackend backend) : AudienceTests(back
         (await new OutboundEventStore(Db).CountByDestinationAsync(new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero))).Where(c => c.Destination == "ejemplo.es").Sum(c => c.Count);
 
     [Fact]
+    public async Task The_id_of_an_erased_contact_or_a_deleted_list_is_never_given_again_so_links_mailed_to_them_reach_no_one_else()
+    {
+        // The newest contact and list: SQLite numbered the next row one past the largest id left, theirs.
+        var erased = await NewContactAsync();
+        await Audience.Privacy.EraseAsync(erased.Id);
+        var list = await Audience.Lists.AddAsync(Name());
+        await Audience.Lists.RemoveAsync(list.Id);
+
+        var next = await NewContactAsync();
+        var nextList = await Audience.Lists.AddAsync(Name());
+
+        Assert.True(next.Id > erased.Id, $"{next.Id} > {erased.Id}");
+        Assert.True(nextList.Id > list.Id, $"{nextList.Id} > {list.Id}");
+
+        // An import numbers its new contacts past it too.
+        await Audience.Privacy.EraseAsync(next.Id);
+        var dir = Directory.CreateTempSubdirectory("estafeta-ids-");
+        try
+        {
+            var file = Path.Combine(dir.FullName, "nuevos.csv");
+            await File.WriteAllTextAsync(file, $"email\n{Email("importada")}\n");
+            await Audience.Importer(checkDns: false).ImportAsync(file, new ImportOptions("tienda"));
+            var imported = (await Audience.Contacts.ListAsync(0, 10, await Audience.Segments.ResolveAsync("email contains \"importada.\""))).Max(c => c.Id);
+            Assert.True(imported > next.Id, $"{imported} > {next.Id}");
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task The_export_holds_everything_stored_about_the_address()
     {
         var email = Email("lucia");

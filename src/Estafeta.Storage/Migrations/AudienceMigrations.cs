@@ -358,6 +358,24 @@ internal static partial class SchemaMigrations
         {
             PostgreSql = TagKeyIndexes(" COLLATE \"C\""),
         },
+        // SQLite gives a new row one past the largest id in the table, so the id of the newest contact (or list), once
+        // erased, went to the next one, and links already mailed to the erased person (unsubscribe, preference centre:
+        // they name the contact by id) reached the newcomer. Deletions now leave their id in id_floors, and inserts on
+        // SQLite number from past it (AudienceSql.NewId). PostgreSQL's identity never gives a value twice.
+        new(382, "audience: ids of deleted contacts and lists are never given again on SQLite", """
+            CREATE TABLE id_floors (name TEXT PRIMARY KEY, floor BIGINT NOT NULL);
+            CREATE TRIGGER contacts_id_floor AFTER DELETE ON contacts BEGIN
+                INSERT OR REPLACE INTO id_floors (name, floor)
+                VALUES ('contacts', max(OLD.id, coalesce((SELECT floor FROM id_floors WHERE name = 'contacts'), 0)));
+            END;
+            CREATE TRIGGER lists_id_floor AFTER DELETE ON lists BEGIN
+                INSERT OR REPLACE INTO id_floors (name, floor)
+                VALUES ('lists', max(OLD.id, coalesce((SELECT floor FROM id_floors WHERE name = 'lists'), 0)));
+            END;
+            """)
+        {
+            PostgreSql = "SELECT 1",
+        },
     ];
 
     /// <summary>The tag kept of those alike is the first in code point order on both backends (PostgreSQL's default

@@ -74,10 +74,11 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         }
         else
         {
+            var (idColumn, idValue) = AudienceSql.NewId(db.Kind, "contacts");
             id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO contacts (email, name, language, time_zone, validation, validation_detail, created_at, updated_at)
-                VALUES (@email, @name, @language, @timeZone, @verdict, @detail, @now, @now) RETURNING id
+                $"""
+                INSERT INTO contacts ({idColumn}email, name, language, time_zone, validation, validation_detail, created_at, updated_at)
+                VALUES ({idValue}@email, @name, @language, @timeZone, @verdict, @detail, @now, @now) RETURNING id
                 """,
                 new { email, name, language, timeZone, verdict = AddressValidation.VerdictName(validation.Verdict), detail, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
         }

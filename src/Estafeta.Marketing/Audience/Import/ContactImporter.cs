@@ -579,9 +579,10 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
 
         private async Task<(long Inserted, long Updated, long Suppressed, long Warnings)> WriteRowsAsync(DbTransaction tx, long now, CancellationToken ct)
         {
-            // SQLite: the largest contact id before the chunk; its new contacts are numbered from the next one on.
+            // SQLite: the largest contact id given before the chunk (erased ones included); its new contacts are numbered
+            // from the next one on.
             var lastId = Sqlite
-                ? await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT coalesce(max(id), 0) FROM contacts", null, tx, cancellationToken: ct)).ConfigureAwait(false)
+                ? await connection.QuerySingleAsync<long>(new CommandDefinition("SELECT " + AudienceSql.SqliteLastId("contacts"), null, tx, cancellationToken: ct)).ConfigureAwait(false)
                 : 0;
             await StageAsync(tx, lastId, ct).ConfigureAwait(false);
 

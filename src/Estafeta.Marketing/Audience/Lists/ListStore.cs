@@ -18,10 +18,11 @@ public sealed class ListStore(Database db)
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         try
         {
+            var (idColumn, idValue) = AudienceSql.NewId(db.Kind, "lists");
             var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
-                """
-                INSERT INTO lists (name, description, double_opt_in, from_address, consent_text, created_at)
-                VALUES (@trimmed, @description, @doubleOptIn, @from, @consent, @now) RETURNING id
+                $"""
+                INSERT INTO lists ({idColumn}name, description, double_opt_in, from_address, consent_text, created_at)
+                VALUES ({idValue}@trimmed, @description, @doubleOptIn, @from, @consent, @now) RETURNING id
                 """,
                 new
                 {
