@@ -56,15 +56,23 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
     private async Task<RecordCheck> CheckMxAsync(DomainCheckInput input, CancellationToken ct)
     {
         var line = DomainRecords.Mx(input.Domain, input.HostName).ZoneLine;
+        // Publishing "MX 10 localhost." would send the domain's mail nowhere: the host name comes first.
+        var publish = DomainRecords.IsPublicHostName(input.HostName)
+            ? "publish: " + line
+            : DomainRecords.HostNameToDo(input.Domain, input.HostName) + " Then publish the MX record that names it (estafeta domain records).";
         var mx = await dns.MxAsync(input.Domain, ct);
         if (mx.Status == DnsStatus.TemporaryFailure) return DnsFailure("MX", input.Domain);
+        if (mx.Status == DnsStatus.NameError)
+            return new RecordCheck("MX", input.Domain, RecordStatus.Missing,
+                $"{input.Domain} does not exist in DNS (NXDOMAIN): no record of it can be found until the domain is registered and delegated to name servers", publish);
         var hosts = mx.Records.Select(r => r.Exchange.TrimEnd('.')).Where(h => h.Length > 0).ToList();
         if (hosts.Count == 0)
-            return new RecordCheck("MX", input.Domain, RecordStatus.Missing, "no MX record: mail for the domain has nowhere to go", "publish: " + line);
+            return new RecordCheck("MX", input.Domain, RecordStatus.Missing, "no MX record: mail for the domain has nowhere to go", publish);
         if (hosts.Any(h => h.Equals(input.HostName, StringComparison.OrdinalIgnoreCase)))
             return new RecordCheck("MX", input.Domain, RecordStatus.Ok, "MX " + string.Join(", ", hosts));
         return new RecordCheck("MX", input.Domain, RecordStatus.Wrong,
-            $"MX points at {string.Join(", ", hosts)}, not at this server ({input.HostName})", "replace the MX records with: " + line);
+            $"MX points at {string.Join(", ", hosts)}, not at this server ({input.HostName})",
+            DomainRecords.IsPublicHostName(input.HostName) ? "replace the MX records with: " + line : publish);
     }
 
     private async Task<List<RecordCheck>> CheckSpfAsync(DomainCheckInput input, CancellationToken ct)

@@ -70,11 +70,20 @@ public static class DomainRecords
             key.DnsTxtValue, key.DnsTxtStrings, DkimDnsRecord.ZoneFileLine(info.Selector, info.Domain, key, Ttl), note);
     }
 
+    /// <summary>Whether <paramref name="hostName"/> can be named by a public MX record: a name with a dot, not
+    /// "localhost" nor an address.</summary>
+    public static bool IsPublicHostName(string hostName) =>
+        hostName.Contains('.', StringComparison.Ordinal) && !IPAddress.TryParse(hostName, out _)
+        && !hostName.Equals("localhost.localdomain", StringComparison.OrdinalIgnoreCase) && !hostName.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>What to do when the server's host name cannot be published (<see cref="IsPublicHostName"/>).</summary>
+    public static string HostNameToDo(string domain, string hostName) =>
+        $"The host name is \"{hostName}\": start the server with --hostname set to its public name (e.g. mx.{domain}); the MX and MTA-STS records name it.";
+
     public static DomainRecordSet Build(string domain, string hostName, IReadOnlyList<IPAddress> sendingAddresses, IReadOnlyList<(DkimKeyInfo Info, DkimPrivateKey Key)> dkim)
     {
         var problems = new List<string>();
-        if (!hostName.Contains('.', StringComparison.Ordinal))
-            problems.Add($"The host name is \"{hostName}\": start the server with --hostname set to its public name (e.g. mx.{domain}); the MX and MTA-STS records name it.");
+        if (!IsPublicHostName(hostName)) problems.Add(HostNameToDo(domain, hostName));
         var records = new List<DomainRecord> { Mx(domain, hostName) };
         if (sendingAddresses.Count > 0)
             records.Add(Txt("SPF", domain, SpfValue(sendingAddresses)));

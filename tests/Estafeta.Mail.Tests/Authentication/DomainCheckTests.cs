@@ -41,6 +41,31 @@ public sealed class DomainCheckTests
     }
 
     [Fact]
+    public async Task A_domain_that_does_not_exist_in_dns_is_named_so_rather_than_only_each_record_missing()
+    {
+        var mx = Single(await CheckAsync(new DnsZone()), "MX", RecordStatus.Missing);
+
+        Assert.StartsWith("ejemplo.test does not exist in DNS (NXDOMAIN)", mx.Detail, StringComparison.Ordinal);
+        Assert.Equal("publish: ejemplo.test. 3600 IN MX 10 mx.ejemplo.test.", mx.Fix);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("127.0.0.1")]
+    [InlineData("mx.localhost")]
+    public async Task A_host_name_no_mx_can_name_is_the_first_fix_not_an_mx_record_naming_it(string hostName)
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Mx);
+
+        var result = await new DomainCheck(new InMemoryDnsResolver(zone), new ManualTimeProvider(Now))
+            .RunAsync(new DomainCheckInput(Domain, hostName, [Ours], TestKeys.Pair(), null));
+
+        var mx = Single(result, "MX", RecordStatus.Missing);
+        Assert.StartsWith($"The host name is \"{hostName}\": start the server with --hostname set to its public name (e.g. mx.ejemplo.test)", mx.Fix, StringComparison.Ordinal);
+        Assert.DoesNotContain("IN MX", mx.Fix, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task No_spf_record_is_missing_with_the_record_to_publish()
     {
         var zone = GoodZone().Remove(Domain, DnsRecordType.Txt);
