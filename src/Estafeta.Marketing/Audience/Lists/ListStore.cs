@@ -16,6 +16,11 @@ public sealed class ListStore(Database db)
         var from = fromAddress is null ? null : MailAddressCanonical.Address(fromAddress);
         CheckTexts(description, consentText);
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition("SELECT COUNT(*) FROM lists", cancellationToken: ct)).ConfigureAwait(false) >= MaxLists)
+        {
+            throw new InvalidInputException($"a server holds at most {MaxLists} lists; remove the ones no longer used (estafeta lists remove)");
+        }
+
         try
         {
             var (idColumn, idValue) = AudienceSql.NewId(db.Kind, "lists");
@@ -50,6 +55,9 @@ public sealed class ListStore(Database db)
 
     /// <summary>The most characters of a list's description and of its consent text.</summary>
     public const int MaxDescriptionLength = 2_000, MaxConsentTextLength = 4_000;
+
+    /// <summary>The most lists a server holds (each is read with its counts by every listing).</summary>
+    public const int MaxLists = 1_000;
 
     private static string CheckName(string name)
     {

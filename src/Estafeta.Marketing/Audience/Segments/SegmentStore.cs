@@ -8,6 +8,9 @@ public sealed class SegmentStore(Database db)
 {
     private const string Columns = "id AS Id, name AS Name, expression AS Expression, created_at AS CreatedAt, updated_at AS UpdatedAt";
 
+    /// <summary>The most saved segments a server holds (each is compiled again when a list is renamed or a field removed).</summary>
+    public const int MaxSegments = 1_000;
+
     /// <summary>Saves a segment; the expression is compiled first so a broken one is never stored.</summary>
     public async Task<Segment> SaveAsync(string name, string expression, CancellationToken ct = default)
     {
@@ -15,6 +18,12 @@ public sealed class SegmentStore(Database db)
         if (trimmed.Length is 0 or > 200) throw new InvalidInputException("a segment name has 1 to 200 characters");
         await SegmentCompiler.CompileAsync(db, expression, ct).ConfigureAwait(false);
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
+        if (await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                "SELECT COUNT(*) FROM segments WHERE name <> @trimmed", new { trimmed }, cancellationToken: ct)).ConfigureAwait(false) >= MaxSegments)
+        {
+            throw new InvalidInputException($"a server holds at most {MaxSegments} saved segments; remove the ones no longer used (estafeta segments remove)");
+        }
+
         var now = AudienceSql.Now(db);
         var row = await connection.QuerySingleAsync<Row>(new CommandDefinition(
             $"""
