@@ -1,5 +1,3 @@
-using static System.FormattableString;
-
 namespace Estafeta.Pop3;
 
 /// <summary>The login workflow shared by PASS and AUTH PLAIN.</summary>
@@ -38,6 +36,6 @@ internal static class Login
         var state = new TransactionState(principal, maildrop);
         var (count, octets) = state.Totals();
         Pop3Log.LoggedIn(context.Log, context.Remote, principal.Login, principal.AccountId, count);
-        return new(Pop3Reply.Ok(Invariant($"Logged in, {count} messages ({octets} octets)")), state);
+        return new(Pop3Reply.Ok("Logged in, " + Pop3Reply.Size(count, octets)), state);
     }
 }

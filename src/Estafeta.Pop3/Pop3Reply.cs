@@ -25,6 +25,10 @@ internal sealed record Pop3Reply(ReplyStatus Status, string Text, string? Code =
         _ => Code is null ? "-ERR " + Text : $"-ERR [{Code}] {Text}",
     };
 
+    /// <summary>"1 message (120 octets)", "2 messages (320 octets)": the maildrop's size as RFC 1939's examples word it.</summary>
+    public static string Size(int count, long octets) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{count} {(count == 1 ? "message" : "messages")} ({octets} {(octets == 1 ? "octet" : "octets")})");
+
     public static Pop3Reply Ok(string text) => new(ReplyStatus.Ok, text);
     public static Pop3Reply Ok(string text, IReadOnlyList<string> lines) => new(ReplyStatus.Ok, text) { Lines = lines };
     public static Pop3Reply Err(string text, string? code = null) => new(ReplyStatus.Err, text, code);

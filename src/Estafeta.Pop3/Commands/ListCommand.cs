@@ -12,7 +12,7 @@ internal static class ListCommand
             case []:
                 var (count, octets) = state.Totals();
                 var lines = state.Remaining().Select(m => Invariant($"{m.Number} {m.Message.Size}")).ToList();
-                return new(Pop3Reply.Ok(Invariant($"{count} messages ({octets} octets)"), lines), state);
+                return new(Pop3Reply.Ok(Pop3Reply.Size(count, octets), lines), state);
             case [var argument]:
                 if (!state.TryFind(argument, out var number, out var message, out var error)) return new(error, state);
                 return new(Pop3Reply.Ok(Invariant($"{number} {message.Size}")), state);

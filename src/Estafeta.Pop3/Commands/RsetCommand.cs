@@ -1,5 +1,3 @@
-using static System.FormattableString;
-
 namespace Estafeta.Pop3.Commands;
 
 /// <summary>RSET (RFC 1939 §5): unmarks every message marked as deleted.</summary>
@@ -10,6 +8,6 @@ internal static class RsetCommand
         if (command.Arguments.Length != 0) return new(Pop3Reply.Err("Syntax: RSET"), state);
         var reset = state with { Deleted = [] };
         var (count, octets) = reset.Totals();
-        return new(Pop3Reply.Ok(Invariant($"Maildrop has {count} messages ({octets} octets)")), reset);
+        return new(Pop3Reply.Ok("Maildrop has " + Pop3Reply.Size(count, octets)), reset);
     }
 }

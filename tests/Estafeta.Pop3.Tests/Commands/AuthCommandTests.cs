@@ -17,7 +17,7 @@ public sealed class AuthCommandTests
 
         var reply = await client.CommandAsync("AUTH PLAIN " + Plain("alice", "contraseña"));
 
-        Assert.StartsWith("+OK Logged in, 1 messages", reply);
+        Assert.StartsWith("+OK Logged in, 1 message ", reply);
     }
 
     [Fact]

@@ -4,6 +4,13 @@ namespace Estafeta.Pop3.Tests.Commands;
 
 public sealed class ListCommandTests
 {
+    [Theory]
+    [InlineData(1, 120, "1 message (120 octets)")]
+    [InlineData(2, 1, "2 messages (1 octet)")]
+    [InlineData(0, 0, "0 messages (0 octets)")]
+    public void The_maildrop_size_is_worded_in_the_singular_for_one(int count, long octets, string expected) =>
+        Assert.Equal(expected, Pop3Reply.Size(count, octets));
+
     [Fact]
     public async Task List_gives_the_stored_size_of_every_message()
     {

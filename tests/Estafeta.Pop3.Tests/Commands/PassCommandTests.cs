@@ -134,6 +134,6 @@ public sealed class PassCommandTests
         await using var client = await server.ConnectAsync();
 
         Assert.Equal("+OK Send PASS", await client.CommandAsync("USER alice"));
-        Assert.StartsWith("+OK Logged in, 1 messages", await client.CommandAsync("PASS secret"));
+        Assert.StartsWith("+OK Logged in, 1 message ", await client.CommandAsync("PASS secret"));
     }
 }
