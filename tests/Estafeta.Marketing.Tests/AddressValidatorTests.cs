@@ -98,6 +98,13 @@ public sealed class AddressValidatorTests
     [InlineData("ana@gmail.com", null)]
     [InlineData("ana@mail.com", null)]
     [InlineData("ana@ejemplo.es", null)]
+    // Real country domains of the providers are not typos of one another.
+    [InlineData("ana@hotmail.it", null)]
+    [InlineData("ana@hotmail.de", null)]
+    [InlineData("ana@outlook.fr", null)]
+    [InlineData("ana@yahoo.com.mx", null)]
+    [InlineData("ana@hotmial.it", "ana@hotmail.it")]
+    [InlineData("ana@yahoo.com.mz", "ana@yahoo.com.mx")]
     public async Task Misspelt_providers_get_a_suggestion(string address, string? suggestion)
     {
         var result = await new AddressValidator(null).ValidateAsync(address);

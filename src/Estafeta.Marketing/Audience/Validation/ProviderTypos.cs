@@ -9,12 +9,20 @@ namespace Estafeta.Marketing.Audience;
 /// </summary>
 public static class ProviderTypos
 {
+    // The providers' own country domains are listed too: without them a real hotmail.it or outlook.fr address, two
+    // keystrokes from hotmail.fr or outlook.es, was told it meant those.
     private static readonly string[] Providers =
     [
-        "gmail.com", "googlemail.com", "hotmail.com", "hotmail.es", "hotmail.co.uk", "hotmail.fr", "outlook.com",
-        "outlook.es", "live.com", "live.es", "msn.com", "yahoo.com", "yahoo.es", "ymail.com", "icloud.com", "me.com",
-        "mac.com", "aol.com", "protonmail.com", "proton.me", "gmx.com", "gmx.es", "gmx.de", "mail.com",
-        "telefonica.net", "movistar.es", "orange.es", "vodafone.es", "yandex.com", "zoho.com",
+        "gmail.com", "googlemail.com",
+        "hotmail.com", "hotmail.es", "hotmail.co.uk", "hotmail.fr", "hotmail.it", "hotmail.de", "hotmail.be", "hotmail.nl",
+        "hotmail.com.ar", "hotmail.com.br", "outlook.com", "outlook.es", "outlook.fr", "outlook.it", "outlook.de",
+        "outlook.com.br", "live.com", "live.es", "live.fr", "live.it", "live.de", "live.co.uk", "live.com.mx", "live.com.ar",
+        "msn.com", "yahoo.com", "yahoo.es", "yahoo.fr", "yahoo.it", "yahoo.de", "yahoo.co.uk", "yahoo.com.mx",
+        "yahoo.com.ar", "yahoo.com.br", "ymail.com", "rocketmail.com", "icloud.com", "me.com", "mac.com", "aol.com",
+        "protonmail.com", "proton.me", "gmx.com", "gmx.es", "gmx.de", "gmx.net", "gmx.at", "gmx.ch", "web.de", "t-online.de",
+        "mail.com", "yandex.com", "zoho.com", "orange.fr", "free.fr", "sfr.fr", "laposte.net", "wanadoo.fr", "libero.it",
+        "virgilio.it", "tiscali.it", "telefonica.net", "movistar.es", "orange.es", "vodafone.es", "ono.com", "terra.es",
+        "jazztel.es", "euskaltel.net", "prodigy.net.mx", "uol.com.br", "bol.com.br", "terra.com.br",
     ];
 
     private static readonly HashSet<string> Known = new(Providers, StringComparer.OrdinalIgnoreCase);
