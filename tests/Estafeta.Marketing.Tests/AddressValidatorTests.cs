@@ -117,6 +117,8 @@ public sealed class AddressValidatorTests
     [InlineData("info@empresa.es", "role")]
     [InlineData("ventas+web@empresa.es", "role")]
     [InlineData("soporte@empresa.es", "role")]
+    [InlineData("información@empresa.es", "role")]
+    [InlineData("Facturación+2026@empresa.es", "role")]
     [InlineData("ana@mailinator.com", "disposable")]
     [InlineData("x@yopmail.fr", "disposable")]
     public async Task Role_and_disposable_addresses_are_risky(string address, string flag)

@@ -19,6 +19,16 @@ public static class RoleAddresses
     {
         var local = canonicalAddress[..canonicalAddress.LastIndexOf('@')];
         var plus = local.IndexOf('+', StringComparison.Ordinal);
-        return Roles.Contains(plus > 0 ? local[..plus] : local);
+        var name = plus > 0 ? local[..plus] : local;
+        // An internationalised local part may carry the accents the list leaves out (información@, atención.al.cliente@).
+        return Roles.Contains(name) || (!System.Text.Ascii.IsValid(name) && Roles.Contains(WithoutAccents(name)));
+    }
+
+    private static string WithoutAccents(string text)
+    {
+        var kept = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text.Normalize(System.Text.NormalizationForm.FormD))
+            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark) kept.Append(c);
+        return kept.ToString();
     }
 }
