@@ -165,6 +165,37 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         }
     }
 
+    [Theory]
+    [InlineData(ExportFormat.Csv, "csv")]
+    [InlineData(ExportFormat.JsonLines, "jsonl")]
+    public async Task A_file_exported_imports_again_as_it_is(ExportFormat format, string extension)
+    {
+        var s = Guid.NewGuid().ToString("N")[..6];
+        var (telefono, nota) = ($"teléfono_{s}", $"nota_{s}");
+        var tag = Tag();
+        var email = Email("ronda");
+        await Audience.Contacts.UpsertAsync(new ContactInput(email)
+        {
+            Name = "José Ñúñez", Language = "es", Tags = [tag, "Cliente VIP"],
+            Fields = new Dictionary<string, string?> { [telefono] = "+34 600 000 000", [nota] = "=SUMA(1;2) y 'comillas'" },
+        });
+        using var exported = new MemoryStream();
+        await Audience.Exporter.ExportAsync(exported, format, null, await Audience.Segments.ResolveAsync($"tag(\"{tag}\")"));
+        var original = (await Audience.Contacts.FindAsync(email))!;
+        // Changed after the export: importing the file puts the exported values back.
+        await Audience.Contacts.UpsertAsync(new ContactInput(email) { Name = "Otro", Fields = new Dictionary<string, string?> { [telefono] = "1", [nota] = "2" } });
+        var path = Write($"exportado.{extension}", exported.ToArray());
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda"));
+
+        Assert.Equal((0L, 1L, 0L), (report.Inserted, report.Updated, report.Rejected));
+        var again = (await Audience.Contacts.FindAsync(email))!;
+        Assert.Equal((original.Name, original.Language), (again.Name, again.Language));
+        Assert.Equal(original.Tags.Order(StringComparer.Ordinal), again.Tags.Order(StringComparer.Ordinal));
+        Assert.Equal("+34 600 000 000", again.Fields[telefono]);
+        Assert.Equal("=SUMA(1;2) y 'comillas'", again.Fields[nota]);
+    }
+
     [Fact]
     public async Task Columns_without_a_name_are_skipped_and_several_tag_columns_add_up()
     {

@@ -56,6 +56,7 @@ public abstract class ContactStoreTests(AudienceBackend backend) : AudienceTests
         Assert.Contains("at most 200 characters", await Refused(new ContactInput(Email()) { Name = new string('x', 201) }), StringComparison.Ordinal);
         Assert.Contains("control characters", await Refused(new ContactInput(Email()) { Name = "Ana\r\nBcc: todos@ejemplo.es" }), StringComparison.Ordinal);
         Assert.Contains("at most 100 tags", await Refused(new ContactInput(Email()) { Tags = [.. Enumerable.Range(0, 101).Select(i => $"t{i}")] }), StringComparison.Ordinal);
+        Assert.Contains("may not hold ; , or |", await Refused(new ContactInput(Email()) { Tags = ["vip; oro"] }), StringComparison.Ordinal);
         Assert.Contains("at most 100 custom fields", await Refused(new ContactInput(Email()) { Fields = Enumerable.Range(0, 101).ToDictionary(i => $"f{i}", i => (string?)"x") }), StringComparison.Ordinal);
         var field = "nota_" + Guid.NewGuid().ToString("N")[..6];
         Assert.Contains("at most 2000 characters", await Refused(new ContactInput(Email()) { Fields = new Dictionary<string, string?> { [field] = new string('x', 2001) } }), StringComparison.Ordinal);

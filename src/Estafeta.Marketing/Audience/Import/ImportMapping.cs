@@ -21,7 +21,8 @@ public sealed record ImportTarget(ImportTargetKind Kind, string? Field = null);
 /// <summary>
 /// Maps columns to contact properties. Explicit <c>--map column=target</c> entries win; otherwise a column named like
 /// a property (or a common English or Spanish synonym: correo, nombre, apellidos, idioma ...) maps to it, and any
-/// other column becomes a custom field named after it; a column with no name is skipped. Targets: email, name,
+/// other column becomes a custom field named after it; a column with no name, or named like a property Estafeta sets
+/// itself (created, updated, id, validation, domain: an export has them), is skipped. Targets: email, name,
 /// first_name, last_name, language, time_zone, tags, skip, or a custom field name.
 /// </summary>
 public sealed class ImportMapping
@@ -78,9 +79,14 @@ public sealed class ImportMapping
         return target;
     }
 
+    /// <summary>Properties Estafeta sets itself, which its own exports hold: a column of one is not imported, so that an
+    /// exported file imports again as it is.</summary>
+    private static readonly HashSet<string> SetByEstafeta = new(StringComparer.Ordinal) { "id", "created", "updated", "validation", "domain" };
+
     private static ImportTarget Target(string name, bool explicitly)
     {
         if (Synonyms.TryGetValue(FieldValues.Fold(name), out var kind) && (explicitly || kind != ImportTargetKind.Skip)) return new ImportTarget(kind);
+        if (!explicitly && SetByEstafeta.Contains(FieldValues.Fold(name))) return new ImportTarget(ImportTargetKind.Skip);
         try
         {
             var field = FieldValues.NormalizeName(name);

@@ -61,10 +61,42 @@ internal static class ImportRecordReader
                 position(raw.Position);
             }
 
+            if (problem is null) Unguard(cells!);
             yield return problem is null ? new ImportRecord(row, csv.Header!, cells!, null) : new ImportRecord(row, csv.Header ?? NoColumns, NoValues, problem);
         }
 
         position(raw.Position);
+    }
+
+    /// <summary>Adds one property of a JSON lines row as a cell; the problem when its value is not one a cell can hold.</summary>
+    private static string? Add(List<string> names, List<string?> values, string name, JsonElement element)
+    {
+        string? value;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String: value = element.GetString(); break;
+            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False: value = element.GetRawText(); break;
+            case JsonValueKind.Null: value = null; break;
+            case JsonValueKind.Array when element.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
+                value = string.Join(';', element.EnumerateArray().Select(e => e.GetString())); break;
+            default:
+                return $"the value of \"{name}\" is not text, a number, true/false or a list of text";
+        }
+
+        names.Add(name);
+        values.Add(value);
+        return null;
+    }
+
+    /// <summary>Takes off the apostrophe an export puts before a value a spreadsheet would run as a formula
+    /// (<c>'+34 600 000 000</c>, <c>'=SUMA(1)</c>: Estafeta's own exports do, as OWASP advises), so that a file exported
+    /// and imported again keeps its values. An apostrophe before anything else is part of the value (O'Brien).</summary>
+    internal static void Unguard(string?[] cells)
+    {
+        for (var i = 0; i < cells.Length; i++)
+        {
+            if (cells[i] is { Length: > 1 } cell && cell[0] == '\'' && cell[1] is '=' or '+' or '-' or '@' or '\t' or '\r') cells[i] = cell[1..];
+        }
     }
 
     private static IEnumerable<ImportRecord> ReadJsonLines(StreamReader reader, Stream raw, Action<long> position, CancellationToken ct)
@@ -97,21 +129,14 @@ internal static class ImportRecordReader
                     string? problem = null;
                     foreach (var p in doc.RootElement.EnumerateObject())
                     {
-                        string? value;
-                        switch (p.Value.ValueKind)
+                        // The custom fields as Estafeta's JSON lines export writes them: {"email": ..., "fields": {"país": "ES"}}.
+                        if (p.NameEquals("fields") && p.Value.ValueKind == JsonValueKind.Object)
                         {
-                            case JsonValueKind.String: value = p.Value.GetString(); break;
-                            case JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False: value = p.Value.GetRawText(); break;
-                            case JsonValueKind.Null: value = null; break;
-                            case JsonValueKind.Array when p.Value.EnumerateArray().All(e => e.ValueKind == JsonValueKind.String):
-                                value = string.Join(';', p.Value.EnumerateArray().Select(e => e.GetString())); break;
-                            default:
-                                problem ??= $"the value of \"{p.Name}\" is not text, a number, true/false or a list of text";
-                                continue;
+                            foreach (var field in p.Value.EnumerateObject()) problem ??= Add(names, values, field.Name, field.Value);
+                            continue;
                         }
 
-                        names.Add(p.Name);
-                        values.Add(value);
+                        problem ??= Add(names, values, p.Name, p.Value);
                     }
 
                     record = problem is null ? new ImportRecord(row, [.. names], [.. values], null) : new ImportRecord(row, NoColumns, NoValues, problem);
