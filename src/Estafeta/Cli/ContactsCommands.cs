@@ -99,7 +99,7 @@ public static class ContactsCommands
 
     private static Command Export()
     {
-        var list = new Option<string?>("--list") { Description = "Only this list's contacts (name or id), with their status" };
+        var list = new Option<string?>("--list") { Description = "Only this list's contacts (name or id), with their subscription_status" };
         var segment = new Option<string?>("--segment") { Description = "Only the contacts of a segment (expression or saved name)" };
         var format = new Option<string>("--format") { Description = "csv or jsonl", DefaultValueFactory = _ => "csv" };
         var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };

@@ -25,7 +25,7 @@ public sealed class ContactExporter(Database db, ContactStore contacts)
             {
                 var header = new StringBuilder();
                 var columns = new List<string> { "email", "name", "language", "time_zone", "tags", "created" };
-                if (listId is not null) columns.Add("status");
+                if (listId is not null) columns.Add("subscription_status");
                 columns.AddRange(fields.Select(f => f.Name));
                 CsvCells.AppendRow(header, columns, guardFormulas: false);
                 await writer.WriteAsync(header, ct).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public sealed class ContactExporter(Database db, ContactStore contacts)
                             ["email"] = c.Email, ["name"] = c.Name, ["language"] = c.Language, ["time_zone"] = c.TimeZone,
                             ["tags"] = c.Tags, ["created"] = c.CreatedAt.UtcDateTime,
                         };
-                        if (listId is not null) json["status"] = statuses[c.Id];
+                        if (listId is not null) json["subscription_status"] = statuses[c.Id];
                         json["fields"] = c.Fields;
                         text.Append(JsonSerializer.Serialize(json, JsonLetters.Options)).Append('\n');
                     }

@@ -81,7 +81,7 @@ public sealed class ImportMapping
 
     /// <summary>Properties Estafeta sets itself, which its own exports hold: a column of one is not imported, so that an
     /// exported file imports again as it is.</summary>
-    private static readonly HashSet<string> SetByEstafeta = new(StringComparer.Ordinal) { "id", "created", "updated", "validation", "domain" };
+    private static readonly HashSet<string> SetByEstafeta = new(StringComparer.Ordinal) { "id", "created", "updated", "validation", "domain", "subscription_status" };
 
     private static ImportTarget Target(string name, bool explicitly)
     {
