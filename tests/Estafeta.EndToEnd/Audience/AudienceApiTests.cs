@@ -236,7 +236,7 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
 
         var export = await server.Api.GetStringAsync($"api/v1/exports?list={list}&segment={Uri.EscapeDataString($"tag(\"{tag}\")")}&format=csv");
         var lines = export.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("email,name,language,time_zone,tags,created,status", lines[0], StringComparison.Ordinal);
+        Assert.StartsWith("email,name,language,time_zone,tags,created,subscription_status", lines[0], StringComparison.Ordinal);
         Assert.Equal(3, lines.Length);
         Assert.Contains(lines, l => l.StartsWith($"1.{tag}@ejemplo.es,Uno,", StringComparison.Ordinal) && l.Contains(",subscribed,", StringComparison.Ordinal));
 
