@@ -19,6 +19,10 @@ internal static class ConsentPages
         ConsentEvidence Link(HttpContext ctx, string what) =>
             new(ConsentSourceKind.Link, what, ctx.Connection.RemoteIpAddress?.ToString(), ctx.Request.Headers.UserAgent.ToString());
 
+        // The preference centre's link only while the contact exists (an erased person's old link has none).
+        IResult Unsubscribed(PageTexts t, long? contactId) => Page(t.Lang, t.Unsubscribed, $"<p>{E(t.UnsubscribedBody)}</p>"
+            + (contactId is { } id ? $"<p class=\"small\"><a href=\"{E(audience.Links.Preferences(id))}\">{E(t.ManagePreferences)}</a></p>" : ""));
+
         IResult Bad(PageTexts t) => Page(t.Lang, t.BadLink, $"<p>{E(t.BadLinkBody)}</p>", StatusCodes.Status400BadRequest);
 
         app.MapGet("/confirm/{token}", async (HttpContext ctx, string token) =>
@@ -48,6 +52,8 @@ internal static class ConsentPages
             var t = PageTexts.For(ctx, contact?.Language);
             if (parsed is null || contact is null) return Bad(t);
             var list = await audience.Lists.GetAsync(parsed.ListId, ctx.RequestAborted);
+            // A list deleted since the mail was sent (or a subscription that is gone) sends nothing more: say so.
+            if (list is null || await audience.Subscriptions.GetAsync(contact.Id, list.Id, ctx.RequestAborted) is null) return Unsubscribed(t, contact.Id);
             return Page(t.Lang, t.UnsubscribeTitle,
                 $"<p>{E(string.Format(CultureInfo.InvariantCulture, t.UnsubscribeQuestion, list?.Name))}</p>" +
                 $"<form method=\"post\"><button type=\"submit\">{E(t.UnsubscribeButton)}</button></form>" +
@@ -58,11 +64,12 @@ internal static class ConsentPages
         {
             var oneClick = ctx.Request.HasFormContentType && (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["List-Unsubscribe"].ToString() == "One-Click";
             var result = await audience.Flows!.UnsubscribeAsync(token, Link(ctx, oneClick ? "one-click unsubscribe (RFC 8058)" : "unsubscribe page"), ctx.RequestAborted);
-            var contact = result is null ? null : await audience.Contacts.GetAsync(result.ContactId, ctx.RequestAborted);
+            // A valid link whose list or subscription is gone: nothing more will be sent, which is what was asked (RFC 8058
+            // one-click senders expect a success).
+            var parsed = result is null ? audience.Tokens.Verify(token, TokenPurpose.Unsubscribe) : null;
+            var contact = await audience.Contacts.GetAsync(result?.ContactId ?? parsed?.ContactId ?? 0, ctx.RequestAborted);
             var t = PageTexts.For(ctx, contact?.Language);
-            if (result is null) return Bad(t);
-            return Page(t.Lang, t.Unsubscribed,
-                $"<p>{E(t.UnsubscribedBody)}</p><p class=\"small\"><a href=\"{E(audience.Links.Preferences(result.ContactId))}\">{E(t.ManagePreferences)}</a></p>");
+            return result is null && parsed is null ? Bad(t) : Unsubscribed(t, contact?.Id);
         }).ExcludeFromDescription().DisableAntiforgery();
 
         app.MapGet("/preferences/{token}", async (HttpContext ctx, string token) =>

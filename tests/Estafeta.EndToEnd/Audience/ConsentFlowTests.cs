@@ -241,6 +241,24 @@ public sealed partial class ConsentFlowTests(AudienceServerFixture server) : ICl
     }
 
     [Fact]
+    public async Task An_unsubscribe_link_of_a_list_deleted_since_says_no_more_mail_will_come_and_one_click_succeeds()
+    {
+        var listId = await server.NewListAsync(Unique("Temporada"), doubleOptIn: false);
+        var email = Unique("borrada") + "@ejemplo.es";
+        var contactId = (await server.PostJsonAsync($"api/v1/lists/{listId}/subscriptions", new { email, language = "es" })).GetProperty("contactId").GetInt64();
+        var url = server.Audience.Links.Unsubscribe(contactId, listId);
+        await server.Audience.Lists.RemoveAsync(listId);
+        using var anonymous = server.Client(null);
+
+        var page = await anonymous.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Baja hecha", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var oneClick = await anonymous.PostAsync(url, new FormUrlEncodedContent(new Dictionary<string, string> { ["List-Unsubscribe"] = "One-Click" }));
+        Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await anonymous.PostAsync(url.Replace("-0-", "-1-", StringComparison.Ordinal), null)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_mail_to_the_unsubscribe_address_through_our_mx_unsubscribes()
     {
         var listId = await server.NewListAsync(Unique("Correo"), doubleOptIn: false, from: "noticias@ejemplo.test");
