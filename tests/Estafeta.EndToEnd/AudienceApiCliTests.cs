@@ -83,6 +83,21 @@ public sealed class AudienceApiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task The_report_file_of_an_import_keeps_a_formula_in_a_rejected_cell_as_text()
+    {
+        var csv = Path.Combine(data, "formulas.csv");
+        await File.WriteAllTextAsync(csv, "email,nombre\n\"=HYPERLINK(\"\"http://x.test\"\")\",Ana\n@menciones,Bea\n", new UTF8Encoding(false));
+        var report = Path.Combine(data, "informe.csv");
+
+        await Ok("contacts", "import", csv, "--consent-source", "prueba", "--no-dns-check", "--report", report);
+
+        var lines = (await File.ReadAllTextAsync(report)).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("line,email,outcome,reason", lines[0]);
+        Assert.StartsWith("2,\"'=HYPERLINK(\"\"http://x.test\"\")\",rejected,", lines[1], StringComparison.Ordinal);
+        Assert.StartsWith("3,'@menciones,rejected,", lines[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Suppression_and_list_removal_from_the_command_line()
     {
         foreach (var verb in new[] { "suppression list", "suppression add", "suppression remove", "lists remove" })

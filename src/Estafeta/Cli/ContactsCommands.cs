@@ -86,16 +86,21 @@ public static class ContactsCommands
 
     private static async Task WriteIssuesAsync(string path, ImportReport report, CancellationToken ct)
     {
+        // Written for a spreadsheet, from the file's own cells: a cell that would run as a formula (=HYPERLINK(...) in the
+        // email column) is written with the apostrophe that keeps it text, as exports are.
         await using var writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
-        await writer.WriteAsync("line,email,outcome,reason\r\n".AsMemory(), ct);
+        var text = new System.Text.StringBuilder();
+        CsvCells.AppendRow(text, ["line", "email", "outcome", "reason"], guardFormulas: false);
         foreach (var i in report.Issues)
         {
-            await writer.WriteAsync(string.Join(',', new[] { i.Row.ToString(CultureInfo.InvariantCulture), i.Email ?? "", i.Outcome, i.Reason }.Select(Quote)).AsMemory(), ct);
-            await writer.WriteAsync("\r\n".AsMemory(), ct);
+            CsvCells.AppendRow(text, [i.Row.ToString(CultureInfo.InvariantCulture), i.Email ?? "", i.Outcome, i.Reason], guardFormulas: true);
+            if (text.Length < 1 << 16) continue;
+            await writer.WriteAsync(text, ct);
+            text.Clear();
         }
-    }
 
-    private static string Quote(string s) => s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : s;
+        await writer.WriteAsync(text, ct);
+    }
 
     private static Command Export()
     {

@@ -6,7 +6,7 @@ namespace Estafeta.Marketing.Audience;
 /// Writes RFC 4180 cells: quoted when they hold a comma, quote, line break or edge whitespace. Text cells that
 /// a spreadsheet would run as a formula (starting with = + - @, tab or CR) get a leading apostrophe.
 /// </summary>
-internal static class CsvCells
+public static class CsvCells
 {
     public static void AppendRow(StringBuilder line, IEnumerable<string> cells, bool guardFormulas)
     {
