@@ -59,7 +59,8 @@ public sealed class AudienceApiCliTests : IDisposable
         Assert.Contains("^", mistake.Stderr, StringComparison.Ordinal);
 
         // A rename carries the saved segment with it; a saved segment is removed by name.
-        await Ok("segments", "save", "españoles", "list(\"ofertas\") and pais = \"ES\"");
+        Assert.Contains("Saved segment españoles (id ", await Ok("segments", "save", "españoles", "list(\"ofertas\") and pais = \"ES\""), StringComparison.Ordinal);
+        Assert.Contains("): 2 contacts now.", await Ok("segments", "save", "españoles", "list(\"ofertas\") and pais = \"ES\""), StringComparison.Ordinal);
         Assert.Contains("single opt-in", await Ok("lists", "update", "ofertas", "--name", "Ofertas de otoño"), StringComparison.Ordinal);
         Assert.Equal("2", (await Ok("segments", "count", "españoles")).Trim());
         Assert.Contains("Removed segment españoles", await Ok("segments", "remove", "españoles"), StringComparison.Ordinal);

@@ -96,7 +96,7 @@ public static class ListsCommands
             long Count(IReadOnlyDictionary<string, long> counts, string status) => counts.GetValueOrDefault(status);
             if (parse.GetValue(json))
             {
-                Output.WriteJson(lists.Select(l => new { id = l.Id, name = l.Name, description = l.Description, doubleOptIn = l.DoubleOptIn, fromAddress = l.FromAddress, counts = l.Counts, created = l.CreatedAt }));
+                Output.WriteJson(lists.Select(l => new { id = l.Id, name = l.Name, description = l.Description, doubleOptIn = l.DoubleOptIn, fromAddress = l.FromAddress, consentText = l.ConsentText, counts = l.Counts, created = l.CreatedAt }));
             }
             else
             {

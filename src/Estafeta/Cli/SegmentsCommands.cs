@@ -44,7 +44,8 @@ public static class SegmentsCommands
         command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
         {
             var segment = await audience.Segments.SaveAsync(parse.GetValue(name)!, parse.GetValue(expression)!, ct);
-            Output.Done($"Saved segment {segment.Name} (id {segment.Id}).");
+            var count = await audience.Segments.CountAsync(await audience.Segments.ResolveAsync(segment.Name, ct), ct);
+            Output.Done(string.Create(CultureInfo.InvariantCulture, $"Saved segment {segment.Name} (id {segment.Id}): {count:N0} {(count == 1 ? "contact" : "contacts")} now."));
             return 0;
         }));
         return command;
