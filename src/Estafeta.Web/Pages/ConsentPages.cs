@@ -32,6 +32,8 @@ internal static class ConsentPages
             var t = PageTexts.For(ctx, contact?.Language);
             if (parsed is null || contact is null) return Bad(t);
             var list = await audience.Lists.GetAsync(parsed.ListId, ctx.RequestAborted);
+            // A list deleted since, or a subscription that expired unconfirmed: there is nothing left to confirm.
+            if (list is null || await audience.Subscriptions.GetAsync(contact.Id, list.Id, ctx.RequestAborted) is null) return Bad(t);
             return Page(t.Lang, t.ConfirmTitle,
                 $"<p>{E(contact.Email)} → {E(list?.Name)}</p><form method=\"post\"><button type=\"submit\">{E(t.ConfirmButton)}</button></form>");
         }).ExcludeFromDescription();

@@ -342,6 +342,11 @@ public sealed partial class ConsentFlowTests(AudienceServerFixture server) : ICl
         var altered = valid[..^1] + (valid[^1] == '0' ? '1' : '0');
         Assert.Equal(HttpStatusCode.BadRequest, (await server.Api.PostAsync($"confirm/{altered}", null)).StatusCode);
         Assert.Equal("unconfirmed", (await SubscriptionAsync(listId, contactId)).GetProperty("status").GetString());
+
+        // The list deleted since: the page says the link no longer holds, instead of a button that would fail.
+        Assert.Equal(HttpStatusCode.OK, (await server.Api.GetAsync($"confirm/{valid}")).StatusCode);
+        await server.Audience.Lists.RemoveAsync(listId);
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Api.GetAsync($"confirm/{valid}")).StatusCode);
     }
 
     [Fact]
