@@ -128,6 +128,19 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
     }
 
     [Fact]
+    public async Task A_campaign_no_event_names_is_a_warning_not_an_error()
+    {
+        await EnsurePeopleAsync();
+
+        var mistyped = await SegmentCompiler.CompileAsync(Db, "not clicked(campaign: \"navidd-2026\") and opened(campaign: \"navidad-2026\")");
+        var known = await SegmentCompiler.CompileAsync(Db, "opened(campaign: \"navidad-2026\")");
+
+        Assert.Equal(["no engagement event names the campaign \"navidd-2026\" yet: check its name (a campaign not sent yet has none)"], mistyped.Warnings);
+        Assert.Empty(known.Warnings);
+        Assert.Empty((await SegmentCompiler.CompileAsync(Db, "opened(within: 30d)")).Warnings);
+    }
+
+    [Fact]
     public async Task Every_literal_becomes_a_parameter_and_never_part_of_the_sql()
     {
         await EnsurePeopleAsync();

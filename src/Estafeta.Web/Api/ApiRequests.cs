@@ -73,8 +73,14 @@ public sealed record SuppressionRequest(string? Email, string? Reason = null, st
 
 public sealed record SubscribeResponse(string Outcome, long? ContactId);
 
-public sealed record CountResponse(string Expression, long Count);
+/// <summary>A count preview; <see cref="Warnings"/> names what compiles but is likely a mistake (a campaign no event names).</summary>
+public sealed record CountResponse(string Expression, long Count, IReadOnlyList<string> Warnings);
 
 public sealed record SuppressionResponse(string? Email, string Hash, string Reason, string? Note, DateTimeOffset CreatedAt);
 
-public sealed record SegmentResponse(long Id, string Name, string Expression, long? Count, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record SegmentResponse(long Id, string Name, string Expression, long? Count, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    /// <summary>What compiles but is likely a mistake (a campaign no event names); given when the segment is saved.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+}

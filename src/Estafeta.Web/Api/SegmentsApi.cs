@@ -19,8 +19,9 @@ internal static class SegmentsApi
         {
             var r = await ApiBody.ReadAsync<SegmentRequest>(ctx);
             var segment = await audience.Segments.SaveAsync(r.Name ?? "", r.Expression ?? "", ctx.RequestAborted);
-            var count = await audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(audience.Database, segment.Expression, ctx.RequestAborted), ctx.RequestAborted);
-            return ApiResult.Created(Response(segment, count)).With("Location", $"/api/v1/segments/{segment.Id}");
+            var query = await SegmentCompiler.CompileAsync(audience.Database, segment.Expression, ctx.RequestAborted);
+            var count = await audience.Segments.CountAsync(query, ctx.RequestAborted);
+            return ApiResult.Created(Response(segment, count) with { Warnings = query.Warnings }).With("Location", $"/api/v1/segments/{segment.Id}");
         }).RequireScope("segments:write").Accepts<SegmentRequest>("application/json").Produces<SegmentResponse>(201).WithSummary("Save (or replace) a segment by name");
 
         api.MapGet("/segments/{id:long}", async (HttpContext ctx, long id) =>
@@ -40,7 +41,7 @@ internal static class SegmentsApi
         {
             var r = await ApiBody.ReadAsync<CountRequest>(ctx);
             var query = await SegmentCompiler.CompileAsync(audience.Database, r.Expression ?? "", ctx.RequestAborted);
-            return ApiResult.Ok(new CountResponse(query.Expression, await audience.Segments.CountAsync(query, ctx.RequestAborted)));
+            return ApiResult.Ok(new CountResponse(query.Expression, await audience.Segments.CountAsync(query, ctx.RequestAborted), query.Warnings));
         }).RequireScope("segments:read").Accepts<CountRequest>("application/json").Produces<CountResponse>().WithSummary("Count the contacts an expression selects (preview)");
 
         api.MapGet("/segments/{id:long}/contacts", async (HttpContext ctx, long id, int? limit, string? cursor) =>

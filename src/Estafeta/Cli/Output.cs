@@ -110,6 +110,12 @@ public static class Output
         return answer is not null && string.Equals(answer.Trim(), name, StringComparison.Ordinal);
     }
 
+    /// <summary>Each warning on standard error, after the result (so that scripts reading standard output are not misled).</summary>
+    public static void Warn(IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings) Console.Error.WriteLine("warning: " + warning);
+    }
+
     public static int Fail(string message)
     {
         Console.Error.WriteLine("error: " + message);

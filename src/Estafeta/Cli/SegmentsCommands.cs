@@ -29,8 +29,9 @@ public static class SegmentsCommands
             var count = await audience.Segments.CountAsync(query, ct);
             var milliseconds = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
             StartupTrace.Mark("counted");
-            if (parse.GetValue(json)) Output.WriteJson(new { expression = query.Expression, count, milliseconds });
+            if (parse.GetValue(json)) Output.WriteJson(new { expression = query.Expression, count, milliseconds, warnings = query.Warnings });
             else Output.Done(count.ToString(CultureInfo.InvariantCulture));
+            if (!parse.GetValue(json)) Output.Warn(query.Warnings);
             return 0;
         }));
         return command;
@@ -44,8 +45,10 @@ public static class SegmentsCommands
         command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
         {
             var segment = await audience.Segments.SaveAsync(parse.GetValue(name)!, parse.GetValue(expression)!, ct);
-            var count = await audience.Segments.CountAsync(await audience.Segments.ResolveAsync(segment.Name, ct), ct);
+            var query = await audience.Segments.ResolveAsync(segment.Name, ct);
+            var count = await audience.Segments.CountAsync(query, ct);
             Output.Done(string.Create(CultureInfo.InvariantCulture, $"Saved segment {segment.Name} (id {segment.Id}): {count:N0} {(count == 1 ? "contact" : "contacts")} now."));
+            Output.Warn(query.Warnings);
             return 0;
         }));
         return command;

@@ -95,6 +95,8 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
         var saved = segments.EnumerateArray().Single(s => s.GetProperty("name").GetString() == segment);
         Assert.Equal($"list(\"{renamed}\")", saved.GetProperty("expression").GetString());
 
+        var warned = await server.PostJsonAsync("api/v1/segments/count", new { expression = $"list(\"{renamed}\") and not clicked(campaign: \"navidd\")" });
+        Assert.Contains("\"navidd\"", Assert.Single(warned.GetProperty("warnings").EnumerateArray()).GetString(), StringComparison.Ordinal);
         var unknown = await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression = $"not list(\"{name}\")" }), HttpStatusCode.UnprocessableEntity);
         Assert.Contains("there is no list named", unknown.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/lists/{id}", new { name = "" }), HttpStatusCode.UnprocessableEntity);

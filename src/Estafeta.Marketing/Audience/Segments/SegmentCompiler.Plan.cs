@@ -141,6 +141,7 @@ public sealed partial class SegmentCompiler
         var from = e.Within is { } within ? (now - within).ToUnixTimeMilliseconds() : (long?)null;
         var since = e.Since is { } s ? Milliseconds(s, "since") : (long?)null;
         var before = e.Before is { } b ? Milliseconds(b, "before") : (long?)null;
+        if (e.Campaign is { } campaign) campaigns.Add(campaign);
         var spec = new EventSpec([e.Kind], from, since, before, e.Campaign, null);
         switch (e.CountOperator, e.Count)
         {

@@ -18,6 +18,7 @@ public sealed partial class SegmentCompiler
     private readonly IReadOnlyList<(long Id, string Name)> lists;
     private readonly DateTimeOffset now;
     private readonly DynamicParameters parameters = new();
+    private readonly List<string> campaigns = [];
     private int parameterCount;
 
     private SegmentCompiler(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, IReadOnlyList<(long Id, string Name)> lists, DateTimeOffset now)
@@ -41,7 +42,24 @@ public sealed partial class SegmentCompiler
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var definitions = await FieldStore.ListAsync(connection, null, ct).ConfigureAwait(false);
         var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists", cancellationToken: ct)).ConfigureAwait(false)).AsList();
-        return Compile(expression, db.Kind, definitions.ToDictionary(f => f.Name, StringComparer.Ordinal), lists, db.Time.GetUtcNow());
+        var query = Compile(expression, db.Kind, definitions.ToDictionary(f => f.Name, StringComparer.Ordinal), lists, db.Time.GetUtcNow());
+        return query.Campaigns.Count == 0 ? query : query with { Warnings = await CampaignWarningsAsync(connection, query.Campaigns, ct).ConfigureAwait(false) };
+    }
+
+    /// <summary>A campaign named in the expression that no engagement event names is likely mistyped: under <c>not</c> it
+    /// selects everyone. It is only a warning, not an error: a campaign not sent yet rightly has no events. Each name is one
+    /// look-up in the index on (campaign, kind, contact_id).</summary>
+    private static async Task<IReadOnlyList<string>> CampaignWarningsAsync(System.Data.Common.DbConnection connection, IReadOnlyList<string> campaigns, CancellationToken ct)
+    {
+        var warnings = new List<string>();
+        foreach (var campaign in campaigns.Distinct(StringComparer.Ordinal))
+        {
+            var known = await connection.ExecuteScalarAsync<long?>(new CommandDefinition(
+                "SELECT 1 FROM engagement_events WHERE campaign = @campaign LIMIT 1", new { campaign }, cancellationToken: ct)).ConfigureAwait(false);
+            if (known is null) warnings.Add($"no engagement event names the campaign \"{campaign}\" yet: check its name (a campaign not sent yet has none)");
+        }
+
+        return warnings;
     }
 
     public static SegmentQuery Compile(string expression, DatabaseKind kind, IReadOnlyDictionary<string, FieldDefinition> fields, IReadOnlyList<(long Id, string Name)> lists, DateTimeOffset now)
@@ -50,7 +68,7 @@ public sealed partial class SegmentCompiler
         var compiler = new SegmentCompiler(expression, kind, fields, lists, now);
         var logic = compiler.Lower(compiler.Normalize(tree, negate: false));
         var where = compiler.Condition(logic, "c.id");
-        return new SegmentQuery(expression, where, compiler.Count(logic, where), compiler.parameters);
+        return new SegmentQuery(expression, where, compiler.Count(logic, where), compiler.parameters) { Campaigns = compiler.campaigns };
     }
 
     private SegmentSyntaxException Error(string problem, int position) => new(problem, position, expression);
