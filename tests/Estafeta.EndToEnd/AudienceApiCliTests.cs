@@ -37,7 +37,7 @@ public sealed class AudienceApiCliTests : IDisposable
     [Fact]
     public async Task Lists_imports_exports_and_segment_counts_from_the_command_line()
     {
-        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "segments remove", "lists update", "fields list", "fields add", "fields remove", "apikey create", "apikey list", "apikey revoke" })
+        foreach (var verb in new[] { "lists add", "lists list", "contacts import", "contacts export", "contacts gdpr-export", "contacts erase", "segments count", "segments save", "segments list", "segments remove", "lists update", "fields list", "fields add", "fields remove", "contacts show", "apikey create", "apikey list", "apikey revoke" })
         {
             Assert.Contains("Usage:", await Ok([.. verb.Split(' '), "--help"]), StringComparison.Ordinal);
         }
@@ -53,6 +53,14 @@ public sealed class AudienceApiCliTests : IDisposable
         Assert.Equal((3, 1), (report.GetProperty("inserted").GetInt64(), report.GetProperty("rejected").GetInt64()));
 
         Assert.Equal("2", (await Ok("segments", "count", "list(\"ofertas\") and pais = \"ES\"")).Trim());
+        var shown = JsonDocument.Parse(await Ok("contacts", "show", "ANA@ejemplo.es", "--json")).RootElement;
+        Assert.Equal(("Ana", "ES", "ofertas", "subscribed"), (shown.GetProperty("contact").GetProperty("name").GetString(),
+            shown.GetProperty("contact").GetProperty("fields").GetProperty("pais").GetString(),
+            shown.GetProperty("subscriptions")[0].GetProperty("list").GetString(), shown.GetProperty("subscriptions")[0].GetProperty("status").GetString()));
+        var table = await Ok("contacts", "show", "ana@ejemplo.es");
+        Assert.Contains("ofertas", table, StringComparison.Ordinal);
+        Assert.Contains("pais", table, StringComparison.Ordinal);
+        Assert.Equal(1, (await Run("contacts", "show", "nadie@ejemplo.es")).ExitCode);
         Assert.Equal(1, JsonDocument.Parse(await Ok("segments", "count", "pais = \"PT\"", "--json")).RootElement.GetProperty("count").GetInt64());
         var mistake = await Run("segments", "count", "pais = ");
         Assert.Equal(1, mistake.ExitCode);

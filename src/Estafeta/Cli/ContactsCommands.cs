@@ -11,6 +11,7 @@ public static class ContactsCommands
     {
         var command = new Command("contacts", "Import and export contacts; GDPR export and erasure of one person");
         command.Subcommands.Add(Import());
+        command.Subcommands.Add(Show());
         command.Subcommands.Add(Export());
         command.Subcommands.Add(ContactPrivacyCommands.Export());
         command.Subcommands.Add(ContactPrivacyCommands.Erase());
@@ -100,6 +101,53 @@ public static class ContactsCommands
         }
 
         await writer.WriteAsync(text, ct);
+    }
+
+    private static Command Show()
+    {
+        var email = new Argument<string>("email") { Description = "The contact's address (or id)" };
+        var json = new Option<bool>("--json") { Description = "Print JSON for scripts (the API's contact, with its subscriptions)" };
+        var command = new Command("show", "Show one contact: its properties, custom fields, tags, address check and subscriptions") { email, json };
+        command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
+        {
+            var given = parse.GetValue(email)!.Trim();
+            var contact = long.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                ? await audience.Contacts.GetAsync(id, ct)
+                : await audience.Contacts.FindAsync(given, ct);
+            if (contact is null)
+            {
+                var suppressed = given.Contains('@', StringComparison.Ordinal) ? await audience.Suppression.ReasonAsync(given, ct) : null;
+                return Output.Fail($"there is no contact {given}" + (suppressed is { } reason ? $"; the address is on the suppression list ({SuppressionReasons.Name(reason)})" : ""));
+            }
+
+            var subscriptions = await audience.Subscriptions.ForContactAsync(contact.Id, ct);
+            if (parse.GetValue(json))
+            {
+                Output.WriteJson(new { contact, subscriptions = subscriptions.Select(s => new { listId = s.ListId, list = s.ListName, status = SubscriptionStatuses.Name(s.Status), since = s.UpdatedAt }) });
+                return 0;
+            }
+
+            static string When(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+            var rows = new List<string[]>
+            {
+                new[] { "id", contact.Id.ToString(CultureInfo.InvariantCulture) },
+                new[] { "email", contact.Email },
+                new[] { "name", contact.Name ?? "" },
+                new[] { "language", contact.Language ?? "" },
+                new[] { "time zone", contact.TimeZone ?? "" },
+                new[] { "tags", string.Join(", ", contact.Tags) },
+                new[] { "address check", contact.Validation is { } v ? string.Join("; ", new[] { v.Verdict, string.Join(", ", v.Flags), v.Suggestion is null ? "" : "did you mean " + v.Suggestion }.Where(x => x.Length > 0)) : "" },
+                new[] { "paused until", contact.PausedUntil is { } p ? When(p) : "" },
+                new[] { "created", When(contact.CreatedAt) },
+                new[] { "updated", When(contact.UpdatedAt) },
+            };
+            rows.AddRange(contact.Fields.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => new[] { f.Key, FieldValues.Format(f.Value) }));
+            Output.WriteTable(["Property", "Value"], rows, "");
+            Output.WriteTable(["List", "Status", "Since"], subscriptions.Select(s => new[] { s.ListName, SubscriptionStatuses.Name(s.Status), When(s.UpdatedAt) }),
+                "Subscribed to no list.");
+            return 0;
+        }));
+        return command;
     }
 
     private static Command Export()
