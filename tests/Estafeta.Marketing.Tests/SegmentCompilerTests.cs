@@ -33,6 +33,10 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "opened(within: 30d) != 1", "bea carlos dani eva" },
         { "not opened(within: 30d) >= 3", "ana carlos dani eva" },
         { "clicked() >= 1 and tag(\"cliente\")", "ana" },
+        // Addresses and domains compared as stored: IDN domains as A-labels, in either form.
+        { "email = \"Carlos.S@Correo.PT\"", "carlos" },
+        { "domain = \"correo.pt\"", "carlos" },
+        { "email = \"eva.s@ejemplo.es\" or domain in (\"españa.test\", \"correo.pt\")", "carlos eva" },
         // Text beyond ASCII in any capitals (SQLite's lower() folds ASCII only), and in either Unicode form.
         { "ciudad = \"ávila\"", "ana bea" },
         { "ciudad = \"A\u0301VILA\"", "ana bea" },
@@ -125,6 +129,18 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         Assert.Equal(position, e.Position);
         Assert.Contains(problem, e.Problem, StringComparison.Ordinal);
         Assert.Contains("^", e.Pointer, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_international_address_or_domain_is_found_in_the_form_it_was_written_in()
+    {
+        var tag = Name("idn");
+        var contact = (await Audience.Contacts.UpsertAsync(new ContactInput($"Ñandú.{tag}@españa.test") { Tags = [tag] })).Contact;
+        Assert.Equal($"ñandú.{tag}@xn--espaa-rta.test", contact.Email);
+
+        foreach (var expression in (string[])[$"email = \"ÑANDÚ.{tag}@ESPAÑA.test\"", "domain = \"españa.test\"", "domain = \"xn--espaa-rta.test\"", "domain in (\"x.test\", \"España.TEST\")"])
+            Assert.Equal(1, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and {expression}")));
+        Assert.Equal(0, await Audience.Segments.CountAsync(await SegmentCompiler.CompileAsync(Db, $"tag(\"{tag}\") and domain != \"españa.test\"")));
     }
 
     [Fact]

@@ -121,12 +121,30 @@ public sealed partial class SegmentCompiler
     {
         if (BuiltIn(cmp.Field, cmp.Position) is { } builtIn)
         {
-            return Condition(builtIn.Sql, builtIn.Kind == BuiltInKind.Text ? FieldType.Text : FieldType.Date, cmp.Field, cmp.Operator, cmp.Value, timestamp: builtIn.Kind == BuiltInKind.Timestamp);
+            return Condition(builtIn.Sql, builtIn.Kind == BuiltInKind.Text ? FieldType.Text : FieldType.Date, cmp.Field, cmp.Operator, Stored(cmp), timestamp: builtIn.Kind == BuiltInKind.Timestamp);
         }
 
         var field = Custom(cmp.Field, cmp.Position);
         var column = Column(field);
         return Condition(column, field.Type, field.Name, cmp.Operator, cmp.Value, timestamp: false, field);
+    }
+
+    /// <summary>An address or domain compared for equality in the form it is stored: IDN domains as A-labels, the local
+    /// part as the address check keeps it (<c>email = "josé@españa.es"</c> finds josé@xn--espaa-rta.es). A value that is
+    /// no address or domain is compared as written.</summary>
+    private static SegmentValue Stored(CompareNode cmp)
+    {
+        if (cmp.Operator is not ("=" or "!=") || cmp.Value is not { Kind: SegmentValueKind.String, Literal: string text }) return cmp.Value;
+        if (cmp.Field == "email") return MailAddressCanonical.TryAddress(text, out var address) ? cmp.Value with { Literal = address } : cmp.Value;
+        if (cmp.Field != "domain") return cmp.Value;
+        try
+        {
+            return cmp.Value with { Literal = MailAddressCanonical.Domain(text) };
+        }
+        catch (InvalidInputException)
+        {
+            return cmp.Value;
+        }
     }
 
     private string EmitIn(InNode i)
