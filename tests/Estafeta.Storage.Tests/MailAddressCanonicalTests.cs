@@ -53,6 +53,15 @@ public sealed class MailAddressCanonicalTests
         Assert.Equal("bücher.test", MailAddressCanonical.DisplayDomain(MailAddressCanonical.Domain("Bücher.Test")));
     }
 
+    [Theory]
+    [InlineData("José@Españα.es", "josé@españα.es")]
+    [InlineData("ana@ejemplo.es", "ana@ejemplo.es")]
+    [InlineData("\"a@b\"@bücher.test", "\"a@b\"@bücher.test")]
+    public void An_address_is_shown_with_its_domain_in_unicode(string written, string shown)
+    {
+        Assert.Equal(shown, MailAddressCanonical.DisplayAddress(MailAddressCanonical.Address(written)));
+    }
+
     [Fact]
     public void Domain_of_a_canonical_address_is_the_part_after_the_last_at_sign()
     {

@@ -118,6 +118,16 @@ public static class MailAddressCanonical
     /// <summary>The domain of a canonical address (the text after the last <c>@</c>).</summary>
     public static string DomainOf(string canonicalAddress) => canonicalAddress[(canonicalAddress.LastIndexOf('@') + 1)..];
 
+    /// <summary>A canonical address as a person reads it: the domain in Unicode (josé@españa.es for
+    /// josé@xn--espaa-rta.es). For display only; what is stored, compared and exported stays canonical.</summary>
+    public static string DisplayAddress(string canonicalAddress)
+    {
+        var at = canonicalAddress.LastIndexOf('@');
+        return at < 0 || !canonicalAddress.Contains("xn--", StringComparison.OrdinalIgnoreCase)
+            ? canonicalAddress
+            : canonicalAddress[..(at + 1)] + DisplayDomain(canonicalAddress[(at + 1)..]);
+    }
+
     /// <summary>The domain converted back to Unicode (U-labels) for display.</summary>
     public static string DisplayDomain(string canonicalDomain)
     {

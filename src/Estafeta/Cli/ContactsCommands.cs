@@ -1,3 +1,4 @@
+using Estafeta.Storage;
 using System.CommandLine;
 using System.Globalization;
 using Estafeta.Marketing.Audience;
@@ -131,7 +132,7 @@ public static class ContactsCommands
             var rows = new List<string[]>
             {
                 new[] { "id", contact.Id.ToString(CultureInfo.InvariantCulture) },
-                new[] { "email", contact.Email },
+                new[] { "email", contact.Email == MailAddressCanonical.DisplayAddress(contact.Email) ? contact.Email : $"{MailAddressCanonical.DisplayAddress(contact.Email)} ({contact.Email})" },
                 new[] { "name", contact.Name ?? "" },
                 new[] { "language", contact.Language ?? "" },
                 new[] { "time zone", contact.TimeZone ?? "" },

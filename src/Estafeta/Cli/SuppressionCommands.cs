@@ -43,7 +43,7 @@ public static class SuppressionCommands
             Output.WriteTable(["Address", "Reason", "Since", "Note"],
                 entries.Select(e => new[]
                 {
-                    e.Email ?? $"(erased) {e.Hash[..16]}…", SuppressionReasons.Name(e.Reason),
+                    e.Email is { } address ? MailAddressCanonical.DisplayAddress(address) : $"(erased) {e.Hash[..16]}…", SuppressionReasons.Name(e.Reason),
                     e.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture), e.Note ?? "",
                 }),
                 only is null ? "No address is suppressed." : $"No address is suppressed as {SuppressionReasons.Name(only.Value)}.");
@@ -63,7 +63,7 @@ public static class SuppressionCommands
             var why = SuppressionReasons.Parse(parse.GetValue(reason)!);
             if (why == SuppressionReason.Erased) return Output.Fail("erase an address with: estafeta contacts erase ADDRESS (it removes everything else held about it too)");
             var entry = await audience.Suppression.AddAsync(parse.GetValue(email)!, why, parse.GetValue(note), new ConsentEvidence(ConsentSourceKind.Operator, "command line"), ct);
-            Output.Done($"Suppressed {entry.Email} ({SuppressionReasons.Name(entry.Reason)}).");
+            Output.Done($"Suppressed {MailAddressCanonical.DisplayAddress(entry.Email!)} ({SuppressionReasons.Name(entry.Reason)}).");
             return 0;
         }));
         return command;
