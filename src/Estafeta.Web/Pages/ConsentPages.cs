@@ -1,5 +1,6 @@
 using System.Globalization;
 using Estafeta.Marketing.Audience;
+using Estafeta.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -35,7 +36,7 @@ internal static class ConsentPages
             // A list deleted since, or a subscription that expired unconfirmed: there is nothing left to confirm.
             if (list is null || await audience.Subscriptions.GetAsync(contact.Id, list.Id, ctx.RequestAborted) is null) return Bad(t);
             return Page(t.Lang, t.ConfirmTitle,
-                $"<p>{E(contact.Email)} → {E(list?.Name)}</p><form method=\"post\"><button type=\"submit\">{E(t.ConfirmButton)}</button></form>");
+                $"<p>{E(MailAddressCanonical.DisplayAddress(contact.Email))} → {E(list?.Name)}</p><form method=\"post\"><button type=\"submit\">{E(t.ConfirmButton)}</button></form>");
         }).ExcludeFromDescription();
 
         app.MapPost("/confirm/{token}", async (HttpContext ctx, string token) =>
@@ -120,7 +121,7 @@ internal static class ConsentPages
         }));
         var paused = contact.PausedUntil is { } until ? $"<p class=\"small\">⏸ {E(until.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture))}</p>" : "";
         return $"""
-            <p>{E(contact.Email)}</p>
+            <p>{E(MailAddressCanonical.DisplayAddress(contact.Email))}</p>
             <form method="post">
             <fieldset><legend>{E(t.PreferencesLists)}</legend>{rows}</fieldset>
             <label for="language">{E(t.Language)}</label><select id="language" name="language">

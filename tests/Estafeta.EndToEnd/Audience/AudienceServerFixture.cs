@@ -48,7 +48,8 @@ public class AudienceServerFixture : IAsyncLifetime
         var zone = new DnsZone()
             .AddMx("ejemplo.es", 10, "mx.ejemplo.es").AddA("mx.ejemplo.es", "192.0.2.10")
             .AddMx("ejemplo.test", 10, "mx.ejemplo.test").AddA("mx.ejemplo.test", "127.0.0.1")
-            .AddMx("correo.pt", 10, "mx.correo.pt");
+            .AddMx("correo.pt", 10, "mx.correo.pt")
+            .AddMx("xn--espaa-rta.test", 10, "mx.correo.pt");
         dns = await LoopbackDnsServer.StartAsync(zone);
         var database = await CreateDatabaseAsync();
         Host = await EstafetaHost.StartAsync(ServerFixture.Settings(DataDirectory, new() { ["dns"] = dns.EndPoint.ToString(), ["database"] = database }), LoggerFactory.Create(_ => { }));

@@ -330,6 +330,20 @@ public sealed partial class ConsentFlowTests(AudienceServerFixture server) : ICl
     }
 
     [Fact]
+    public async Task The_confirmation_page_shows_an_international_address_as_written()
+    {
+        var listId = await server.NewListAsync(Unique("Internacional"), doubleOptIn: true);
+        var local = Unique("josé");
+        var contactId = (await server.PostJsonAsync($"api/v1/lists/{listId}/subscriptions", new { email = $"{local}@españa.test" })).GetProperty("contactId").GetInt64();
+        var token = server.Tokens.Create(TokenPurpose.Confirm, contactId, listId, DateTimeOffset.UtcNow.AddDays(1));
+
+        var page = await server.Api.GetStringAsync($"confirm/{token}");
+
+        Assert.Contains($"{local}@españa.test", page, StringComparison.Ordinal);
+        Assert.DoesNotContain("xn--", page, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_expired_or_altered_confirmation_link_is_refused()
     {
         var listId = await server.NewListAsync(Unique("Caduca"), doubleOptIn: true);
