@@ -67,12 +67,11 @@ internal static class ConsentPages
         {
             var oneClick = ctx.Request.HasFormContentType && (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["List-Unsubscribe"].ToString() == "One-Click";
             var result = await audience.Flows!.UnsubscribeAsync(token, Link(ctx, oneClick ? "one-click unsubscribe (RFC 8058)" : "unsubscribe page"), ctx.RequestAborted);
-            // A valid link whose list or subscription is gone: nothing more will be sent, which is what was asked (RFC 8058
-            // one-click senders expect a success).
-            var parsed = result is null ? audience.Tokens.Verify(token, TokenPurpose.Unsubscribe) : null;
-            var contact = await audience.Contacts.GetAsync(result?.ContactId ?? parsed?.ContactId ?? 0, ctx.RequestAborted);
-            var t = PageTexts.For(ctx, contact?.Language);
-            return result is null && parsed is null ? Bad(t) : Unsubscribed(t, contact?.Id);
+            if (result is null) return Bad(PageTexts.For(ctx, null));
+            // Also a valid link whose list or subscription is gone: nothing more will be sent, which is what was asked
+            // (RFC 8058 one-click senders expect a success).
+            var contact = await audience.Contacts.GetAsync(result.ContactId, ctx.RequestAborted);
+            return Unsubscribed(PageTexts.For(ctx, contact?.Language), contact?.Id);
         }).ExcludeFromDescription().DisableAntiforgery();
 
         app.MapGet("/preferences/{token}", async (HttpContext ctx, string token) =>

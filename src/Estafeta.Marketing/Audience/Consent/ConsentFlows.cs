@@ -112,15 +112,17 @@ public sealed class ConsentFlows(Database db, ContactStore contacts, ListStore l
         return await subscriptions.SetAsync(parsed.ContactId, parsed.ListId, SubscriptionStatus.Subscribed, evidence with { ConsentText = list.ConsentTextIn(language) }, ct).ConfigureAwait(false);
     }
 
-    /// <summary>Unsubscribes from the list named by an unsubscribe token (page, one-click POST or mail). Null for an invalid token.</summary>
-    public async Task<Subscription?> UnsubscribeAsync(string token, ConsentEvidence evidence, CancellationToken ct = default)
+    /// <summary>Unsubscribes from the list named by an unsubscribe token (page, one-click POST or mail). Null for an
+    /// invalid token. A valid one whose list or subscription is gone (deleted since the mail was sent) has nothing left to
+    /// change: its result has no subscription, and no more mail of that list comes either way.</summary>
+    public async Task<UnsubscribeResult?> UnsubscribeAsync(string token, ConsentEvidence evidence, CancellationToken ct = default)
     {
         var parsed = links.Tokens.Verify(token, TokenPurpose.Unsubscribe);
         if (parsed is null) return null;
         var current = await subscriptions.GetAsync(parsed.ContactId, parsed.ListId, ct).ConfigureAwait(false);
-        if (current is null) return null;
-        if (current.Status is SubscriptionStatus.Unsubscribed or SubscriptionStatus.Bounced or SubscriptionStatus.Complained) return current;
-        return await subscriptions.SetAsync(parsed.ContactId, parsed.ListId, SubscriptionStatus.Unsubscribed, evidence, ct).ConfigureAwait(false);
+        if (current is null || current.Status is SubscriptionStatus.Unsubscribed or SubscriptionStatus.Bounced or SubscriptionStatus.Complained)
+            return new UnsubscribeResult(parsed.ContactId, current);
+        return new UnsubscribeResult(parsed.ContactId, await subscriptions.SetAsync(parsed.ContactId, parsed.ListId, SubscriptionStatus.Unsubscribed, evidence, ct).ConfigureAwait(false));
     }
 
     /// <summary>Deletes expired unconfirmed subscriptions; contacts that never consented to anything are deleted with them.</summary>
@@ -216,11 +218,15 @@ public sealed class ConsentFlows(Database db, ContactStore contacts, ListStore l
         var token = AudienceLinks.TokenOfAddress(address);
         if (token is null) return false;
         var result = await UnsubscribeAsync(token, new ConsentEvidence(ConsentSourceKind.Mail, Shorten($"mail from <{envelopeSender}>")), ct).ConfigureAwait(false);
-        return result is not null;
+        return result?.Subscription is not null;
     }
 
     private static string Shorten(string s) => s.Length <= 300 ? s : new StringBuilder(s, 0, 300, 300).ToString();
 }
+
+/// <summary>What an unsubscribe link did: the contact it names, and its subscription after it (null when the list or the
+/// subscription is gone).</summary>
+public sealed record UnsubscribeResult(long ContactId, Subscription? Subscription);
 
 /// <summary>What a person chose in the preference centre. <see cref="PauseDays"/>: 30 or 90 to pause, 0 to resume, null to leave as is.</summary>
 public sealed record PreferenceChoice(IReadOnlySet<long> Lists, string? Language, int? PauseDays, bool UnsubscribeAll);
