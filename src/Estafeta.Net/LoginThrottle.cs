@@ -20,7 +20,7 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<IPAddress, Entry> _entries = new();
-    private readonly Lock _sweeping = new();
+    private readonly BoundedTable _bound = new(Capacity);
     private DateTimeOffset _lastSweep = DateTimeOffset.MinValue;
 
     /// <summary>How many client addresses are counted now.</summary>
@@ -42,7 +42,7 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
         var now = clock.GetUtcNow();
         var entry = _entries.AddOrUpdate(Normalize(address), _ => new Entry(1, now),
             (_, old) => now - old.Last > Window ? new Entry(1, now) : new Entry(old.Failures + 1, now));
-        if (_entries.Count > Capacity) Sweep(now);
+        if (_entries.Count > Capacity) _bound.Keep(_entries, () => SweepDue(now), e => now - e.Last > Window);
         var factor = Math.Pow(2, Math.Min(entry.Failures - 1, 20));
         var delay = TimeSpan.FromTicks((long)Math.Min(FirstDelay.Ticks * factor, MaxDelay.Ticks));
         return delay;
@@ -56,21 +56,11 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
         return clock.GetUtcNow() - e.Last > Window ? null : e;
     }
 
-    private void Sweep(DateTimeOffset now)
+    private bool SweepDue(DateTimeOffset now)
     {
-        lock (_sweeping)
-        {
-            if (_entries.Count <= Capacity) return;
-            if (now - _lastSweep >= SweepInterval)
-            {
-                _lastSweep = now;
-                foreach (var (key, e) in _entries)
-                    if (now - e.Last > Window) _entries.TryRemove(key, out _);
-            }
-
-            // Still full of recent failures (a flood from many networks): start over rather than grow.
-            if (_entries.Count > Capacity) _entries.Clear();
-        }
+        if (now - _lastSweep < SweepInterval) return false;
+        _lastSweep = now;
+        return true;
     }
 
     private static IPAddress Normalize(IPAddress a) => ClientNetwork.Of(a);

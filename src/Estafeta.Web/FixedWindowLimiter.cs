@@ -14,7 +14,7 @@ public sealed class FixedWindowLimiter(TimeSpan window, TimeProvider time)
     public const int Capacity = 100_000;
 
     private readonly ConcurrentDictionary<string, Counter> counters = new(StringComparer.Ordinal);
-    private readonly Lock cleaning = new();
+    private readonly Estafeta.Net.BoundedTable bound = new(Capacity);
     private long prunedWindow = -1;
 
     /// <summary>How many keys are counted now (for tests and metrics).</summary>
@@ -27,27 +27,17 @@ public sealed class FixedWindowLimiter(TimeSpan window, TimeProvider time)
         var windowStart = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % window.Ticks), TimeSpan.Zero);
         var counter = counters.AddOrUpdate(key, _ => new Counter(windowStart, 1), (_, c) => c.Start == windowStart ? c with { Count = c.Count + 1 } : new Counter(windowStart, 1));
         retryAfter = windowStart + window - now;
-        if (counters.Count > Capacity) Clean(windowStart);
+        // Checked here first: the lambdas are only made once the table is over its capacity.
+        if (counters.Count > Capacity) bound.Keep(counters, () => PruneDue(windowStart), c => c.Start < windowStart);
         return counter.Count <= limit;
     }
 
-    private void Clean(DateTimeOffset current)
+    /// <summary>Past windows' counters are dropped once per window.</summary>
+    private bool PruneDue(DateTimeOffset current)
     {
-        lock (cleaning)
-        {
-            if (counters.Count <= Capacity) return;
-            if (prunedWindow != current.UtcTicks)
-            {
-                prunedWindow = current.UtcTicks;
-                foreach (var (key, counter) in counters)
-                {
-                    if (counter.Start < current) counters.TryRemove(key, out _);
-                }
-            }
-
-            // Still full with this window's keys alone: start over rather than grow or walk the table on every request.
-            if (counters.Count > Capacity) counters.Clear();
-        }
+        if (prunedWindow == current.UtcTicks) return false;
+        prunedWindow = current.UtcTicks;
+        return true;
     }
 
     private sealed record Counter(DateTimeOffset Start, int Count);
