@@ -106,18 +106,8 @@ public static class FieldValues
     /// combining marks ("País", "pais" and "PAÍS" → pais). What someone types is matched with the stored names in this
     /// form (a segment, a column, an API key), so a name written with or without its accents finds the field, and no
     /// second field is made that differs from one only in them.</summary>
-    public static string Fold(string name)
-    {
-        var decomposed = name.Trim().ToLowerInvariant().Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark) continue;
-            sb.Append(c is ' ' or '-' or '.' ? '_' : c);
-        }
-
-        return sb.ToString().Normalize(NormalizationForm.FormC);
-    }
+    public static string Fold(string name) =>
+        CaseFold.WithoutAccents(name.Trim().ToLowerInvariant()).Replace(' ', '_').Replace('-', '_').Replace('.', '_');
 
     /// <summary>The stored field <paramref name="name"/> means: the one of that name, else the only one whose
     /// <see cref="Fold"/> is the same; null when there is none. Two stored fields the same but for accents (possible only

@@ -1,3 +1,4 @@
+using Estafeta.Storage;
 namespace Estafeta.Marketing.Audience;
 
 /// <summary>Local parts that name a function rather than a person (info@, admin@, ventas@, soporte@ ...), in English and Spanish.</summary>
@@ -21,14 +22,6 @@ public static class RoleAddresses
         var plus = local.IndexOf('+', StringComparison.Ordinal);
         var name = plus > 0 ? local[..plus] : local;
         // An internationalised local part may carry the accents the list leaves out (información@, atención.al.cliente@).
-        return Roles.Contains(name) || (!System.Text.Ascii.IsValid(name) && Roles.Contains(WithoutAccents(name)));
-    }
-
-    private static string WithoutAccents(string text)
-    {
-        var kept = new System.Text.StringBuilder(text.Length);
-        foreach (var c in text.Normalize(System.Text.NormalizationForm.FormD))
-            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark) kept.Append(c);
-        return kept.ToString();
+        return Roles.Contains(CaseFold.WithoutAccents(name));
     }
 }
