@@ -48,7 +48,7 @@ public static class EstafetaWeb
                 ctx.Response.StatusCode = e.StatusCode;
                 ctx.Response.ContentType = "text/plain; charset=utf-8";
                 await ctx.Response.WriteAsync(e.StatusCode == StatusCodes.Status413PayloadTooLarge
-                    ? "The form is larger than this server takes (1 MB).\n"
+                    ? $"The form is larger than this server takes ({Api.ApiGate.MaxBodyBytes / 1024} KB).\n"
                     : "The request could not be read.\n");
             }
 

@@ -66,6 +66,13 @@ public sealed class AudienceApiCliTests : IDisposable
         Assert.Equal(1, mistake.ExitCode);
         Assert.Contains("^", mistake.Stderr, StringComparison.Ordinal);
 
+        // Custom fields from the command line: defined, listed, and removed with every value.
+        Assert.Contains("Added field nivel (choice)", await Ok("fields", "add", "Nivel", "--type", "choice", "--choice", "oro", "--choice", "plata"), StringComparison.Ordinal);
+        var fields = JsonDocument.Parse(await Ok("fields", "list", "--json")).RootElement.EnumerateArray().ToList();
+        Assert.Equal(["oro", "plata"], fields.Single(f => f.GetProperty("name").GetString() == "nivel").GetProperty("choices").EnumerateArray().Select(c => c.GetString()));
+        Assert.Contains("Removed the field nivel", await Ok("fields", "remove", "NIVEL", "--yes"), StringComparison.Ordinal);
+        Assert.Equal(1, (await Run("fields", "remove", "nivel", "--yes")).ExitCode);
+
         // A rename carries the saved segment with it; a saved segment is removed by name.
         Assert.Contains("Saved segment españoles (id ", await Ok("segments", "save", "españoles", "list(\"ofertas\") and pais = \"ES\""), StringComparison.Ordinal);
         Assert.Contains("): 2 contacts now.", await Ok("segments", "save", "españoles", "list(\"ofertas\") and pais = \"ES\""), StringComparison.Ordinal);

@@ -59,7 +59,10 @@ public abstract class ListUpdateTests(AudienceBackend backend) : AudienceTests(b
         await Audience.Lists.UpdateAsync(otra.Id, new ListChange { Name = $"clientes {suffix}" });
 
         Assert.Equal($"list(\"Clientes {suffix}\") and not list(\"clientes {suffix}\")", (await Audience.Segments.FindAsync(segment))!.Expression);
-        Assert.NotEqual(clientes.Id, otra.Id);
+        // Each list(...) still finds the list it found before the rename.
+        var contact = await NewContactAsync();
+        await Audience.Subscriptions.SetAsync(contact.Id, clientes.Id, SubscriptionStatus.Subscribed, Operator);
+        Assert.Equal(1, await Audience.Segments.CountAsync(await Audience.Segments.ResolveAsync(segment)));
     }
 
     [Fact]

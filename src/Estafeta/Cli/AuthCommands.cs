@@ -259,11 +259,11 @@ public static class AuthCommands
         return string.Join('\n', lines);
     }
 
-    /// <summary>pass when a signature verified; otherwise the result of the first signature (none when unsigned).</summary>
     /// <summary>The check verbs' exit status, for scripts: 0 when the result is pass, 1 for any other result (as for a
     /// command that could not run, which also prints why on stderr).</summary>
     private static int ExitStatus(bool pass) => pass ? 0 : 1;
 
+    /// <summary>pass when a signature verified; otherwise the result of the first signature (none when unsigned).</summary>
     private static string OverallDkim(IReadOnlyList<DkimResult> results) =>
         results.Any(r => r.Status == DkimStatus.Pass) ? "pass" : results[0].Keyword;
 

@@ -18,11 +18,11 @@ public sealed class FieldStore(Database db)
     public async Task<FieldDefinition> DefineAsync(string name, FieldType type, IReadOnlyList<string>? choices = null, CancellationToken ct = default)
     {
         var normalized = FieldValues.NormalizeName(name);
-        if (BuiltIn.Contains(FieldValues.Fold(normalized))) throw new InvalidInputException($"'{normalized}' is a built-in contact property, not a custom field");
+        var fold = FieldValues.Fold(normalized);
+        if (BuiltIn.Contains(fold)) throw new InvalidInputException($"'{normalized}' is a built-in contact property, not a custom field");
         if (type == FieldType.Choice && (choices is null || choices.Count == 0)) throw new InvalidInputException($"choice field {normalized} needs its list of choices");
         if (type != FieldType.Choice && choices is { Count: > 0 }) throw new InvalidInputException("only choice fields take a list of choices");
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
-        var fold = FieldValues.Fold(normalized);
         var defined = await ListAsync(connection, null, ct).ConfigureAwait(false);
         if (defined.FirstOrDefault(f => FieldValues.Fold(f.Name) == fold) is { } same)
         {
