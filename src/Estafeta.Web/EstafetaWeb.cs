@@ -18,13 +18,7 @@ public static class EstafetaWeb
     /// <summary>Registers what the endpoints need; call on the builder before <c>Build()</c>.</summary>
     public static IServiceCollection AddEstafetaWeb(this IServiceCollection services)
     {
-        services.AddOpenApi("v1", options => options.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Estafeta API";
-            document.Info.Version = "v1";
-            document.Info.Description = "Contacts, lists, subscriptions, imports, segments, suppression and GDPR requests. Authenticate with Authorization: Bearer est_...; errors are RFC 9457 problem details.";
-            return Task.CompletedTask;
-        }));
+        services.AddEstafetaOpenApi();
         return services;
     }
 

@@ -323,4 +323,49 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
 
         Assert.False(paths.TryGetProperty("/subscribe/{listId}", out _));
     }
+
+    [Fact]
+    public async Task The_openapi_document_says_what_the_api_sends_how_to_authenticate_and_how_errors_look()
+    {
+        using var anonymous = server.Client(null);
+        var doc = await anonymous.GetFromJsonAsync<JsonElement>("api/v1/openapi.json");
+        var schemas = doc.GetProperty("components").GetProperty("schemas");
+
+        // Enums are the words the API sends and takes, not integers: a subscription's status as it comes back.
+        var list = await (await server.Api.PostAsJsonAsync("api/v1/lists", new { name = Unique("openapi") })).Content.ReadFromJsonAsync<JsonElement>();
+        var listId = list.GetProperty("id").GetInt64();
+        var added = await server.Api.PostAsJsonAsync($"api/v1/lists/{listId}/subscriptions", new { email = Unique("oa") + "@ejemplo.es" });
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var page = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/lists/{listId}/subscriptions");
+        var sent = page.GetProperty("data")[0].GetProperty("status").GetString();
+        var statuses = schemas.GetProperty("SubscriptionStatus").GetProperty("enum").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains(sent, statuses);
+        Assert.Equal(["unconfirmed", "subscribed", "unsubscribed", "bounced", "complained"], statuses);
+        foreach (var name in new[] { "FieldType", "SuppressionReason", "AddressVerdict", "EngagementKind", "ConsentSourceKind" })
+            Assert.All(schemas.GetProperty(name).GetProperty("enum").EnumerateArray(), e => Assert.Equal(JsonValueKind.String, e.ValueKind));
+
+        var scheme = doc.GetProperty("components").GetProperty("securitySchemes").GetProperty("apiKey");
+        Assert.Equal("http", scheme.GetProperty("type").GetString());
+        Assert.Equal("bearer", scheme.GetProperty("scheme").GetString());
+
+        // Every API operation names its scope and describes its errors as problem details; the others need no key.
+        var operations = 0;
+        foreach (var path in doc.GetProperty("paths").EnumerateObject())
+        {
+            foreach (var operation in path.Value.EnumerateObject())
+            {
+                var isApi = path.Name.StartsWith("/api/v1/", StringComparison.Ordinal);
+                Assert.Equal(isApi, operation.Value.TryGetProperty("security", out var security));
+                if (!isApi) continue;
+                operations++;
+                var scopes = security.EnumerateArray().Single().GetProperty("apiKey").EnumerateArray().Select(s => s.GetString()).ToList();
+                Assert.Contains(Assert.Single(scopes), Estafeta.Web.Api.ApiScopes.All);
+                var problem = operation.Value.GetProperty("responses").GetProperty("default").GetProperty("content").GetProperty("application/problem+json");
+                Assert.Equal("#/components/schemas/ProblemDetails", problem.GetProperty("schema").GetProperty("$ref").GetString());
+            }
+        }
+        Assert.True(operations >= 30, $"{operations} operations");
+        var required = schemas.GetProperty("ProblemDetails").GetProperty("required").EnumerateArray().Select(e => e.GetString());
+        Assert.Equal(["type", "title", "status", "detail"], required);
+    }
 }
