@@ -68,7 +68,7 @@ internal static class ImportsApi
             var listId = list is null ? (long?)null : (await audience.Lists.ResolveAsync(list, ctx.RequestAborted)).Id;
             var query = segment is null ? null : await audience.Segments.ResolveAsync(segment, ctx.RequestAborted);
             return new ExportResult(audience, kind, listId, query);
-        }).RequireScope("contacts:read").Produces(200, contentType: "text/csv").WithSummary("Export contacts as CSV or JSON lines, of a list and/or a segment");
+        }).RequireScope("contacts:read").Produces<string>(200, "text/csv", "application/x-ndjson").WithSummary("Export contacts as CSV or JSON lines, of a list and/or a segment");
     }
 
     private sealed class ExportResult(AudienceService audience, ExportFormat format, long? listId, SegmentQuery? segment) : IResult
