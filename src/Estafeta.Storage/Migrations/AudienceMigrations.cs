@@ -376,6 +376,10 @@ internal static partial class SchemaMigrations
         {
             PostgreSql = "SELECT 1",
         },
+        new(383, "an idempotent answer's content type and headers, replayed with it", """
+            ALTER TABLE idempotency_keys ADD COLUMN content_type TEXT NOT NULL DEFAULT '';
+            ALTER TABLE idempotency_keys ADD COLUMN headers TEXT NOT NULL DEFAULT '';
+            """),
     ];
 
     /// <summary>The tag kept of those alike is the first in code point order on both backends (PostgreSQL's default

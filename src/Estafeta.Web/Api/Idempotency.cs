@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Dapper;
 using Estafeta.Marketing.Audience;
 using Estafeta.Storage;
@@ -9,7 +10,7 @@ namespace Estafeta.Web.Api;
 /// <summary>
 /// Idempotency keys on POST (the <c>Idempotency-Key</c> header): the first request with a key runs and its answer
 /// is stored per API key; a retry with the same key and the same request gets the stored answer again
-/// (with <c>Idempotency-Replayed: true</c>); the same key with a different request is refused (422), and so is a
+/// (its status, content type, body and headers such as <c>Location</c>, with <c>Idempotency-Replayed: true</c>); the same key with a different request is refused (422), and so is a
 /// retry while the first request is still running (409). Keys are kept for 24 hours.
 /// </summary>
 public sealed class Idempotency(Database db)
@@ -41,8 +42,8 @@ public sealed class Idempotency(Database db)
                 """, new { keyId = key.Id, idempotencyKey, requestHash, now }, cancellationToken: ct));
             if (claimed == 0)
             {
-                var stored = await connection.QuerySingleAsync<(string RequestHash, long Status, string Body)>(new CommandDefinition(
-                    "SELECT request_hash, status, body FROM idempotency_keys WHERE api_key_id = @keyId AND idempotency_key = @idempotencyKey",
+                var stored = await connection.QuerySingleAsync<(string RequestHash, long Status, string Body, string ContentType, string Headers)>(new CommandDefinition(
+                    "SELECT request_hash, status, body, content_type, headers FROM idempotency_keys WHERE api_key_id = @keyId AND idempotency_key = @idempotencyKey",
                     new { keyId = key.Id, idempotencyKey }, cancellationToken: ct));
                 if (stored.RequestHash != requestHash)
                 {
@@ -54,8 +55,14 @@ public sealed class Idempotency(Database db)
                     return Problems.For(context, StatusCodes.Status409Conflict, "a request with this Idempotency-Key is still running; retry later", "idempotency-in-progress");
                 }
 
-                var contentType = stored.Body.Contains("\"type\":", StringComparison.Ordinal) && stored.Status >= 400 ? Problems.ContentType : "application/json";
-                return new ApiResult((int)stored.Status, stored.Body, contentType).With("Idempotency-Replayed", "true");
+                // An answer stored before its content type and headers were (migration 383) had no headers to keep.
+                var contentType = stored.ContentType.Length > 0 ? stored.ContentType
+                    : stored.Body.Contains("\"type\":", StringComparison.Ordinal) && stored.Status >= 400 ? Problems.ContentType : "application/json";
+                var replay = new ApiResult((int)stored.Status, stored.Body, contentType);
+                if (stored.Headers.Length > 0)
+                    foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, string>>(stored.Headers) ?? [])
+                        replay.With(name, value);
+                return replay.With("Idempotency-Replayed", "true");
             }
         }
 
@@ -74,8 +81,11 @@ public sealed class Idempotency(Database db)
         {
             await using var connection = await db.OpenAsync(CancellationToken.None);
             await connection.ExecuteAsync(new CommandDefinition(
-                "UPDATE idempotency_keys SET status = @status, body = @body WHERE api_key_id = @keyId AND idempotency_key = @idempotencyKey",
-                new { status = (long)api.Status, body = api.Body, keyId = key.Id, idempotencyKey }));
+                """
+                UPDATE idempotency_keys SET status = @status, body = @body, content_type = @contentType, headers = @headers
+                WHERE api_key_id = @keyId AND idempotency_key = @idempotencyKey
+                """,
+                new { status = (long)api.Status, body = api.Body, contentType = api.ContentType, headers = JsonSerializer.Serialize(api.Headers), keyId = key.Id, idempotencyKey }));
         }
         else
         {

@@ -177,6 +177,10 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.Equal("true", second.Headers.GetValues("Idempotency-Replayed").Single());
+        // The replay is the whole answer: its headers (where the list is) and content type too.
+        Assert.NotNull(first.Headers.Location);
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal("application/json", second.Content.Headers.ContentType?.MediaType);
         var lists = await server.Api.GetFromJsonAsync<JsonElement>("api/v1/lists");
         Assert.Single(lists.EnumerateArray(), l => l.GetProperty("name").GetString() == body.name);
         await ProblemAsync(await server.Api.SendAsync(Post(new { name = Unique("otra") })), HttpStatusCode.UnprocessableEntity);
