@@ -55,6 +55,31 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.StartsWith("feria 2025 [import ", history[0].Evidence.Source, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_language_column_takes_codes_and_names_and_refuses_what_is_neither()
+    {
+        var (a, b, c, d) = (Email("ana"), Email("bea"), Email("carla"), Email("dora"));
+        var path = WriteText("idiomas.csv",
+            "correo;idioma\n" +
+            $"{a};Español\n" +
+            $"{b};English\n" +
+            $"{c};es_MX\n" +
+            $"{d};klingon\n",
+            new UTF8Encoding(false));
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("feria"));
+
+        Assert.Equal(3, report.Inserted);
+        var rejected = Assert.Single(report.Issues);
+        Assert.Equal((5L, "rejected"), (rejected.Row, rejected.Outcome));
+        Assert.StartsWith("'klingon' is not a language", rejected.Reason, StringComparison.Ordinal);
+        Assert.Equal("es", (await Audience.Contacts.FindAsync(a))!.Language);
+        Assert.Equal("en", (await Audience.Contacts.FindAsync(b))!.Language);
+        Assert.Equal("es-mx", (await Audience.Contacts.FindAsync(c))!.Language);
+        Assert.Null(await Audience.Contacts.FindAsync(d));
+        Assert.True(ConfirmationMail.IsSpanish((await Audience.Contacts.FindAsync(a))!.Language));
+    }
+
     [Theory]
     [InlineData("utf8-bom", ';')]
     [InlineData("utf8", '\t')]

@@ -5,18 +5,9 @@ namespace Estafeta.Marketing.Audience;
 /// <summary>How the simple contact properties are checked and normalised before they are stored.</summary>
 public static class ContactRules
 {
-    /// <summary>A BCP 47 language tag, lowercase with hyphens (<c>es</c>, <c>en-gb</c>); null for empty input.</summary>
-    public static string? Language(string? value)
-    {
-        if (string.IsNullOrWhiteSpace(value)) return null;
-        var tag = value.Trim().Replace('_', '-').ToLowerInvariant();
-        if (tag.Length > 35 || !char.IsAsciiLetter(tag[0]) || !tag.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
-        {
-            throw new InvalidInputException($"'{value}' is not a language tag (es, en, es-mx)");
-        }
-
-        return tag;
-    }
+    /// <summary>A BCP 47 language tag, lowercase with hyphens (<c>es</c>, <c>en-gb</c>), also from a language's name
+    /// (<c>Español</c> → <c>es</c>; <see cref="LanguageTags"/>); null for empty input.</summary>
+    public static string? Language(string? value) => LanguageTags.Parse(value);
 
     /// <summary>An IANA time zone name known to this machine (<c>Europe/Madrid</c>); null for empty input.</summary>
     public static string? TimeZone(string? value)
