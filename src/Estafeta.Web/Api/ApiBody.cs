@@ -1,4 +1,6 @@
+using System.Collections.Frozen;
 using System.Text.Json;
+using Estafeta.Marketing.Audience;
 using Microsoft.AspNetCore.Http;
 
 namespace Estafeta.Web.Api;
@@ -8,6 +10,10 @@ public sealed class ApiBadRequestException(string message) : Exception(message);
 
 public static class ApiBody
 {
+    /// <summary>The body as <typeparamref name="T"/>. A member the request does not take is refused (400, naming it and
+    /// what the request takes, with the nearest name when one is a typo away): ignored, as it was, <c>{"nme": "Ana"}</c>
+    /// answered 200 and changed nothing. Members only answers have (<see cref="AnswerOnlyMembers"/>) are let through and
+    /// ignored, so that an item read from the API can be sent back changed.</summary>
     public static async Task<T> ReadAsync<T>(HttpContext context)
         where T : class
     {
@@ -19,8 +25,9 @@ public static class ApiBody
         if (context.Request.ContentLength == 0) throw new ApiBadRequestException("the body is empty; send a JSON object");
         try
         {
-            return await JsonSerializer.DeserializeAsync<T>(context.Request.Body, ApiResult.Json, context.RequestAborted)
-                ?? throw new ApiBadRequestException("the body is empty (null)");
+            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            if (document.RootElement.ValueKind == JsonValueKind.Object) CheckMembers(document.RootElement, typeof(T));
+            return document.RootElement.Deserialize<T>(ApiResult.Json) ?? throw new ApiBadRequestException("the body is empty (null)");
         }
         catch (JsonException e) when (e.Message.Contains("does not contain any JSON tokens", StringComparison.Ordinal))
         {
@@ -34,6 +41,24 @@ public static class ApiBody
         catch (JsonException e)
         {
             throw new ApiBadRequestException($"the body is not valid JSON for this request: {e.Message}");
+        }
+    }
+
+    /// <summary>Members of the API's answers that no request sets (ids, times, computed values).</summary>
+    public static readonly FrozenSet<string> AnswerOnlyMembers =
+        FrozenSet.Create(StringComparer.OrdinalIgnoreCase, "id", "createdAt", "updatedAt", "validation", "pausedUntil", "counts");
+
+    private static void CheckMembers(JsonElement body, Type type)
+    {
+        var members = ApiResult.Json.GetTypeInfo(type).Properties.Select(p => p.Name).ToList();
+        foreach (var member in body.EnumerateObject())
+        {
+            var name = member.Name;
+            if (members.Contains(name, StringComparer.OrdinalIgnoreCase) || AnswerOnlyMembers.Contains(name)) continue;
+            var nearest = members.Select(m => (Name: m, Distance: ProviderTypos.Distance(name.ToLowerInvariant(), m.ToLowerInvariant())))
+                .Where(m => m.Distance <= 2).OrderBy(m => m.Distance).Select(m => m.Name).FirstOrDefault();
+            throw new ApiBadRequestException($"the body has a member this request does not take: '{name}'"
+                + (nearest is null ? "" : $" (did you mean '{nearest}'?)") + $"; it takes {string.Join(", ", members)}");
         }
     }
 }

@@ -16,6 +16,8 @@ public sealed class ApiResult(int status, string body, string contentType = "app
     {
         Encoder = JsonLetters.Encoder,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        // Named, so that a request's members can be read from the options before anything was serialised with them.
+        TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 
     public int Status { get; } = status;

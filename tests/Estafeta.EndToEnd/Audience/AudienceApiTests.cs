@@ -164,6 +164,28 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_member_the_request_does_not_take_is_refused_and_an_item_read_back_can_be_sent_again()
+    {
+        var email = Unique("miembros") + "@ejemplo.es";
+        var created = await (await server.Api.PostAsJsonAsync("api/v1/contacts", new { email, name = "Ana" })).Content.ReadFromJsonAsync<JsonElement>();
+        var id = created.GetProperty("id").GetInt64();
+
+        // A typo was ignored: 200, nothing changed.
+        var typo = await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/contacts/{id}", new { nme = "Bea" }), HttpStatusCode.BadRequest);
+        Assert.Equal("the body has a member this request does not take: 'nme' (did you mean 'name'?); it takes email, name, language, timeZone, fields, tags, removeTags",
+            typo.GetProperty("detail").GetString());
+        var unknown = await ProblemAsync(await server.Api.PostAsJsonAsync("api/v1/lists", new { name = Unique("l"), colour = "azul" }), HttpStatusCode.BadRequest);
+        Assert.StartsWith("the body has a member this request does not take: 'colour'; it takes name, description, doubleOptIn", unknown.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("Ana", (await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{id}")).GetProperty("name").GetString());
+
+        // The contact as the API gave it (id, validation, times...), one value changed, sent back.
+        var read = await server.Api.GetStringAsync($"api/v1/contacts/{id}");
+        var again = await server.Api.PatchAsync($"api/v1/contacts/{id}", new StringContent(read.Replace("\"Ana\"", "\"Bea\"", StringComparison.Ordinal), Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("Bea", (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_post_with_an_idempotency_key_runs_once_and_is_replayed()
     {
         var key = Guid.NewGuid().ToString();
