@@ -57,6 +57,8 @@ public sealed class EstafetaHost : IAsyncDisposable
     {
         Directory.CreateDirectory(settings.DataDirectory);
         RaiseThreadPoolMinimum();
+        var startLog = logging.CreateLogger<EstafetaHost>();
+        foreach (var warning in StartupWarnings.For(settings)) startLog.LogWarning("{Warning}", warning);
         var db = Database.Create(settings.DataDirectory, settings.Database);
         var listeners = new List<ConnectionListener>();
         MailEngine? engine = null;
