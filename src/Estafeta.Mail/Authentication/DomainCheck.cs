@@ -116,11 +116,20 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
             return checks;
         }
         var refused = new List<string>();
+        SpfCheckResult? failed = null;
         foreach (var address in input.SendingAddresses)
         {
             var result = await _spf.CheckHostAsync(address, domain, "postmaster@" + domain, input.HostName, ct);
+            if (result.Result is SpfResult.PermError or SpfResult.TempError) failed ??= result;
             if (result.Result != SpfResult.Pass)
                 refused.Add($"{address} ({result.Result.ToString().ToLowerInvariant()}{(result.Mechanism is null ? "" : " by " + result.Mechanism)})");
+        }
+        if (failed is not null)
+        {
+            // The record itself fails (a term that leads nowhere, a record it includes that is broken): that is the problem
+            // for every sender, and adding our addresses after the failing term would not mend it.
+            if (checks.Count == 0) checks.Add(RecordFails(input, text, record, failed));
+            return checks;
         }
         if (refused.Count > 0)
         {
@@ -133,6 +142,26 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
             checks.Add(new RecordCheck("SPF", domain, RecordStatus.Ok,
                 string.Create(CultureInfo.InvariantCulture, $"authorises {string.Join(", ", input.SendingAddresses)}; {total} DNS lookup{(total == 1 ? "" : "s")}")));
         return checks;
+    }
+
+    /// <summary>The record fails with permerror or temperror for our addresses. When the evaluator's reason names one
+    /// of the record's own include: or redirect= terms, the fix is the record without it (and with our addresses).</summary>
+    private static RecordCheck RecordFails(DomainCheckInput input, string text, SpfRecord record, SpfCheckResult failed)
+    {
+        var domain = input.Domain;
+        var why = failed.Problem ?? "the evaluation failed";
+        if (failed.Result == SpfResult.TempError)
+            return new RecordCheck("SPF", domain, RecordStatus.Wrong, $"evaluating the record failed temporarily (temperror): {why}",
+                "check that the name servers of every domain the record names answer, then run the check again");
+
+        var detail = $"the record fails with permerror, so receivers treat SPF as failed for all mail: {why}";
+        IEnumerable<string> terms = [.. record.Mechanisms.Where(m => m.Kind == SpfMechanismKind.Include).Select(m => m.Text.TrimStart('+', '-', '~', '?')),
+            .. record.Redirect is { } redirect ? ["redirect=" + redirect.Text] : Array.Empty<string>()];
+        var culprit = terms.FirstOrDefault(t => why.StartsWith(t + " of " + domain + " ", StringComparison.OrdinalIgnoreCase));
+        if (culprit is null) return new RecordCheck("SPF", domain, RecordStatus.Wrong, detail, "correct the record so that what the reason names resolves to a valid SPF record");
+        var mended = SpfRecordText.WithTerms(SpfRecordText.WithoutTerm(text, culprit), input.SendingAddresses.Select(DomainRecords.SpfTerm));
+        return new RecordCheck("SPF", domain, RecordStatus.Wrong, detail,
+            $"correct the domain in {culprit}, or remove it if that service no longer sends for you; without it: " + DomainRecords.TxtLine(domain, DkimDnsRecord.SplitTxt(mended)));
     }
 
     private async Task<List<RecordCheck>> CheckDkimAsync(DomainCheckInput input, List<DkimKeyInfo> seen, CancellationToken ct)

@@ -17,6 +17,10 @@ public static class SpfRecordText
         return string.Join(' ', parts);
     }
 
+    /// <summary>The record without <paramref name="term"/> (whatever its qualifier), compared without regard to case.</summary>
+    public static string WithoutTerm(string record, string term) =>
+        string.Join(' ', record.Split(' ', StringSplitOptions.RemoveEmptyEntries).Where(p => !p.TrimStart('+', '-', '~', '?').Equals(term, StringComparison.OrdinalIgnoreCase)));
+
     /// <summary>Several SPF records merged into one: the first one's terms, then the others' mechanisms.</summary>
     public static string Merge(IReadOnlyList<string> records)
     {

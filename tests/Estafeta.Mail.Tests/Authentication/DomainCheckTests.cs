@@ -128,6 +128,43 @@ public sealed class DomainCheckTests
     }
 
     [Fact]
+    public async Task An_include_that_leads_nowhere_fails_the_record_for_everyone_and_the_fix_drops_it()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt).AddTxt(Domain, "v=spf1 ip4:198.51.100.1 include:_spf.proveedor-viejo.test -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.Equal("the record fails with permerror, so receivers treat SPF as failed for all mail: include:_spf.proveedor-viejo.test of ejemplo.test leads to no SPF record", spf.Detail);
+        // Before, the fix added our address after the broken include, which left the record failing as it was.
+        Assert.Equal("correct the domain in include:_spf.proveedor-viejo.test, or remove it if that service no longer sends for you; without it: "
+            + "ejemplo.test. 3600 IN TXT \"v=spf1 ip4:198.51.100.1 ip4:203.0.113.7 -all\"", spf.Fix);
+    }
+
+    [Fact]
+    public async Task An_included_record_that_is_broken_itself_fails_the_record_with_its_reason()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt).AddTxt(Domain, "v=spf1 include:roto.test ip4:203.0.113.7 -all")
+            .AddTxt("roto.test", "v=spf1 ip4:300.1.2.3 -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.StartsWith("the record fails with permerror, so receivers treat SPF as failed for all mail: ", spf.Detail, StringComparison.Ordinal);
+        Assert.Contains("roto.test", spf.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Too_many_lookups_is_said_once_even_when_our_address_comes_after_the_limit()
+    {
+        var zone = GoodZone().Remove(Domain, DnsRecordType.Txt)
+            .AddTxt(Domain, "v=spf1 include:grande.test ip4:203.0.113.7 -all")
+            .AddTxt("grande.test", "v=spf1 a mx a:a.test a:b.test a:c.test a:d.test a:e.test a:f.test a:g.test a:h.test -all");
+
+        var spf = Single(await CheckAsync(zone), "SPF", RecordStatus.Wrong);
+
+        Assert.StartsWith("11 DNS lookups, more than the 10 receivers allow", spf.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unpublished_dkim_key_is_missing_with_its_record()
     {
         var zone = GoodZone().Remove("e202611r._domainkey.ejemplo.test");
