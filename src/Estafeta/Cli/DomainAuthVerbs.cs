@@ -86,7 +86,11 @@ public static class DomainAuthVerbs
             }
             else
             {
-                Output.WriteTable(["Status", "Record", "Name"], result.Checks.Select(c => new[] { Word(c.Status) + (c.Required ? "" : " (optional)"), c.Record, c.Name }), "Nothing to check.");
+                // An ok row says what it found (the addresses SPF authorises, the DMARC policy); a problem's detail and its fix
+                // follow the table.
+                Output.WriteTable(["Status", "Record", "Name", "Found"],
+                    result.Checks.Select(c => new[] { Word(c.Status) + (c.Required ? "" : " (optional)"), c.Record, c.Name,
+                        c.Status == RecordStatus.Ok ? c.Detail.Split('\n')[0] : "see below" }), "Nothing to check.");
                 foreach (var c in result.Checks.Where(c => c.Status != RecordStatus.Ok || c.Fix is not null))
                 {
                     await Console.Out.WriteLineAsync();

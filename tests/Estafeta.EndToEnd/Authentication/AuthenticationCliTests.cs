@@ -13,6 +13,8 @@ public sealed class AuthenticationCliTests(AuthenticationFixture server) : IClas
         var good = await RunAsync(null, "domain", "check", "ejemplo.test");
         Assert.True(good.ExitCode == 0, good.Stdout + good.Stderr);
         Assert.Contains("ejemplo.test: all required records are in place.", good.Stdout, StringComparison.Ordinal);
+        // An ok row says what was found.
+        Assert.Contains("authorises 127.0.0.1; 0 DNS lookups", good.Stdout, StringComparison.Ordinal);
 
         var broken = await RunAsync(null, "domain", "check", "roto.test");
         Assert.Equal(1, broken.ExitCode);
