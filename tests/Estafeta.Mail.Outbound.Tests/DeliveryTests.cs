@@ -1,5 +1,6 @@
 using Estafeta.Mail.Outbound.Tests.Support;
 using Estafeta.Storage;
+using Estafeta.Testing;
 using MimeKit;
 
 namespace Estafeta.Mail.Outbound.Tests;
@@ -310,7 +311,7 @@ public sealed class DeliveryTests
         await using var h = await MtaHarness.StartAsync(options: new OutboundOptions
         {
             MtaStsPolicyUri = d => new Uri($"http://policy.invalid/{d}"),
-            MtaStsHttpHandler = new PolicyHandler("version: STSv1\r\nmode: enforce\r\nmx: *.seguro.test\r\nmax_age: 86400\r\n"),
+            MtaStsHttpHandler = new StaticHttpHandler("version: STSv1\r\nmode: enforce\r\nmx: *.seguro.test\r\nmax_age: 86400\r\n"),
         });
         h.Domain("seguro.test");
         h.Zone.AddTxt("_mta-sts.seguro.test", "v=STSv1; id=20250301");
@@ -416,11 +417,5 @@ public sealed class DeliveryTests
 
         Assert.Equal(1, await h.Queue.ReleaseLeasesAsync("test-node"));
         Assert.Equal(id, Assert.Single(await h.Queue.ClaimDueAsync("other", h.Clock.GetUtcNow() + TimeSpan.FromHours(1), 10)).Id);
-    }
-
-    private sealed class PolicyHandler(string policy) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(policy, System.Text.Encoding.UTF8, "text/plain") });
     }
 }

@@ -1,6 +1,7 @@
 using Estafeta.Mail.Outbound.Tests.Support;
 using Estafeta.MailAuth.TlsRpt;
 using Estafeta.Storage;
+using Estafeta.Testing;
 
 namespace Estafeta.Mail.Outbound.Tests;
 
@@ -98,7 +99,7 @@ public sealed class TlsReportingTests
         var h = await MtaHarness.StartAsync(options: new OutboundOptions
         {
             MtaStsPolicyUri = d => new Uri($"http://policy.invalid/{d}"),
-            MtaStsHttpHandler = new PolicyHandler("version: STSv1\r\nmode: enforce\r\nmx: *.seguro.test\r\nmax_age: 86400\r\n"),
+            MtaStsHttpHandler = new StaticHttpHandler("version: STSv1\r\nmode: enforce\r\nmx: *.seguro.test\r\nmax_age: 86400\r\n"),
         });
         try
         {
@@ -133,11 +134,5 @@ public sealed class TlsReportingTests
             if (DateTime.UtcNow > until) Assert.Fail("The queue runner did not get there within a minute.");
             await Task.Delay(50);
         }
-    }
-
-    private sealed class PolicyHandler(string policy) : HttpMessageHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
-            Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(policy, System.Text.Encoding.UTF8, "text/plain") });
     }
 }

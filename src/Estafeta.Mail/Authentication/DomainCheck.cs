@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Estafeta.Mail.Outbound.MtaSts;
 using Estafeta.MailAuth.Dkim;
 using Estafeta.MailAuth.Dmarc;
 using Estafeta.MailAuth.Dmarc.Reports;
@@ -31,7 +32,7 @@ public sealed record DomainCheckResult(string Domain, IReadOnlyList<RecordCheck>
 /// authorising this server's addresses; every DKIM key published and matching our private key; DMARC present,
 /// not weak (p=none for long, reliance on pct) and with reachable rua= destinations; MTA-STS and TLS-RPT.
 /// </summary>
-public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
+public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock, MtaStsResolver? mtaSts = null)
 {
     /// <summary>p=none for longer than this is reported as weak.</summary>
     public static readonly TimeSpan NonePolicyIsWeakAfter = TimeSpan.FromDays(30);
@@ -47,8 +48,7 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
         checks.AddRange(await CheckDkimAsync(input, seen, ct));
         var (dmarc, isNone) = await CheckDmarcAsync(input, ct);
         checks.AddRange(dmarc);
-        checks.Add(await CheckOptionalTxtAsync("MTA-STS", "_mta-sts." + input.Domain, "v=STSv1", DomainRecords.MtaStsValue(input.HostName),
-            $"receivers may deliver without TLS; publish it and serve the policy at https://mta-sts.{input.Domain}/.well-known/mta-sts.txt", ct));
+        checks.Add(await new MtaStsCheck(dns, clock, mtaSts).RunAsync(input, ct));
         checks.Add(await CheckTlsRptAsync(input.Domain, ct));
         return new DomainCheckResult(input.Domain, checks, seen, isNone);
     }
@@ -292,16 +292,6 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock)
                 ? $"reports go to {string.Join(", ", record.ReportUris)}, not to {address}: Estafeta reads those sent to {postmaster} but files each in the postmaster mailbox too"
                 : $"reports go to {string.Join(", ", record.ReportUris)}, not to {address}: Estafeta does not read them",
             "to have them in estafeta tlsrpt summary, replace it with: " + ours + " (or add mailto:" + address + " to rua=)", Required: false);
-    }
-
-    private async Task<RecordCheck> CheckOptionalTxtAsync(string label, string name, string prefix, string value, string consequence, CancellationToken ct)
-    {
-        var txt = await dns.TxtAsync(name, ct);
-        if (txt.Status == DnsStatus.TemporaryFailure) return DnsFailure(label, name) with { Required = false };
-        return txt.Records.Any(r => r.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
-            ? new RecordCheck(label, name, RecordStatus.Ok, "published", Required: false)
-            : new RecordCheck(label, name, RecordStatus.Missing, "not published (optional): " + consequence,
-                "publish: " + DomainRecords.TxtLine(name, [value]), Required: false);
     }
 
     private static RecordCheck DnsFailure(string label, string name) =>

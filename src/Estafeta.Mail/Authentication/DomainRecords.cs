@@ -92,7 +92,7 @@ public static class DomainRecords
         records.AddRange(dkim.Select(k => Dkim(k.Info, k.Key)));
         if (dkim.Count == 0) problems.Add($"{domain} has no DKIM keys: create them with estafeta domain rotate-dkim {domain}.");
         records.Add(Txt("DMARC", "_dmarc." + domain, DmarcValue(domain), $"reports arrive at {ReportAddress(domain)}; see them with estafeta dmarc summary --domain {domain}"));
-        records.Add(Txt("MTA-STS", "_mta-sts." + domain, MtaStsValue(hostName), $"serve the policy file at https://mta-sts.{domain}/.well-known/mta-sts.txt"));
+        records.Add(Txt("MTA-STS", "_mta-sts." + domain, MtaStsValue(hostName), $"serve the policy file at https://mta-sts.{domain}/.well-known/mta-sts.txt: mta-sts.{domain} needs an address (A/AAAA or CNAME) of the HTTPS server that serves it (estafeta serve answers the path on --http, behind a TLS proxy)"));
         records.Add(Txt("TLS-RPT", "_smtp._tls." + domain, TlsRptValue(domain), $"reports arrive at {TlsReportAddress(domain)}; see them with estafeta tlsrpt summary --domain {domain}"));
         var nextSteps = new List<string>
         {

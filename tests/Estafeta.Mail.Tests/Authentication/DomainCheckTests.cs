@@ -1,5 +1,7 @@
 using System.Net;
 using Estafeta.Mail.Authentication;
+using Estafeta.Mail.Outbound;
+using Estafeta.Mail.Outbound.MtaSts;
 using Estafeta.Storage;
 using Estafeta.Testing;
 
@@ -20,12 +22,24 @@ public sealed class DomainCheckTests
             if (record.Type == "MX") zone.AddMx(Domain, 10, "mx.ejemplo.test");
             else zone.AddTxt(record.Name, [.. record.Strings]);
         }
-        return zone;
+        return zone.AddA("mta-sts.ejemplo.test", "192.0.2.80");
     }
 
-    private static Task<DomainCheckResult> CheckAsync(DnsZone zone, DateTimeOffset? noneSince = null, IReadOnlyList<(DkimKeyInfo, MailAuth.Dkim.DkimPrivateKey)>? keys = null) =>
-        new DomainCheck(new InMemoryDnsResolver(zone), new ManualTimeProvider(Now))
-            .RunAsync(new DomainCheckInput(Domain, "mx.ejemplo.test", [Ours], keys ?? TestKeys.Pair(), noneSince));
+    /// <summary>The policy file domain records shows, as the policy host serves it.</summary>
+    private static readonly string GoodPolicy = DomainRecords.MtaStsPolicy("mx.ejemplo.test");
+
+    private static async Task<DomainCheckResult> CheckAsync(DnsZone zone, DateTimeOffset? noneSince = null, IReadOnlyList<(DkimKeyInfo, MailAuth.Dkim.DkimPrivateKey)>? keys = null,
+        HttpMessageHandler? policyHost = null, string hostName = "mx.ejemplo.test")
+    {
+        var dns = new InMemoryDnsResolver(zone);
+        var clock = new ManualTimeProvider(Now);
+        using var mtaSts = new MtaStsResolver(dns, clock, new OutboundOptions
+        {
+            MtaStsPolicyUri = d => new Uri($"http://policy.invalid/{d}"),
+            MtaStsHttpHandler = policyHost ?? new StaticHttpHandler(GoodPolicy),
+        });
+        return await new DomainCheck(dns, clock, mtaSts).RunAsync(new DomainCheckInput(Domain, hostName, [Ours], keys ?? TestKeys.Pair(), noneSince));
+    }
 
     private static RecordCheck Single(DomainCheckResult result, string record, RecordStatus status) =>
         Assert.Single(result.Checks, c => c.Record == record && c.Status == status);
@@ -57,8 +71,7 @@ public sealed class DomainCheckTests
     {
         var zone = GoodZone().Remove(Domain, DnsRecordType.Mx);
 
-        var result = await new DomainCheck(new InMemoryDnsResolver(zone), new ManualTimeProvider(Now))
-            .RunAsync(new DomainCheckInput(Domain, hostName, [Ours], TestKeys.Pair(), null));
+        var result = await CheckAsync(zone, hostName: hostName);
 
         var mx = Single(result, "MX", RecordStatus.Missing);
         Assert.StartsWith($"The host name is \"{hostName}\": start the server with --hostname set to its public name (e.g. mx.ejemplo.test)", mx.Fix, StringComparison.Ordinal);
@@ -266,6 +279,32 @@ public sealed class DomainCheckTests
         Assert.False(Single(result, "MTA-STS", RecordStatus.Missing).Required);
         Assert.False(Single(result, "TLS-RPT", RecordStatus.Missing).Required);
         Assert.False(result.HasProblems);
+    }
+
+    [Fact]
+    public async Task An_mta_sts_record_is_ok_only_with_a_policy_senders_can_fetch_that_names_this_server()
+    {
+        var ok = Single(await CheckAsync(GoodZone()), "MTA-STS", RecordStatus.Ok);
+        Assert.Equal("published; policy at https://mta-sts.ejemplo.test/.well-known/mta-sts.txt: mode testing, mx mx.ejemplo.test, max_age 604800", ok.Detail);
+
+        var noHost = Single(await CheckAsync(GoodZone().Remove("mta-sts.ejemplo.test")), "MTA-STS", RecordStatus.Wrong);
+        Assert.Equal("mta-sts.ejemplo.test has no address, so senders cannot fetch the policy and ignore the record", noHost.Detail);
+        Assert.StartsWith("point mta-sts.ejemplo.test (A/AAAA or CNAME) at the HTTPS server", noHost.Fix, StringComparison.Ordinal);
+        Assert.False(noHost.Required);
+
+        var notFound = Single(await CheckAsync(GoodZone(), policyHost: new StaticHttpHandler("no", "text/html", System.Net.HttpStatusCode.NotFound)), "MTA-STS", RecordStatus.Wrong);
+        Assert.Equal("the policy could not be fetched from https://mta-sts.ejemplo.test/.well-known/mta-sts.txt (sts-policy-fetch-error: the server answered HTTP 404 Not Found): senders ignore the record", notFound.Detail);
+
+        var invalid = Single(await CheckAsync(GoodZone(), policyHost: new StaticHttpHandler("version: STSv1\nmode: sometimes\n")), "MTA-STS", RecordStatus.Wrong);
+        Assert.Contains("(sts-policy-invalid: the file is not a valid STSv1 policy", invalid.Detail, StringComparison.Ordinal);
+
+        var elsewhere = Single(await CheckAsync(GoodZone(), policyHost: new StaticHttpHandler("version: STSv1\r\nmode: enforce\r\nmx: *.proveedor.test\r\nmax_age: 86400\r\n")), "MTA-STS", RecordStatus.Wrong);
+        Assert.Equal("the policy (mode enforce, mx *.proveedor.test, max_age 86400) does not name this server, mx.ejemplo.test: senders refuse to deliver mail to it", elsewhere.Detail);
+        Assert.StartsWith("add the line \"mx: mx.ejemplo.test\" to the policy file, then publish a new id=: _mta-sts.ejemplo.test. 3600 IN TXT", elsewhere.Fix, StringComparison.Ordinal);
+
+        var (two, noId) = (GoodZone().AddTxt("_mta-sts.ejemplo.test", "v=STSv1; id=otro"), GoodZone().Remove("_mta-sts.ejemplo.test").AddTxt("_mta-sts.ejemplo.test", "v=STSv1; id=no-vale!"));
+        Assert.StartsWith("2 MTA-STS records: senders take that as no policy", Single(await CheckAsync(two), "MTA-STS", RecordStatus.Wrong).Detail, StringComparison.Ordinal);
+        Assert.StartsWith("the record has no valid id=", Single(await CheckAsync(noId), "MTA-STS", RecordStatus.Wrong).Detail, StringComparison.Ordinal);
     }
 
     [Theory]

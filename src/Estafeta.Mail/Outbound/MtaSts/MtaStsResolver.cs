@@ -31,8 +31,9 @@ public sealed class MtaStsResolver : IDisposable
         };
     }
 
-    /// <summary>The result of a lookup: the policy (null: none) and, when fetching failed, the RFC 8460 failure type.</summary>
-    public sealed record Lookup(MtaStsPolicy? Policy, string? FetchFailure);
+    /// <summary>The result of a lookup: the policy (null: none) and, when fetching failed, the RFC 8460 failure type and
+    /// what went wrong in words (the HTTP status, the content type, the connection or certificate error).</summary>
+    public sealed record Lookup(MtaStsPolicy? Policy, string? FetchFailure, string? FailureDetail = null);
 
     public async Task<Lookup> FindAsync(string domain, CancellationToken ct)
     {
@@ -51,21 +52,31 @@ public sealed class MtaStsResolver : IDisposable
         try
         {
             using var response = await _http.GetAsync(_location(domain), ct);
-            if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/plain")
-                return Fallback(cached, now, "sts-policy-fetch-error");
+            if (!response.IsSuccessStatusCode)
+                return Fallback(cached, now, "sts-policy-fetch-error", $"the server answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
+            if (response.Content.Headers.ContentType?.MediaType is var type && type != "text/plain")
+                return Fallback(cached, now, "sts-policy-fetch-error", $"the policy is served as {type ?? "no content type"}, not text/plain");
             var policy = MtaStsPolicy.Parse(id, await response.Content.ReadAsStringAsync(ct));
-            if (policy is null) return Fallback(cached, now, "sts-policy-invalid");
+            if (policy is null) return Fallback(cached, now, "sts-policy-invalid", "the file is not a valid STSv1 policy (version, mode, max_age and mx lines)");
             _cache[domain] = (policy, now + policy.MaxAge);
             return new Lookup(policy, null);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
-            return Fallback(cached, now, "sts-policy-fetch-error");
+            return Fallback(cached, now, "sts-policy-fetch-error", Describe(e));
         }
     }
 
-    private static Lookup Fallback((MtaStsPolicy Policy, DateTimeOffset Expires) cached, DateTimeOffset now, string failure) =>
-        cached.Policy is not null && cached.Expires > now ? new Lookup(cached.Policy, null) : new Lookup(null, failure);
+    private static Lookup Fallback((MtaStsPolicy Policy, DateTimeOffset Expires) cached, DateTimeOffset now, string failure, string detail) =>
+        cached.Policy is not null && cached.Expires > now ? new Lookup(cached.Policy, null) : new Lookup(null, failure, detail);
+
+    /// <summary>The innermost cause's words (a refused connection, a certificate not valid for the host), with the outer one's.</summary>
+    private static string Describe(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is { } next) inner = next;
+        return e is TaskCanceledException ? "no answer within 30 seconds" : e.Message.Contains(inner.Message, StringComparison.Ordinal) ? e.Message : $"{e.Message}: {inner.Message}";
+    }
 
     private static string IdOf(string record)
     {
