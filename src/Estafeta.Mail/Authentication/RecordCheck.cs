@@ -1,12 +1,14 @@
 namespace Estafeta.Mail.Authentication;
 
-/// <summary>ok, missing, wrong, or weak (published and working, but not protecting as it should).</summary>
+/// <summary>ok, missing, wrong, weak (published and working, but not protecting as it should), or pending (a rotation's
+/// new DKIM key waiting for its record while mail is signed with the current one: nothing is wrong yet).</summary>
 public enum RecordStatus
 {
     Ok,
     Missing,
     Wrong,
     Weak,
+    Pending,
 }
 
 /// <summary>One finding of <c>estafeta domain check</c>: which record, what was found, and the exact fix.

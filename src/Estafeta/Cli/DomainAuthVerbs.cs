@@ -69,7 +69,7 @@ public static class DomainAuthVerbs
     {
         var name = new Argument<string>("domain") { Description = "Local domain" };
         var options = new DnsVerbOptions();
-        var command = new Command("check", "Query DNS and report each record of the domain as ok, missing, wrong or weak, with the exact fix (exit status 1 when something is missing or wrong)") { name };
+        var command = new Command("check", "Query DNS and report each record of the domain as ok, missing, wrong, weak or pending (a rotated DKIM key not published yet), with the exact fix (exit status 1 when something required is missing or wrong)") { name };
         options.AddTo(command);
         command.SetAction((parse, ct) => DomainAuthVerbsRunner.RunAsync(parse, options, name, async (context, domain) =>
         {

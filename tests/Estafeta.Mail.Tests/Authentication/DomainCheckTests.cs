@@ -212,6 +212,20 @@ public sealed class DomainCheckTests
     }
 
     [Fact]
+    public async Task A_rotated_key_not_published_yet_is_listed_but_does_not_fail_the_check()
+    {
+        var pending = TestKeys.Info("e202612r", "rsa-sha256", DkimKeyState.Pending);
+
+        var result = await CheckAsync(GoodZone(), keys: [.. TestKeys.Pair(), (pending, TestKeys.OtherRsa)]);
+
+        var waiting = Single(result, "DKIM rsa-sha256", RecordStatus.Pending);
+        Assert.Equal(("e202612r._domainkey.ejemplo.test", "new key not published yet: signing switches to it once it is"), (waiting.Name, waiting.Detail));
+        Assert.StartsWith("publish: e202612r._domainkey.ejemplo.test. 3600 IN TXT", waiting.Fix, StringComparison.Ordinal);
+        Assert.False(result.HasProblems);
+        Assert.Empty(result.PendingKeysSeen);
+    }
+
+    [Fact]
     public async Task No_dmarc_record_is_missing_with_the_record_to_publish()
     {
         var zone = GoodZone().Remove("_dmarc.ejemplo.test");
