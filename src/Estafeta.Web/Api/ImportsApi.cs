@@ -12,9 +12,24 @@ internal static class ImportsApi
 {
     private const long MaxImportBytes = 1L << 30;
 
+    /// <summary>The filename a Content-Disposition header gives (RFC 6266; filename* preferred), or null.</summary>
+    private static string? FileNameOf(string header) =>
+        Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(header, out var value)
+            ? (value.FileNameStar.HasValue ? value.FileNameStar.Value : value.FileName.Value?.Trim('"'))
+            : null;
+
+    /// <summary>An upload's name as recorded: its last path segment, without control characters, at most 200 characters; null when nothing is left.</summary>
+    private static string? UploadName(string? name)
+    {
+        if (name is null) return null;
+        var last = name.Replace('\\', '/').Split('/')[^1];
+        var clean = new string([.. last.Where(c => !char.IsControl(c))]).Trim().Normalize(System.Text.NormalizationForm.FormC);
+        return clean.Length == 0 ? null : clean.Length > 200 ? clean[..200] : clean;
+    }
+
     public static void Map(RouteGroupBuilder api, AudienceService audience)
     {
-        api.MapPost("/imports", async (HttpContext ctx, string? list, string? consentSource, string? format, [FromQuery] string[]? map, [FromQuery] string[]? tag, bool? checkDns) =>
+        api.MapPost("/imports", async (HttpContext ctx, string? list, string? consentSource, string? format, [FromQuery] string[]? map, [FromQuery] string[]? tag, bool? checkDns, string? name) =>
         {
             if (string.IsNullOrWhiteSpace(consentSource)) throw new ApiBadRequestException("consentSource is required: state how these people consented");
             if (ctx.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = MaxImportBytes;
@@ -43,6 +58,7 @@ internal static class ImportsApi
                     Maps = map ?? [],
                     Tags = tag ?? [],
                     Format = kind,
+                    FileName = UploadName(name ?? FileNameOf(ctx.Request.Headers.ContentDisposition.ToString())),
                 }, ctx.RequestAborted);
                 return ApiResult.Created(report).With("Location", $"/api/v1/imports/{report.JobId}");
             }
@@ -51,7 +67,8 @@ internal static class ImportsApi
                 File.Delete(path);
             }
         }).RequireScope("imports:write").Accepts<string>("text/csv", "application/x-ndjson").Produces<ImportReport>(201)
-            .WithSummary("Import a CSV or JSON lines body: ?list=&consentSource=&map=column=field&tag=&format=csv|jsonl");
+            .WithSummary("Import a CSV or JSON lines body: ?list=&consentSource=&map=column=field&tag=&format=csv|jsonl&name= (the file's name for the "
+                + "job and its consent record; else Content-Disposition's filename)");
 
         api.MapGet("/imports/{id:long}", async (HttpContext ctx, long id) =>
             ApiResult.Ok(await audience.Importer().ReportAsync(id, ctx.RequestAborted)))

@@ -242,6 +242,31 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task An_uploaded_file_keeps_its_own_name_in_the_job_and_the_consent_record()
+    {
+        var list = Unique("nombre");
+        await server.NewListAsync(list, doubleOptIn: false);
+        var email = Unique("sub") + "@ejemplo.es";
+        var content = new StringContent($"email\n{email}\n", Encoding.UTF8, "text/csv");
+        content.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = "clientes año 2026.csv" };
+
+        var response = await server.Api.PostAsync($"api/v1/imports?list={list}&consentSource=feria&checkDns=false", content);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var report = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal("clientes año 2026.csv", report.GetProperty("file").GetString());
+        var contact = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts?segment={Uri.EscapeDataString($"email = \"{email}\"")}");
+        var id = contact.GetProperty("data")[0].GetProperty("id").GetInt64();
+        var consent = await server.Api.GetFromJsonAsync<JsonElement>($"api/v1/contacts/{id}/consent");
+        Assert.EndsWith(": clientes año 2026.csv]", consent[0].GetProperty("evidence").GetProperty("source").GetString(), StringComparison.Ordinal);
+
+        // ?name= says it too; a path is cut to its last part.
+        var named = await server.Api.PostAsync($"api/v1/imports?consentSource=feria&checkDns=false&name={Uri.EscapeDataString("C:\\datos\\altas.csv")}",
+            new StringContent($"email\n{Unique("n")}@ejemplo.es\n", Encoding.UTF8, "text/csv"));
+        Assert.Equal("altas.csv", (await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("file").GetString());
+    }
+
+    [Fact]
     public async Task A_csv_imported_through_the_api_is_counted_by_a_segment_and_exported()
     {
         var list = Unique("import");

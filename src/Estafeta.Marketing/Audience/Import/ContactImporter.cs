@@ -341,7 +341,7 @@ public sealed class ContactImporter(Database db, AddressValidator validator)
             INSERT INTO import_jobs (list_id, file_name, file_hash, consent_source, state, created_at, updated_at)
             VALUES (@listId, @name, @hash, @source, 'running', @now, @now) RETURNING {JobRow.Columns}
             """,
-            new { listId = options.ListId, name = Path.GetFileName(file.Path), hash = file.Hash, source = options.ConsentSource.Trim(), now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            new { listId = options.ListId, name = options.FileName ?? Path.GetFileName(file.Path), hash = file.Hash, source = options.ConsentSource.Trim(), now }, tx, cancellationToken: ct)).ConfigureAwait(false);
         if (options.ListId is { } listId && row.ConsentRecordId is null)
         {
             // What each subscriber's own record used to hold: the stated source, the job and file, the list's consent text, the time.
