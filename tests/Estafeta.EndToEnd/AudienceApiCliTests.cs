@@ -99,6 +99,49 @@ public sealed class AudienceApiCliTests : IDisposable
     }
 
     [Fact]
+    public async Task One_contact_is_added_subscribed_and_unsubscribed_from_the_command_line()
+    {
+        foreach (var verb in new[] { "contacts add", "contacts subscribe", "contacts unsubscribe" })
+            Assert.Contains("Usage:", await Ok([.. verb.Split(' '), "--help"]), StringComparison.Ordinal);
+        await Ok("lists", "add", "Boletín", "--double-opt-in");
+        await Ok("lists", "add", "Ofertas");
+
+        Assert.Equal("Added contact 1: ana@ejemplo.es", (await Ok("contacts", "add", "Ana@Ejemplo.ES", "--name", "Ana", "--language", "Español", "--tag", "vip",
+            "--field", "país=ES", "--field", "ciudad=Sevilla", "--no-dns-check")).Trim());
+        Assert.Equal("Updated contact 1: ana@ejemplo.es", (await Ok("contacts", "add", "ana@ejemplo.es", "--field", "ciudad=", "--no-dns-check")).Trim());
+        var bad = await Run("contacts", "add", "ana@ejemplo.es", "--field", "ciudad", "--no-dns-check");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--field takes NAME=VALUE, not 'ciudad'", bad.Stderr, StringComparison.Ordinal);
+
+        // Subscribing needs the stated consent; the list is found as segments find it.
+        var noConsent = await Run("contacts", "subscribe", "ana@ejemplo.es", "--list", "boletin", "--no-dns-check");
+        Assert.Contains("--consent-source", noConsent.Stderr, StringComparison.Ordinal);
+        Assert.Contains("a double opt-in list: no confirmation mail was sent",
+            await Ok("contacts", "subscribe", "ana@ejemplo.es", "--list", "boletin", "--consent-source", "pidió el alta por teléfono", "--no-dns-check"), StringComparison.Ordinal);
+        await Ok("contacts", "subscribe", "luis@ejemplo.es", "--list", "Ofertas", "--consent-source", "mostrador", "--no-dns-check");
+        await Ok("contacts", "subscribe", "ana@ejemplo.es", "--list", "2", "--consent-source", "mostrador", "--no-dns-check");
+
+        var shown = JsonDocument.Parse(await Ok("contacts", "show", "ana@ejemplo.es", "--json")).RootElement;
+        var contact = shown.GetProperty("contact");
+        Assert.Equal(("Ana", "es", "ES", false), (contact.GetProperty("name").GetString(), contact.GetProperty("language").GetString(),
+            contact.GetProperty("fields").GetProperty("país").GetString(), contact.GetProperty("fields").TryGetProperty("ciudad", out _)));
+        Assert.Equal(["Boletín:subscribed", "Ofertas:subscribed"], shown.GetProperty("subscriptions").EnumerateArray()
+            .Select(x => x.GetProperty("list").GetString() + ":" + x.GetProperty("status").GetString()).Order(StringComparer.Ordinal));
+        var consent = JsonDocument.Parse(await Ok("contacts", "gdpr-export", "ana@ejemplo.es")).RootElement.GetProperty("consentRecords")[0].GetProperty("evidence");
+        Assert.Equal(("operator", "command line: pidió el alta por teléfono"), (consent.GetProperty("kind").GetString(), consent.GetProperty("source").GetString()));
+        Assert.StartsWith("Quiero recibir los correos de la lista «Boletín»", consent.GetProperty("consentText").GetString(), StringComparison.Ordinal);
+
+        var neither = await Run("contacts", "unsubscribe", "ana@ejemplo.es");
+        Assert.Contains("--list", neither.Stderr, StringComparison.Ordinal);
+        Assert.Equal("ana@ejemplo.es is unsubscribed from Ofertas.", (await Ok("contacts", "unsubscribe", "ana@ejemplo.es", "--list", "ofertas")).Trim());
+        Assert.Equal("ana@ejemplo.es is unsubscribed from Boletín.", (await Ok("contacts", "unsubscribe", "1", "--all")).Trim());
+        Assert.Equal("Ofertas:subscribed", string.Join(",", JsonDocument.Parse(await Ok("contacts", "show", "luis@ejemplo.es", "--json")).RootElement
+            .GetProperty("subscriptions").EnumerateArray().Select(x => x.GetProperty("list").GetString() + ":" + x.GetProperty("status").GetString())));
+        var notOn = await Run("contacts", "unsubscribe", "luis@ejemplo.es", "--list", "Boletín");
+        Assert.Contains("luis@ejemplo.es is not on the list Boletín", notOn.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_report_file_of_an_import_keeps_a_formula_in_a_rejected_cell_as_text()
     {
         var csv = Path.Combine(data, "formulas.csv");

@@ -140,6 +140,26 @@ public abstract class ContactStoreTests(AudienceBackend backend) : AudienceTests
     }
 
     [Fact]
+    public async Task A_subscription_without_a_text_of_its_own_records_the_default_in_the_contacts_language()
+    {
+        var list = await Audience.Lists.AddAsync(Name("Boletín"));
+        var spanish = (await Audience.Contacts.UpsertAsync(new ContactInput(Email("ana")) { Language = "es" })).Contact;
+        var english = (await Audience.Contacts.UpsertAsync(new ContactInput(Email("john")) { Language = "en" })).Contact;
+        var own = await Audience.Lists.AddAsync(Name(), consentText: "Quiero las ofertas.");
+
+        await Audience.Subscriptions.SetAsync(spanish.Id, list.Id, SubscriptionStatus.Subscribed, Operator);
+        await Audience.Subscriptions.SetAsync(english.Id, list.Id, SubscriptionStatus.Subscribed, Operator);
+        await Audience.Subscriptions.SetAsync(spanish.Id, own.Id, SubscriptionStatus.Subscribed, Operator);
+
+        // It recorded the list's stored (English) default for everyone, whatever they had read.
+        var history = await Audience.Subscriptions.HistoryAsync(spanish.Id);
+        Assert.Equal(ListStore.DefaultConsentText(list.Name, "es"), history.Single(h => h.ListId == list.Id).Evidence.ConsentText);
+        Assert.StartsWith("Quiero recibir los correos de la lista «", history.Single(h => h.ListId == list.Id).Evidence.ConsentText, StringComparison.Ordinal);
+        Assert.Equal("Quiero las ofertas.", history.Single(h => h.ListId == own.Id).Evidence.ConsentText);
+        Assert.StartsWith("I want to receive the emails of the list", Assert.Single(await Audience.Subscriptions.HistoryAsync(english.Id)).Evidence.ConsentText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_suppressed_address_cannot_be_subscribed()
     {
         var contact = await NewContactAsync();

@@ -6,6 +6,23 @@ namespace Estafeta.Marketing.Tests;
 public abstract class ListUpdateTests(AudienceBackend backend) : AudienceTests(backend)
 {
     [Fact]
+    public async Task A_list_is_found_by_its_name_as_segments_find_it_and_two_alike_are_ambiguous()
+    {
+        var stem = Guid.NewGuid().ToString("N")[..6];
+        var exact = await Audience.Lists.AddAsync($"Boletín {stem}");
+
+        Assert.Equal(exact.Id, (await Audience.Lists.ResolveAsync($"boletin {stem}")).Id);
+        Assert.Equal(exact.Id, (await Audience.Lists.ResolveAsync($"BOLETÍN {stem}")).Id);
+        Assert.Equal(exact.Id, (await Audience.Lists.ResolveAsync(exact.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).Id);
+
+        var other = await Audience.Lists.AddAsync($"boletin {stem}");
+        Assert.Equal(other.Id, (await Audience.Lists.ResolveAsync($"boletin {stem}")).Id); // the exact name first
+        var e = await Assert.ThrowsAsync<Estafeta.Storage.NotFoundException>(() => Audience.Lists.ResolveAsync($"BOLETIN {stem}"));
+        Assert.StartsWith($"several lists are named like BOLETIN {stem}: ", e.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<Estafeta.Storage.NotFoundException>(() => Audience.Lists.ResolveAsync($"otra {stem}"));
+    }
+
+    [Fact]
     public async Task A_change_sets_what_it_gives_and_keeps_the_rest_and_the_subscribers()
     {
         var list = await Audience.Lists.AddAsync(Name(), "Ofertas de la semana", doubleOptIn: false, fromAddress: "ofertas@ejemplo.es", consentText: "Quiero las ofertas.");

@@ -10,7 +10,10 @@ public static class ContactsCommands
 {
     public static Command Create()
     {
-        var command = new Command("contacts", "Import and export contacts; GDPR export and erasure of one person");
+        var command = new Command("contacts", "Add, show, import and export contacts, subscribe and unsubscribe them; GDPR export and erasure of one person");
+        command.Subcommands.Add(ContactEditCommands.Add());
+        command.Subcommands.Add(ContactEditCommands.Subscribe());
+        command.Subcommands.Add(ContactEditCommands.Unsubscribe());
         command.Subcommands.Add(Import());
         command.Subcommands.Add(Show());
         command.Subcommands.Add(Export());

@@ -10,7 +10,7 @@ public static class ServeCommand
 {
     public static Command Create()
     {
-        var command = new Command("serve", "Run every listener (HTTP, SMTP MX, submission, POP3) in one process until stopped (Ctrl-C or SIGTERM)");
+        var command = new Command("serve", "Run every listener (HTTP, SMTP MX, submission, IMAP, POP3) and the outbound MTA in one process until stopped (Ctrl-C or SIGTERM)");
         var options = new List<(string Key, Option<string?> Option)>();
         foreach (var (name, @default, help) in BootSettings.Keys)
         {

@@ -20,12 +20,14 @@ public sealed class SubscriptionStore(Database db)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         await using var tx = await AudienceSql.BeginWriteAsync(connection, ct).ConfigureAwait(false);
-        var email = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT email FROM contacts WHERE id = @contactId", new { contactId }, tx, cancellationToken: ct)).ConfigureAwait(false)
+        var (email, language) = await connection.QuerySingleOrDefaultAsync<(string Email, string? Language)?>(new CommandDefinition(
+            "SELECT email, language FROM contacts WHERE id = @contactId", new { contactId }, tx, cancellationToken: ct)).ConfigureAwait(false)
             ?? throw new NotFoundException($"contact {contactId} does not exist");
-        var consentText = await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
-            "SELECT consent_text FROM lists WHERE id = @listId", new { listId }, tx, cancellationToken: ct)).ConfigureAwait(false)
+        var list = await connection.QuerySingleOrDefaultAsync<(string Name, string ConsentText)?>(new CommandDefinition(
+            "SELECT name, consent_text FROM lists WHERE id = @listId", new { listId }, tx, cancellationToken: ct)).ConfigureAwait(false)
             ?? throw new NotFoundException($"list {listId} does not exist");
+        // The text the person agreed to in their language when the list has no text of its own (the API, the operator).
+        var consentText = MailingList.ConsentTextIn(list.Name, list.ConsentText, language);
         if (status is SubscriptionStatus.Subscribed or SubscriptionStatus.Unconfirmed
             && await Suppressions.FindReasonAsync(connection, tx, email, ct).ConfigureAwait(false) is { } reason)
         {

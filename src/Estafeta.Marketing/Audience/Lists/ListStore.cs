@@ -153,7 +153,9 @@ public sealed class ListStore(Database db)
         return row.ToList(counts.ToDictionary(c => c.Status, c => c.Count, StringComparer.Ordinal));
     }
 
-    /// <summary>The list named by its id or its name; throws <see cref="NotFoundException"/> when there is none.</summary>
+    /// <summary>The list named by its id or its name, found as segments find it (<see cref="ListNames"/>: the exact name, else
+    /// the one list named alike but for case and accents, so <c>--list boletin</c> finds "Boletín"); throws
+    /// <see cref="NotFoundException"/> when there is none or several are named alike.</summary>
     public async Task<MailingList> ResolveAsync(string idOrName, CancellationToken ct = default)
     {
         if (long.TryParse(idOrName, NumberStyles.None, CultureInfo.InvariantCulture, out var id))
@@ -164,6 +166,14 @@ public sealed class ListStore(Database db)
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var found = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "SELECT id FROM lists WHERE name = @name", new { name = ListNames.Normalize(idOrName) }, cancellationToken: ct)).ConfigureAwait(false);
+        if (found is null)
+        {
+            var lists = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("SELECT id, name FROM lists", cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            found = ListNames.Find(idOrName, lists, out var alike);
+            if (found is null && alike.Count > 1)
+                throw new NotFoundException($"several lists are named like {idOrName}: {string.Join(", ", alike.Select(l => l.Name))}; give the exact name or the id");
+        }
+
         return found is { } f
             ? (await GetAsync(f, ct).ConfigureAwait(false))!
             : throw new NotFoundException($"list {idOrName} does not exist; see estafeta lists list");

@@ -19,6 +19,9 @@ public sealed record MailingList(
     /// <summary>The consent text to show and record for a reader of <paramref name="language"/>: the list's own text as
     /// written, or, when the list was given none (it holds the generated English default), the default in that
     /// language (Spanish or English).</summary>
-    public string ConsentTextIn(string? language) =>
-        ConsentText == ListStore.DefaultConsentText(Name) ? ListStore.DefaultConsentText(Name, language) : ConsentText;
+    public string ConsentTextIn(string? language) => ConsentTextIn(Name, ConsentText, language);
+
+    /// <summary><see cref="ConsentTextIn(string?)"/> for a list known by its name and stored text.</summary>
+    public static string ConsentTextIn(string name, string storedText, string? language) =>
+        storedText == ListStore.DefaultConsentText(name) ? ListStore.DefaultConsentText(name, language) : storedText;
 }
