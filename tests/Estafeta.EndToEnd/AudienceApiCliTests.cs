@@ -95,7 +95,7 @@ public sealed class AudienceApiCliTests : IDisposable
         Assert.StartsWith("email,", rows[0], StringComparison.Ordinal);
         var badFormat = await Run("contacts", "export", "--format", "xml");
         Assert.Equal(1, badFormat.ExitCode);
-        Assert.Contains("csv or jsonl", badFormat.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--format is csv, excel (CSV for spreadsheet programs: UTF-8 with a byte order mark, semicolons) or jsonl, not xml", badFormat.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -193,6 +193,7 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
     [Theory]
     [InlineData(ExportFormat.Csv, "csv")]
     [InlineData(ExportFormat.JsonLines, "jsonl")]
+    [InlineData(ExportFormat.SpreadsheetCsv, "csv")]
     public async Task A_file_exported_imports_again_as_it_is(ExportFormat format, string extension)
     {
         var s = Guid.NewGuid().ToString("N")[..6];
@@ -211,6 +212,12 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         // A list's export has each contact's subscription_status too, which an import does not take.
         await Audience.Exporter.ExportAsync(exported, format, list.Id, await Audience.Segments.ResolveAsync($"tag(\"{tag}\")"));
         Assert.Contains("subscription_status", Encoding.UTF8.GetString(exported.ToArray()), StringComparison.Ordinal);
+        // For spreadsheet programs: a byte order mark (Excel reads UTF-8 without one as ANSI) and semicolons (Excel's list
+        // separator in Spanish); the tags' own semicolons are quoted.
+        var bytes = exported.ToArray();
+        Assert.Equal(format == ExportFormat.SpreadsheetCsv, bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        if (format != ExportFormat.JsonLines)
+            Assert.StartsWith(format == ExportFormat.SpreadsheetCsv ? "\uFEFFemail;name;language;" : "email,name,language,", Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
         // Changed after the export: importing the file puts the exported values back.
         await Audience.Contacts.UpsertAsync(new ContactInput(email) { Name = "Otro", Fields = new Dictionary<string, string?> { [telefono] = "1", [nota] = "2" } });
         var path = Write($"exportado.{extension}", exported.ToArray());

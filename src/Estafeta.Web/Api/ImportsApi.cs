@@ -76,24 +76,21 @@ internal static class ImportsApi
 
         api.MapGet("/exports", async (HttpContext ctx, string? list, string? segment, string? format) =>
         {
-            var kind = format?.ToLowerInvariant() switch
-            {
-                null or "csv" => ExportFormat.Csv,
-                "jsonl" or "ndjson" => ExportFormat.JsonLines,
-                _ => throw new ApiBadRequestException("format is csv or jsonl"),
-            };
+            var kind = ExportFormats.Parse(format) ?? throw new ApiBadRequestException($"format is {ExportFormats.Names}");
             var listId = list is null ? (long?)null : (await audience.Lists.ResolveAsync(list, ctx.RequestAborted)).Id;
             var query = segment is null ? null : await audience.Segments.ResolveAsync(segment, ctx.RequestAborted);
             return new ExportResult(audience, kind, listId, query);
-        }).RequireScope("contacts:read").Produces<string>(200, "text/csv", "application/x-ndjson").WithSummary("Export contacts as CSV or JSON lines, of a list and/or a segment");
+        }).RequireScope("contacts:read").Produces<string>(200, "text/csv", "application/x-ndjson")
+            .WithSummary("Export contacts of a list and/or a segment: format=csv, excel (CSV for spreadsheet programs: UTF-8 with a byte order mark, semicolons) or jsonl");
     }
 
     private sealed class ExportResult(AudienceService audience, ExportFormat format, long? listId, SegmentQuery? segment) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.ContentType = format == ExportFormat.Csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
-            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"contacts.{(format == ExportFormat.Csv ? "csv" : "jsonl")}\"";
+            var csv = format != ExportFormat.JsonLines;
+            httpContext.Response.ContentType = csv ? "text/csv; charset=utf-8" : "application/x-ndjson";
+            httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"contacts.{(csv ? "csv" : "jsonl")}\"";
             await audience.Exporter.ExportAsync(httpContext.Response.Body, format, listId, segment, httpContext.RequestAborted);
         }
     }

@@ -158,17 +158,13 @@ public static class ContactsCommands
     {
         var list = new Option<string?>("--list") { Description = "Only this list's contacts (name or id), with their subscription_status" };
         var segment = new Option<string?>("--segment") { Description = "Only the contacts of a segment (expression or saved name)" };
-        var format = new Option<string>("--format") { Description = "csv or jsonl", DefaultValueFactory = _ => "csv" };
+        var format = new Option<string>("--format") { Description = ExportFormats.Names, DefaultValueFactory = _ => "csv" };
         var output = new Option<string?>("--output", "-o") { Description = "File to write (default: standard output)" };
-        var command = new Command("export", "Export contacts as CSV or JSON lines") { list, segment, format, output };
+        var command = new Command("export", "Export contacts as CSV (plain, or for spreadsheet programs) or JSON lines") { list, segment, format, output };
         command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
         {
-            var kind = parse.GetValue(format)!.ToLowerInvariant() switch
-            {
-                "csv" => ExportFormat.Csv,
-                "jsonl" or "ndjson" => ExportFormat.JsonLines,
-                var other => throw new Estafeta.Storage.InvalidInputException($"--format is csv or jsonl, not {other}"),
-            };
+            var kind = ExportFormats.Parse(parse.GetValue(format))
+                ?? throw new Estafeta.Storage.InvalidInputException($"--format is {ExportFormats.Names}, not {parse.GetValue(format)}");
             long? listId = parse.GetValue(list) is { } name ? (await audience.Lists.ResolveAsync(name, ct)).Id : null;
             var query = parse.GetValue(segment) is { } expr ? await audience.Segments.ResolveAsync(expr, ct) : null;
             if (parse.GetValue(output) is { } path)

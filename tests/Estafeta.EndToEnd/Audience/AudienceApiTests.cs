@@ -295,6 +295,12 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
 
         var jsonl = await server.Api.GetStringAsync($"api/v1/exports?segment={Uri.EscapeDataString($"tag(\"{tag}\")")}&format=jsonl");
         Assert.Equal(2, jsonl.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        var excel = await server.Api.GetAsync($"api/v1/exports?list={list}&format=excel");
+        Assert.Equal("text/csv", excel.Content.Headers.ContentType?.MediaType);
+        var bytes = await excel.Content.ReadAsByteArrayAsync();
+        Assert.True(bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble));
+        Assert.StartsWith("email;name;language;time_zone;tags;created;subscription_status", Encoding.UTF8.GetString(bytes.AsSpan(3)), StringComparison.Ordinal);
     }
 
     [Fact]

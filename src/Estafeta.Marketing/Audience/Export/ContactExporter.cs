@@ -8,7 +8,8 @@ namespace Estafeta.Marketing.Audience;
 
 /// <summary>
 /// Writes contacts as CSV (a header, then one row per contact: email, name, language, time_zone, tags, created,
-/// the list status when exporting a list, then every custom field) or JSON lines (one object per contact),
+/// the list status when exporting a list, then every custom field; plain or for spreadsheet programs, see
+/// <see cref="ExportFormat.SpreadsheetCsv"/>) or JSON lines (one object per contact),
 /// all contacts or those of a list and/or a segment, in id order, a page at a time.
 /// </summary>
 public sealed class ContactExporter(Database db, ContactStore contacts)
@@ -18,16 +19,19 @@ public sealed class ContactExporter(Database db, ContactStore contacts)
     public async Task<long> ExportAsync(Stream output, ExportFormat format, long? listId, SegmentQuery? segment, CancellationToken ct = default)
     {
         var fields = await new FieldStore(db).ListAsync(ct).ConfigureAwait(false);
-        var writer = new StreamWriter(output, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        var csv = format is ExportFormat.Csv or ExportFormat.SpreadsheetCsv;
+        var delimiter = format == ExportFormat.SpreadsheetCsv ? ';' : ',';
+        // StreamWriter writes the encoding's byte order mark first when it has one.
+        var writer = new StreamWriter(output, new UTF8Encoding(encoderShouldEmitUTF8Identifier: format == ExportFormat.SpreadsheetCsv), 1 << 16, leaveOpen: true);
         await using (writer.ConfigureAwait(false))
         {
-            if (format == ExportFormat.Csv)
+            if (csv)
             {
                 var header = new StringBuilder();
                 var columns = new List<string> { "email", "name", "language", "time_zone", "tags", "created" };
                 if (listId is not null) columns.Add("subscription_status");
                 columns.AddRange(fields.Select(f => f.Name));
-                CsvCells.AppendRow(header, columns, guardFormulas: false);
+                CsvCells.AppendRow(header, columns, guardFormulas: false, delimiter);
                 await writer.WriteAsync(header, ct).ConfigureAwait(false);
             }
 
@@ -41,7 +45,7 @@ public sealed class ContactExporter(Database db, ContactStore contacts)
                 var text = new StringBuilder();
                 foreach (var c in loaded)
                 {
-                    if (format == ExportFormat.Csv)
+                    if (csv)
                     {
                         var cells = new List<string>
                         {
@@ -50,7 +54,7 @@ public sealed class ContactExporter(Database db, ContactStore contacts)
                         };
                         if (listId is not null) cells.Add(statuses[c.Id] ?? "");
                         cells.AddRange(fields.Select(f => FieldValues.Format(c.Fields.GetValueOrDefault(f.Name))));
-                        CsvCells.AppendRow(text, cells, guardFormulas: true);
+                        CsvCells.AppendRow(text, cells, guardFormulas: true, delimiter);
                     }
                     else
                     {
