@@ -42,6 +42,8 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
                     .With("Retry-After", Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
             }
 
+            if (UnknownQueryParameter(context) is { } unknown) return Problems.For(context, StatusCodes.Status400BadRequest, unknown, "bad-request");
+
             context.Items[KeyItem] = key;
             // An answer that holds personal data (a GDPR export) is not stored for replays; running it again is harmless.
             if (HttpMethods.IsPost(context.Request.Method) && context.Request.Headers.TryGetValue("Idempotency-Key", out var idem) && idem.ToString().Length > 0
@@ -56,6 +58,27 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
         {
             return ProblemFor(context, e);
         }
+    }
+
+    /// <summary>What to say of a query parameter the endpoint does not take, or null when there is none. A misspelt
+    /// parameter was ignored: <c>/api/v1/exports?segmnt=vip</c> exported every contact, <c>?limt=10</c> gave the default
+    /// page.</summary>
+    private static string? UnknownQueryParameter(HttpContext context)
+    {
+        if (context.Request.Query.Count == 0) return null;
+        var taken = context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IParameterBindingMetadata>()
+            .Where(p => p.ParameterInfo.ParameterType != typeof(HttpContext) && !context.Request.RouteValues.ContainsKey(p.Name))
+            .Select(p => p.Name).ToList() ?? [];
+        foreach (var name in context.Request.Query.Keys)
+        {
+            if (taken.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
+            var nearest = taken.Select(t => (Name: t, Distance: ProviderTypos.Distance(name.ToLowerInvariant(), t.ToLowerInvariant())))
+                .Where(t => t.Distance <= 2).OrderBy(t => t.Distance).Select(t => t.Name).FirstOrDefault();
+            return $"this endpoint does not take the query parameter '{name}'" + (nearest is null ? "" : $" (did you mean '{nearest}'?)")
+                + (taken.Count == 0 ? "; it takes none" : $"; it takes {string.Join(", ", taken)}");
+        }
+
+        return null;
     }
 
     /// <summary>The largest request body an endpoint takes (the web host's limit); the import raises its own.</summary>

@@ -186,6 +186,19 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_query_parameter_the_endpoint_does_not_take_is_refused_instead_of_ignored()
+    {
+        // ?segmnt= was ignored, and the export held every contact.
+        var typo = await ProblemAsync(await server.Api.GetAsync("api/v1/exports?segmnt=vip&format=csv"), HttpStatusCode.BadRequest);
+        Assert.Equal("this endpoint does not take the query parameter 'segmnt' (did you mean 'segment'?); it takes list, segment, format", typo.GetProperty("detail").GetString());
+        var none = await ProblemAsync(await server.Api.GetAsync("api/v1/lists?page=2"), HttpStatusCode.BadRequest);
+        Assert.Equal("this endpoint does not take the query parameter 'page'; it takes none", none.GetProperty("detail").GetString());
+
+        Assert.Equal(HttpStatusCode.OK, (await server.Api.GetAsync("api/v1/contacts?LIMIT=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await server.Api.GetAsync("api/v1/contacts?limit=1&cursor=")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_post_with_an_idempotency_key_runs_once_and_is_replayed()
     {
         var key = Guid.NewGuid().ToString();
