@@ -9,7 +9,7 @@ namespace Estafeta.MailAuth.Dkim;
 /// <param name="Selector">s= (header.s).</param>
 /// <param name="Identity">i= (header.i), defaulting to "@" + d=.</param>
 /// <param name="Algorithm">a= as written in the signature (header.a).</param>
-/// <param name="SignatureData">b= with whitespace removed; <see cref="HeaderB"/> is its first 8 characters.</param>
+/// <param name="SignaturePrefix">The first 8 characters of b= without whitespace (RFC 6008 header.b).</param>
 /// <param name="KeyTesting">The key record carries t=y: the domain is testing DKIM.</param>
 /// <param name="BodyLength">l= when the signature covers only part of the body.</param>
 public sealed record DkimResult(
@@ -19,7 +19,7 @@ public sealed record DkimResult(
     string? Selector = null,
     string? Identity = null,
     string? Algorithm = null,
-    string? SignatureData = null,
+    string? SignaturePrefix = null,
     bool KeyTesting = false,
     long? BodyLength = null)
 {
@@ -27,8 +27,8 @@ public sealed record DkimResult(
     public static DkimResult NotSigned { get; } = new(DkimStatus.None, "message not signed");
 
     /// <summary>The first 8 characters of b= (RFC 6008 header.b), enough to tell signatures apart.</summary>
-    public string? HeaderB => SignatureData is null ? null
-        : SignatureData.Length <= 8 ? SignatureData : SignatureData[..8];
+    public string? HeaderB => SignaturePrefix is null ? null
+        : SignaturePrefix.Length <= 8 ? SignaturePrefix : SignaturePrefix[..8];
 
     /// <summary>The RFC 8601 keyword of <see cref="Status"/>.</summary>
     public string Keyword => Status.ToKeyword();

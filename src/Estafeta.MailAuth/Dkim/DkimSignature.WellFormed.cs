@@ -107,7 +107,7 @@ public sealed partial class DkimSignature
         var signatureLength = CompactOctets(text[b], compact);
         var signatureData = DecodeBase64(compact[..signatureLength]);
         if (signatureData is null) return null;
-        var signatureBase64 = Encoding.Latin1.GetString(compact[..signatureLength]);
+        var signaturePrefix = Encoding.Latin1.GetString(compact[..Math.Min(8, signatureLength)]);
         var bodyHash = DecodeBase64(compact[..CompactOctets(text[bh], compact)]);
         if (bodyHash is null) return null;
 
@@ -151,7 +151,7 @@ public sealed partial class DkimSignature
             Algorithm = algorithm,
             AlgorithmName = algorithmName,
             SignatureData = signatureData,
-            SignatureBase64 = signatureBase64,
+            SignaturePrefix = signaturePrefix,
             BodyHash = bodyHash,
             HeaderCanonicalization = headerCanonicalization,
             BodyCanonicalization = bodyCanonicalization,

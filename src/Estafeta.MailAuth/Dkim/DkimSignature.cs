@@ -17,8 +17,18 @@ public sealed partial class DkimSignature
     /// <summary>a= as written.</summary>
     public required string AlgorithmName { get; init; }
     public required byte[] SignatureData { get; init; }
-    /// <summary>b= without whitespace.</summary>
-    public required string SignatureBase64 { get; init; }
+    /// <summary>b= without whitespace. A signature read from the octets (<see cref="ParseWellFormed"/>) builds it on first
+    /// use: verifying needs only <see cref="SignatureData"/> and <see cref="SignaturePrefix"/>.</summary>
+    public string SignatureBase64
+    {
+        get => signatureBase64 ??= Tags.Compact("b") ?? "";
+        init => signatureBase64 = value;
+    }
+
+    private string? signatureBase64;
+
+    /// <summary>The first 8 characters of b= (RFC 6008 header.b, what a result names the signature by).</summary>
+    public required string SignaturePrefix { get; init; }
     public required byte[] BodyHash { get; init; }
     public required DkimCanonicalization HeaderCanonicalization { get; init; }
     public required DkimCanonicalization BodyCanonicalization { get; init; }
@@ -121,6 +131,7 @@ public sealed partial class DkimSignature
             AlgorithmName = algorithmName,
             SignatureData = signatureData,
             SignatureBase64 = signatureBase64,
+            SignaturePrefix = signatureBase64.Length <= 8 ? signatureBase64 : signatureBase64[..8],
             BodyHash = bodyHash,
             HeaderCanonicalization = headerCanonicalization,
             BodyCanonicalization = bodyCanonicalization,
