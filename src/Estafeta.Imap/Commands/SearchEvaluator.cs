@@ -71,6 +71,8 @@ internal sealed class SearchEvaluator(SessionContext context, SelectedMailbox vi
             case FlagKey f: return m.Flags.HasFlag(f.Flag) == f.Set;
             case RecentKey: return view.IsRecent(m.Uid);
             case KeywordKey k: return m.Keywords.Contains(k.Keyword, StringComparer.OrdinalIgnoreCase) == k.Set;
+            case SequenceKey { Set.IsSaved: true }:
+                return view.SavedResult.Contains(m.Uid);
             case SequenceKey s:
             {
                 var value = s.Uid ? m.Uid : c.Sequence;

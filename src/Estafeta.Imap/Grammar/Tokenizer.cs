@@ -145,9 +145,14 @@ internal sealed class Tokenizer(IReadOnlyList<CommandPart> parts)
         return value;
     }
 
-    /// <summary>sequence-set: numbers, "*" and ranges separated by commas.</summary>
+    /// <summary>sequence-set: numbers, "*" and ranges separated by commas, or "$" alone (RFC 5182).</summary>
     public SequenceSet SequenceSet()
     {
+        if (TryByte((byte)'$'))
+        {
+            if (Ok && Peek() >= 0 && CharClass.IsAtomChar((byte)Peek())) Fail("Invalid sequence set: $ stands alone" + Near());
+            return Grammar.SequenceSet.Saved;
+        }
         var items = new List<(long, long)>();
         do
         {
@@ -160,8 +165,8 @@ internal sealed class Tokenizer(IReadOnlyList<CommandPart> parts)
         return new SequenceSet(items);
     }
 
-    /// <summary>True when a sequence set starts here (a digit or "*").</summary>
-    public bool AtSequenceSet() => Peek() is >= '0' and <= '9' or '*';
+    /// <summary>True when a sequence set starts here (a digit, "*" or "$").</summary>
+    public bool AtSequenceSet() => Peek() is >= '0' and <= '9' or '*' or '$';
 
     /// <summary>Reads "(" item *(SP item) ")" calling <paramref name="item"/> for each; an empty list is allowed
     /// when <paramref name="allowEmpty"/>.</summary>

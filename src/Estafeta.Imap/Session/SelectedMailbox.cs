@@ -62,6 +62,10 @@ internal sealed class SelectedMailbox
         for (var i = added.Count - 1; i >= 0 && added[i] > previous; i--) _recent.Add(added[i]);
     }
 
+    /// <summary>The messages the last SEARCH RETURN (SAVE) in this selection found, as UIDs: what "$" stands for
+    /// (RFC 5182). A new selection starts with none; a failed SEARCH ... SAVE empties it.</summary>
+    public UidSet SavedResult { get; set; } = UidSet.Empty;
+
     /// <summary>The message sequence number of a UID, or 0 when it is not in the view.</summary>
     public int SequenceOf(long uid)
     {
@@ -77,6 +81,8 @@ internal sealed class SelectedMailbox
     /// </summary>
     public UidSet? Resolve(SequenceSet set, bool uid)
     {
+        // "$" names the same messages to UID and sequence-number commands alike, less those expunged since.
+        if (set.IsSaved) return UidSet.Of(SavedResult.Where(u => _uids.BinarySearch(u) >= 0));
         if (uid)
         {
             var max = MaxUid;

@@ -23,7 +23,7 @@ public sealed class CapabilityCommandTests
         await using var server = ImapHarness.Start();
         await using var client = await server.LoginAsync();
         var line = (await client.CommandAsync("CAPABILITY")).Untagged[0];
-        foreach (var name in new[] { "IDLE", "UIDPLUS", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH", "SORT", "QUOTA", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=" })
+        foreach (var name in new[] { "IDLE", "UIDPLUS", "MOVE", "CONDSTORE", "QRESYNC", "ESEARCH", "SEARCHRES", "SORT", "QUOTA", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE", "BINARY", "UTF8=ACCEPT", "APPENDLIMIT=" })
             Assert.Contains(name, line);
     }
 }

@@ -65,6 +65,52 @@ public sealed class SearchCommandTests
     }
 
     [Fact]
+    public async Task A_saved_search_result_is_what_dollar_names_in_later_commands()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+
+        // SAVE alone answers with no ESEARCH (RFC 5182 §2.4); "$" then names messages 1 and 3 to every command.
+        var saved = await client.CommandAsync("SEARCH RETURN (SAVE) OR FLAGGED SEEN");
+        client.AssertOk(saved);
+        Assert.Empty(saved.Untagged);
+        Assert.Equal(["* 1 FETCH (UID 1)", "* 3 FETCH (UID 3)"], (await client.CommandAsync("FETCH $ (UID)")).Untagged);
+        Assert.Equal(["* 1 FETCH (UID 1)", "* 3 FETCH (UID 3)"], (await client.CommandAsync("UID FETCH $ (UID)")).Untagged);
+        Assert.Equal("* SEARCH 3", (await client.CommandAsync("SEARCH $ FLAGGED")).Untagged.Single());
+        Assert.Equal("* SEARCH 2", (await client.CommandAsync("SEARCH NOT $")).Untagged.Single());
+        Assert.Equal("* SEARCH 1 3", (await client.CommandAsync("UID SEARCH UID $")).Untagged.Single());
+        client.AssertOk(await client.CommandAsync("STORE $ +FLAGS.SILENT (\\Deleted)"));
+        Assert.Equal("* SEARCH 1 3", (await client.CommandAsync("SEARCH DELETED")).Untagged.Single());
+
+        // With other options: the ESEARCH answer, and MIN alone keeps only the lowest.
+        Assert.Equal("* ESEARCH (TAG \"A011\") MIN 1", (await client.CommandAsync("SEARCH RETURN (SAVE MIN) ALL")).Untagged.Single());
+        Assert.Equal(["* 1 FETCH (UID 1)"], (await client.CommandAsync("FETCH $ (UID)")).Untagged);
+
+        // A SEARCH ... SAVE that fails empties it; "$" mixed with numbers is not a sequence set.
+        Assert.StartsWith("A013 BAD", (await client.CommandAsync("SEARCH RETURN (SAVE) NOSUCHKEY")).Tagged, StringComparison.Ordinal);
+        Assert.Empty((await client.CommandAsync("FETCH $ (UID)")).Untagged);
+        Assert.StartsWith("A015 BAD", (await client.CommandAsync("FETCH 1,$ (UID)")).Tagged, StringComparison.Ordinal);
+        Assert.StartsWith("A016 BAD", (await client.CommandAsync("FETCH $1 (UID)")).Tagged, StringComparison.Ordinal);
+
+        // A new selection starts with nothing saved.
+        client.AssertOk(await client.CommandAsync("SEARCH RETURN (SAVE) ALL"));
+        client.AssertOk(await client.CommandAsync("SELECT INBOX"));
+        Assert.Empty((await client.CommandAsync("FETCH $ (UID)")).Untagged);
+    }
+
+    [Fact]
+    public async Task A_saved_result_leaves_out_messages_expunged_since()
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await MailboxAsync(server);
+        client.AssertOk(await client.CommandAsync("UID SEARCH RETURN (SAVE) ALL"));
+        client.AssertOk(await client.CommandAsync("STORE 2 +FLAGS.SILENT (\\Deleted)"));
+        client.AssertOk(await client.CommandAsync("EXPUNGE"));
+
+        Assert.Equal(["* 1 FETCH (UID 1)", "* 2 FETCH (UID 3)"], (await client.CommandAsync("FETCH $ (UID)")).Untagged);
+    }
+
+    [Fact]
     public async Task Search_with_an_unknown_charset_answers_badcharset()
     {
         await using var server = ImapHarness.Start();
