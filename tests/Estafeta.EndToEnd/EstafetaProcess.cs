@@ -16,6 +16,9 @@ public static class EstafetaProcess
         info.Environment["DOTNET_NOLOGO"] = "1";
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("ESTAFETA_", StringComparison.Ordinal)).ToList())
             info.Environment.Remove(key);
+        // The verbs' multicore JIT profiles (StartupProfile) are kept out of the tests' many runs at once, which would
+        // write one file together; StartupProfileTests runs them with a folder of its own.
+        info.Environment["ESTAFETA_NO_STARTUP_PROFILE"] = "1";
         return info;
     }
 

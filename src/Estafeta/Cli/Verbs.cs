@@ -43,11 +43,23 @@ public static class Verbs
         return All.Select(v => v.Create).Distinct().SelectMany(create => create());
     }
 
+    /// <summary>The verb named and its subcommand when one follows (<c>segments-count</c>, <c>migrate</c>): what a run
+    /// does, for <see cref="StartupProfile"/>; null when no verb is named.</summary>
+    public static string? RunName(string[] args)
+    {
+        if (Named(args, out var at) is not { } verb) return null;
+        var next = at + 1 < args.Length ? args[at + 1] : "";
+        return next.Length is > 0 and <= 32 && next.All(c => char.IsAsciiLetterLower(c) || c == '-') && next[0] != '-' ? verb + "-" + next : verb;
+    }
+
+    private static string? Named(string[] args) => Named(args, out _);
+
     // The first word that is neither a global option nor its value, when it is a verb's name; null otherwise
     // (and for anything the parser treats specially: options such as --help or --version, @response files,
     // [directives]).
-    private static string? Named(string[] args)
+    private static string? Named(string[] args, out int at)
     {
+        at = -1;
         for (var i = 0; i < args.Length; i++)
         {
             var arg = args[i];
@@ -60,6 +72,7 @@ public static class Verbs
             }
 
             if (arg.Length == 0 || arg[0] is '-' or '@' or '[') return null;
+            at = i;
             return Array.Exists(All, v => v.Name == arg) ? arg : null;
         }
 
