@@ -12,6 +12,8 @@ namespace Estafeta.Cli;
 /// recorded or read; <c>ESTAFETA_NO_STARTUP_PROFILE=1</c> turns it off. Measured on a PostgreSQL segment count whose
 /// query takes a few milliseconds: 123 → 107 ms for the whole process (median of 15 interleaved runs); SQLite's runs
 /// are unchanged (85 ms), their methods compiled at run time being mostly the interop stubs of its native calls.
+/// It also starts the database's one-time set-up (<see cref="Estafeta.Storage.Database.WarmUp"/>) on another thread:
+/// 94 → 85 ms on SQLite, 132 → 124 ms on PostgreSQL (medians of 15 interleaved runs).
 /// <c>serve</c> is left out: a server's start is not what it is measured by, and its hot methods are recompiled by
 /// tiered compilation anyway.
 /// </summary>
@@ -20,6 +22,8 @@ public static class StartupProfile
     public static void Start(string[] args)
     {
         var verb = Verbs.RunName(args);
+        // Every verb but help opens the database: its one-time set-up runs on a second core meanwhile.
+        if (verb is not null && verb != "serve") _ = Task.Run(() => Estafeta.Storage.Database.WarmUp(UsesPostgres(args)));
         if (verb is null || verb == "serve" || Environment.GetEnvironmentVariable("ESTAFETA_NO_STARTUP_PROFILE") == "1") return;
         try
         {
@@ -27,13 +31,17 @@ public static class StartupProfile
             Directory.CreateDirectory(folder);
             ProfileOptimization.SetProfileRoot(folder);
             // A PostgreSQL run compiles other methods than a SQLite one (Npgsql's): a profile of each.
-            var postgres = Environment.GetEnvironmentVariable("ESTAFETA_DATABASE") is { Length: > 0 }
-                || args.Any(a => a == "--database" || a.StartsWith("--database=", StringComparison.Ordinal));
-            ProfileOptimization.StartProfile($"{verb}.{(postgres ? "postgres" : "sqlite")}.jitprofile");
+            ProfileOptimization.StartProfile($"{verb}.{(UsesPostgres(args) ? "postgres" : "sqlite")}.jitprofile");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             // No place to keep it: the verb runs as it would without.
         }
     }
+
+    /// <summary>Whether the run names PostgreSQL (<c>--database</c> or <c>ESTAFETA_DATABASE</c>; a config file's
+    /// <c>database</c> is not read this early).</summary>
+    private static bool UsesPostgres(string[] args) =>
+        Environment.GetEnvironmentVariable("ESTAFETA_DATABASE") is { Length: > 0 }
+        || args.Any(a => a == "--database" || a.StartsWith("--database=", StringComparison.Ordinal));
 }
