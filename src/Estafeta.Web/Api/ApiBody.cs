@@ -1,6 +1,5 @@
 using System.Collections.Frozen;
 using System.Text.Json;
-using Estafeta.Marketing.Audience;
 using Microsoft.AspNetCore.Http;
 
 namespace Estafeta.Web.Api;
@@ -55,10 +54,8 @@ public static class ApiBody
         {
             var name = member.Name;
             if (members.Contains(name, StringComparer.OrdinalIgnoreCase) || AnswerOnlyMembers.Contains(name)) continue;
-            var nearest = members.Select(m => (Name: m, Distance: ProviderTypos.Distance(name.ToLowerInvariant(), m.ToLowerInvariant())))
-                .Where(m => m.Distance <= 2).OrderBy(m => m.Distance).Select(m => m.Name).FirstOrDefault();
             throw new ApiBadRequestException($"the body has a member this request does not take: '{name}'"
-                + (nearest is null ? "" : $" (did you mean '{nearest}'?)") + $"; it takes {string.Join(", ", members)}");
+                + NearestName.Suggestion(name, members) + $"; it takes {string.Join(", ", members)}");
         }
     }
 }

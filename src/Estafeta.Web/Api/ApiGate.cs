@@ -72,9 +72,7 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
         foreach (var name in context.Request.Query.Keys)
         {
             if (taken.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
-            var nearest = taken.Select(t => (Name: t, Distance: ProviderTypos.Distance(name.ToLowerInvariant(), t.ToLowerInvariant())))
-                .Where(t => t.Distance <= 2).OrderBy(t => t.Distance).Select(t => t.Name).FirstOrDefault();
-            return $"this endpoint does not take the query parameter '{name}'" + (nearest is null ? "" : $" (did you mean '{nearest}'?)")
+            return $"this endpoint does not take the query parameter '{name}'" + NearestName.Suggestion(name, taken)
                 + (taken.Count == 0 ? "; it takes none" : $"; it takes {string.Join(", ", taken)}");
         }
 
