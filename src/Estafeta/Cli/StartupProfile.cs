@@ -22,7 +22,7 @@ public static class StartupProfile
     public static void Start(string[] args)
     {
         var verb = Verbs.RunName(args);
-        // Every verb but help opens the database: its one-time set-up runs on a second core meanwhile.
+        // Most verbs open the database (help and the auth checks do not): its one-time set-up runs on a second core meanwhile.
         if (verb is not null && verb != "serve") _ = Task.Run(() => Estafeta.Storage.Database.WarmUp(UsesPostgres(args)));
         if (verb is null || verb == "serve" || Environment.GetEnvironmentVariable("ESTAFETA_NO_STARTUP_PROFILE") == "1") return;
         try
