@@ -16,8 +16,8 @@ public static class StartupWarnings
         IPEndPoint?[] listeners = [settings.Http, settings.Smtp, settings.Submission, settings.Submissions, settings.Pop3, settings.Pop3s, settings.Imap, settings.Imaps];
         if (!listeners.Any(l => l is not null && !IPAddress.IsLoopback(l.Address))) return [];
         var warnings = new List<string>();
-        var name = settings.HostName.TrimEnd('.');
-        if (!name.Contains('.', StringComparison.Ordinal) || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase) || IPAddress.TryParse(name, out _))
+        // The test domain records and domain check use for the MX record's name.
+        if (!Estafeta.Mail.Authentication.DomainRecords.IsPublicHostName(settings.HostName.TrimEnd('.')))
         {
             warnings.Add($"--hostname is '{settings.HostName}', which other mail servers cannot use: outbound mail greets with it and lists without "
                 + $"a sender of their own send their confirmation mail from no-reply@{settings.HostName}. Set --hostname to this server's public name "
