@@ -297,6 +297,6 @@ public sealed class DomainCheck(IDnsResolver dns, TimeProvider clock, MtaStsReso
             "to have them in estafeta tlsrpt summary, replace it with: " + ours + " (or add mailto:" + address + " to rua=)", Required: false);
     }
 
-    private static RecordCheck DnsFailure(string label, string name) =>
+    internal static RecordCheck DnsFailure(string label, string name) =>
         new(label, name, RecordStatus.Wrong, $"the DNS lookup of {name} failed", "check that the domain's name servers answer, then run the check again");
 }

@@ -25,16 +25,15 @@ internal sealed class MtaStsCheck(IDnsResolver dns, TimeProvider clock, MtaStsRe
         var name = "_mta-sts." + domain;
         var ours = DomainRecords.TxtLine(name, [DomainRecords.MtaStsValue(input.HostName)]);
         var txt = await dns.TxtAsync(name, ct);
-        if (txt.Status == DnsStatus.TemporaryFailure) return Problem(name, $"the DNS lookup of {name} failed", "check that the domain's name servers answer, then run the check again");
-        var records = txt.Records.Where(r => r.StartsWith("v=STSv1", StringComparison.Ordinal)).ToList();
+        if (txt.Status == DnsStatus.TemporaryFailure) return DomainCheck.DnsFailure(Label, name) with { Required = false };
+        var records = MtaStsRecord.Among(txt.Records);
         if (records.Count == 0)
             return new RecordCheck(Label, name, RecordStatus.Missing,
                 $"not published (optional): receivers may deliver without TLS; publish it and serve the policy at https://mta-sts.{domain}/.well-known/mta-sts.txt",
                 "publish: " + ours, Required: false);
         if (records.Count > 1)
             return Problem(name, $"{records.Count} MTA-STS records: senders take that as no policy at all (RFC 8461 §3.1)", "publish one record instead of them: " + ours);
-        var id = IdOf(records[0]);
-        if (id is null)
+        if (MtaStsRecord.IdOf(records[0]) is null)
             return Problem(name, "the record has no valid id= (1 to 32 letters and digits): senders take that as no policy at all (RFC 8461 §3.1)", "publish: " + ours);
 
         var host = "mta-sts." + domain;
@@ -42,7 +41,7 @@ internal sealed class MtaStsCheck(IDnsResolver dns, TimeProvider clock, MtaStsRe
         var a = await dns.AAsync(host, ct);
         var aaaa = await dns.AaaaAsync(host, ct);
         if (a.Status == DnsStatus.TemporaryFailure || aaaa.Status == DnsStatus.TemporaryFailure)
-            return Problem(name, $"the DNS lookup of {host} failed", "check that the domain's name servers answer, then run the check again");
+            return DomainCheck.DnsFailure(Label, host) with { Name = name, Required = false };
         if (a.Records.Count == 0 && aaaa.Records.Count == 0)
             return Problem(name, $"{host} has no address, so senders cannot fetch the policy and ignore the record",
                 $"point {host} (A/AAAA or CNAME) at the HTTPS server that serves the policy shown by estafeta domain records {domain}, with a certificate valid for {host}");
@@ -62,15 +61,6 @@ internal sealed class MtaStsCheck(IDnsResolver dns, TimeProvider clock, MtaStsRe
     }
 
     private static RecordCheck Problem(string name, string detail, string fix) => new(Label, name, RecordStatus.Wrong, detail, fix, Required: false);
-
-    /// <summary>The id= of the record, when it is 1 to 32 letters and digits (RFC 8461 §3.1); null otherwise.</summary>
-    private static string? IdOf(string record)
-    {
-        foreach (var part in record.Split(';', StringSplitOptions.TrimEntries))
-            if (part.StartsWith("id=", StringComparison.Ordinal))
-                return part[3..] is { Length: > 0 and <= 32 } id && id.All(char.IsAsciiLetterOrDigit) ? id : null;
-        return null;
-    }
 
     /// <summary>An HTTPS client handler that finds the policy host through the product's resolver.</summary>
     private SocketsHttpHandler Handler() => new()

@@ -40,14 +40,14 @@ public sealed class MtaStsResolver : IDisposable
         var now = _clock.GetUtcNow();
         _cache.TryGetValue(domain, out var cached);
         var txt = await _dns.TxtAsync("_mta-sts." + domain, ct);
-        var record = txt.Records.Where(r => r.StartsWith("v=STSv1", StringComparison.Ordinal)).ToList();
-        if (txt.Status != DnsStatus.Ok || record.Count != 1)
+        var records = MtaStsRecord.Among(txt.Records);
+        if (txt.Status != DnsStatus.Ok || records.Count != 1 || MtaStsRecord.IdOf(records[0]) is not { } id)
         {
-            // No record (or DNS trouble): a cached policy stays in force until it expires (§5.1).
+            // No valid record (or DNS trouble): a cached policy stays in force until it expires (§5.1). A record without a
+            // valid id= is none (§3.1); it was fetched as if its id were empty.
             return cached.Policy is not null && cached.Expires > now ? new Lookup(cached.Policy, null) : new Lookup(null, null);
         }
 
-        var id = IdOf(record[0]);
         if (cached.Policy is not null && cached.Expires > now && cached.Policy.Id == id) return new Lookup(cached.Policy, null);
         try
         {
@@ -76,13 +76,6 @@ public sealed class MtaStsResolver : IDisposable
         var inner = e;
         while (inner.InnerException is { } next) inner = next;
         return e is TaskCanceledException ? "no answer within 30 seconds" : e.Message.Contains(inner.Message, StringComparison.Ordinal) ? e.Message : $"{e.Message}: {inner.Message}";
-    }
-
-    private static string IdOf(string record)
-    {
-        foreach (var part in record.Split(';', StringSplitOptions.TrimEntries))
-            if (part.StartsWith("id=", StringComparison.Ordinal)) return part[3..];
-        return "";
     }
 
     public void Dispose() => _http.Dispose();
