@@ -100,9 +100,7 @@ public static class ContactEditCommands
             var lists = parse.GetValue(list) ?? [];
             if (lists.Length == 0 == !parse.GetValue(all)) return Output.Fail("name the lists with --list, or give --all for every list the contact is subscribed to.");
             var given = parse.GetValue(email)!.Trim();
-            var contact = long.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? await audience.Contacts.GetAsync(id, ct)
-                : await audience.Contacts.FindAsync(given, ct);
+            var contact = await audience.Contacts.FindByIdOrAddressAsync(given, ct);
             if (contact is null) return Output.Fail($"there is no contact {given}");
 
             var current = await audience.Subscriptions.ForContactAsync(contact.Id, ct);

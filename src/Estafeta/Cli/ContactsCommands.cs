@@ -115,9 +115,7 @@ public static class ContactsCommands
         command.SetAction((parse, ct) => AudienceVerb.RunAsync(parse, async (audience, _) =>
         {
             var given = parse.GetValue(email)!.Trim();
-            var contact = long.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                ? await audience.Contacts.GetAsync(id, ct)
-                : await audience.Contacts.FindAsync(given, ct);
+            var contact = await audience.Contacts.FindByIdOrAddressAsync(given, ct);
             if (contact is null)
             {
                 var suppressed = given.Contains('@', StringComparison.Ordinal) ? await audience.Suppression.ReasonAsync(given, ct) : null;

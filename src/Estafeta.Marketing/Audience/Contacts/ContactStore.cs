@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Estafeta.Storage;
@@ -141,6 +142,10 @@ public sealed class ContactStore(Database db, AddressValidator validator)
             "SELECT id FROM contacts WHERE email = @canonical", new { canonical }, cancellationToken: ct)).ConfigureAwait(false);
         return id is null ? null : (await LoadAsync(connection, null, [id.Value], ct).ConfigureAwait(false))[0];
     }
+
+    /// <summary>The contact named by its id (digits) or its address, as the command line takes one; null when there is none.</summary>
+    public Task<Contact?> FindByIdOrAddressAsync(string given, CancellationToken ct = default) =>
+        long.TryParse(given.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var id) ? GetAsync(id, ct) : FindAsync(given.Trim(), ct);
 
     /// <summary>A page of contacts in id order after <paramref name="afterId"/>, optionally only those a segment selects.</summary>
     public async Task<IReadOnlyList<Contact>> ListAsync(long afterId, int limit, SegmentQuery? segment = null, CancellationToken ct = default)
