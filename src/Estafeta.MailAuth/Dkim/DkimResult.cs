@@ -9,7 +9,8 @@ namespace Estafeta.MailAuth.Dkim;
 /// <param name="Selector">s= (header.s).</param>
 /// <param name="Identity">i= (header.i), defaulting to "@" + d=.</param>
 /// <param name="Algorithm">a= as written in the signature (header.a).</param>
-/// <param name="SignaturePrefix">The first 8 characters of b= without whitespace (RFC 6008 header.b).</param>
+/// <param name="SignaturePrefix">b= without whitespace, whole or its beginning (a verified signature gives only its first 8
+/// characters); <see cref="HeaderB"/> takes the first 8 (RFC 6008 header.b).</param>
 /// <param name="KeyTesting">The key record carries t=y: the domain is testing DKIM.</param>
 /// <param name="BodyLength">l= when the signature covers only part of the body.</param>
 public sealed record DkimResult(

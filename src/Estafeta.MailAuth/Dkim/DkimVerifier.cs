@@ -205,7 +205,7 @@ public sealed class DkimVerifier
             signature.AlgorithmName, signature.SignaturePrefix, BodyLength: signature.BodyLength);
 
     private static DkimResult Describe(DkimTagList tags, DkimStatus status, string reason) =>
-        new(status, reason, tags["d"], tags["s"], tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : null, tags["a"], tags.Compact("b") is { Length: > 8 } b ? b[..8] : tags.Compact("b"));
+        new(status, reason, tags["d"], tags["s"], tags["i"] is { } i ? DkimTagList.RemoveWhitespace(i) : null, tags["a"], tags.Compact("b"));
 
     private static DkimResult Describe(WireMessage wire, HeaderField field, DkimStatus status, string reason) =>
         DkimTagList.TryParse(FieldValue(wire, field), out var tags, out _) ? Describe(tags, status, reason) : new DkimResult(status, reason);
