@@ -40,7 +40,7 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
     public TimeSpan RecordFailure(IPAddress address)
     {
         var now = clock.GetUtcNow();
-        var entry = _entries.AddOrUpdate(Normalize(address), _ => new Entry(1, now),
+        var entry = _entries.AddOrUpdate(ClientNetwork.Of(address), _ => new Entry(1, now),
             (_, old) => now - old.Last > Window ? new Entry(1, now) : new Entry(old.Failures + 1, now));
         if (_entries.Count > Capacity) _bound.Keep(_entries, () => SweepDue(now), e => now - e.Last > Window);
         var factor = Math.Pow(2, Math.Min(entry.Failures - 1, 20));
@@ -48,11 +48,11 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
         return delay;
     }
 
-    public void RecordSuccess(IPAddress address) => _entries.TryRemove(Normalize(address), out _);
+    public void RecordSuccess(IPAddress address) => _entries.TryRemove(ClientNetwork.Of(address), out _);
 
     private Entry? Current(IPAddress address)
     {
-        if (!_entries.TryGetValue(Normalize(address), out var e)) return null;
+        if (!_entries.TryGetValue(ClientNetwork.Of(address), out var e)) return null;
         return clock.GetUtcNow() - e.Last > Window ? null : e;
     }
 
@@ -62,6 +62,4 @@ public sealed class LoginThrottle(TimeProvider clock, int maxFailures = 10, Time
         _lastSweep = now;
         return true;
     }
-
-    private static IPAddress Normalize(IPAddress a) => ClientNetwork.Of(a);
 }
