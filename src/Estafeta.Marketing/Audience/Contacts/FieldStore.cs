@@ -82,7 +82,7 @@ public sealed class FieldStore(Database db)
         var segments = (await connection.QueryAsync<(string Name, string Expression)>(new CommandDefinition(
             "SELECT name, expression FROM segments ORDER BY name", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
         if (segments.Count == 0) return [];
-        var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        var lists = await ListNames.LoadAsync(connection, tx, ct).ConfigureAwait(false);
         var without = all.Where(f => f.Value.Id != field.Id).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
         var now = db.Time.GetUtcNow();
         bool Compiles(string expression, IReadOnlyDictionary<string, FieldDefinition> fields)

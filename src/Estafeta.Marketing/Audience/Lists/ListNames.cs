@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Text;
+using Dapper;
 
 namespace Estafeta.Marketing.Audience;
 
@@ -7,6 +9,11 @@ namespace Estafeta.Marketing.Audience;
 internal static class ListNames
 {
     public static string Normalize(string name) => name.Trim().Normalize(NormalizationForm.FormC);
+
+    /// <summary>Every list's id and name, what <see cref="Find"/> looks among (a server holds at most
+    /// <see cref="ListStore.MaxLists"/>).</summary>
+    public static async Task<List<(long Id, string Name)>> LoadAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct) =>
+        (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("SELECT id, name FROM lists", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
 
     /// <summary>The list's id, or null with the lists named alike (several: ambiguous; none: no such list).</summary>
     public static long? Find(string name, IReadOnlyList<(long Id, string Name)> lists, out List<(long Id, string Name)> alike)

@@ -119,7 +119,7 @@ public sealed class ListStore(Database db)
 
         if (!string.Equals(newName, row.Name, StringComparison.Ordinal))
         {
-            var after = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("SELECT id, name FROM lists", transaction: tx, cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            var after = await ListNames.LoadAsync(connection, tx, ct).ConfigureAwait(false);
             var before = after.Select(l => l.Id == id ? (l.Id, row.Name) : l).ToList();
             var segments = await connection.QueryAsync<(long Id, string Expression)>(new CommandDefinition("SELECT id, expression FROM segments", transaction: tx, cancellationToken: ct)).ConfigureAwait(false);
             foreach (var (segmentId, expression) in segments)
@@ -168,7 +168,7 @@ public sealed class ListStore(Database db)
             "SELECT id FROM lists WHERE name = @name", new { name = ListNames.Normalize(idOrName) }, cancellationToken: ct)).ConfigureAwait(false);
         if (found is null)
         {
-            var lists = (await connection.QueryAsync<(long Id, string Name)>(new CommandDefinition("SELECT id, name FROM lists", cancellationToken: ct)).ConfigureAwait(false)).AsList();
+            var lists = await ListNames.LoadAsync(connection, null, ct).ConfigureAwait(false);
             found = ListNames.Find(idOrName, lists, out var alike);
             if (found is null && alike.Count > 1)
                 throw new NotFoundException($"several lists are named like {idOrName}: {string.Join(", ", alike.Select(l => l.Name))}; give the exact name or the id");

@@ -41,7 +41,7 @@ public sealed partial class SegmentCompiler
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
         var definitions = await FieldStore.ListAsync(connection, null, ct).ConfigureAwait(false);
-        var lists = (await connection.QueryAsync<(long, string)>(new CommandDefinition("SELECT id, name FROM lists", cancellationToken: ct)).ConfigureAwait(false)).AsList();
+        var lists = await ListNames.LoadAsync(connection, null, ct).ConfigureAwait(false);
         var query = Compile(expression, db.Kind, definitions.ToDictionary(f => f.Name, StringComparer.Ordinal), lists, db.Time.GetUtcNow());
         return query.Campaigns.Count == 0 ? query : query with { Warnings = await CampaignWarningsAsync(connection, query.Campaigns, ct).ConfigureAwait(false) };
     }
