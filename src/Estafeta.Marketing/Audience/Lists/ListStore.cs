@@ -164,15 +164,9 @@ public sealed class ListStore(Database db)
         }
 
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
-        var found = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
-            "SELECT id FROM lists WHERE name = @name", new { name = ListNames.Normalize(idOrName) }, cancellationToken: ct)).ConfigureAwait(false);
-        if (found is null)
-        {
-            var lists = await ListNames.LoadAsync(connection, null, ct).ConfigureAwait(false);
-            found = ListNames.Find(idOrName, lists, out var alike);
-            if (found is null && alike.Count > 1)
-                throw new NotFoundException($"several lists are named like {idOrName}: {string.Join(", ", alike.Select(l => l.Name))}; give the exact name or the id");
-        }
+        var found = ListNames.Find(idOrName, await ListNames.LoadAsync(connection, null, ct).ConfigureAwait(false), out var alike);
+        if (found is null && alike.Count > 1)
+            throw new NotFoundException($"several lists are named like {idOrName}: {string.Join(", ", alike.Select(l => l.Name))}; give the exact name or the id");
 
         return found is { } f
             ? (await GetAsync(f, ct).ConfigureAwait(false))!
