@@ -46,7 +46,7 @@ internal sealed class MtaStsCheck(IDnsResolver dns, TimeProvider clock, MtaStsRe
             return Problem(name, $"{host} has no address, so senders cannot fetch the policy and ignore the record",
                 $"point {host} (A/AAAA or CNAME) at the HTTPS server that serves the policy shown by estafeta domain records {domain}, with a certificate valid for {host}");
 
-        using var owned = resolver is null ? new MtaStsResolver(dns, clock, new OutboundOptions { MtaStsHttpHandler = Handler() }) : null;
+        using var owned = resolver is null ? new MtaStsResolver(dns, clock, new OutboundOptions { MtaStsHttpHandler = PolicyHostHandler(dns) }) : null;
         var lookup = await (resolver ?? owned!).FindAsync(domain, ct);
         if (lookup.Policy is not { } policy)
             return Problem(name, $"the policy could not be fetched from {policyUrl} ({lookup.FetchFailure ?? "no policy"}: {lookup.FailureDetail ?? "no answer"}): senders ignore the record",
@@ -62,8 +62,8 @@ internal sealed class MtaStsCheck(IDnsResolver dns, TimeProvider clock, MtaStsRe
 
     private static RecordCheck Problem(string name, string detail, string fix) => new(Label, name, RecordStatus.Wrong, detail, fix, Required: false);
 
-    /// <summary>An HTTPS client handler that finds the policy host through the product's resolver.</summary>
-    private SocketsHttpHandler Handler() => new()
+    /// <summary>An HTTP client handler that finds the policy host through the product's resolver (so <c>--dns</c> applies to it).</summary>
+    internal static SocketsHttpHandler PolicyHostHandler(IDnsResolver dns) => new()
     {
         AllowAutoRedirect = false,
         ConnectTimeout = TimeSpan.FromSeconds(10),
