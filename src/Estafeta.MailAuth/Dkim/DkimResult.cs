@@ -1,4 +1,5 @@
 using System.Text;
+using Estafeta.MailAuth.Dmarc;
 
 namespace Estafeta.MailAuth.Dkim;
 
@@ -39,7 +40,7 @@ public sealed record DkimResult(
     public string ToAuthenticationResults()
     {
         var text = new StringBuilder("dkim=").Append(Keyword);
-        text.Append(" (").Append(EscapeComment(Reason)).Append(')');
+        text.Append(" (").Append(AuthenticationResultsFormat.EscapeComment(Reason)).Append(')');
         AppendProperty(text, "header.d", Domain);
         AppendProperty(text, "header.i", Identity);
         AppendProperty(text, "header.s", Selector);
@@ -50,34 +51,11 @@ public sealed record DkimResult(
 
     public override string ToString() => ToAuthenticationResults();
 
+    /// <summary>A malformed signature's tags are passed on as written, so a value may hold anything a header
+    /// field can (a bare CR, a NUL): the shared RFC 8601 quoting keeps such octets out of the field written.</summary>
     private static void AppendProperty(StringBuilder text, string name, string? value)
     {
         if (string.IsNullOrEmpty(value)) return;
-        text.Append(' ').Append(name).Append('=');
-        if (IsPropertyToken(value)) text.Append(value);
-        else text.Append('"').Append(value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)).Append('"');
-    }
-
-    /// <summary>True when the value can stand unquoted: an RFC 2045 token, or local-part@domain made
-    /// of atom characters (RFC 8601 pvalue).</summary>
-    private static bool IsPropertyToken(string value)
-    {
-        foreach (var c in value)
-        {
-            if (c <= ' ' || c >= 0x7f) return false;
-            if ("()<>,;:\\\"/[]?=".Contains(c, StringComparison.Ordinal)) return false;
-        }
-        return true;
-    }
-
-    private static string EscapeComment(string text)
-    {
-        var escaped = new StringBuilder(text.Length);
-        foreach (var c in text)
-        {
-            if (c is '(' or ')' or '\\') escaped.Append('\\');
-            escaped.Append(c is '\r' or '\n' ? ' ' : c);
-        }
-        return escaped.ToString();
+        text.Append(' ').Append(name).Append('=').Append(AuthenticationResultsFormat.PropertyValue(value));
     }
 }

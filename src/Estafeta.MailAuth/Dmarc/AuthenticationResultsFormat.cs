@@ -31,28 +31,34 @@ public static class AuthenticationResultsFormat
         return Quote(value);
     }
 
+    /// <summary>A quoted-string. A control character other than HTAB (CR, LF, NUL and the like, which a value read
+    /// from a message may hold) cannot be written in one, and becomes a space.</summary>
     public static string Quote(string value)
     {
         var text = new StringBuilder(value.Length + 2).Append('"');
         foreach (var c in value)
         {
             if (c is '"' or '\\') text.Append('\\');
-            text.Append(c is '\r' or '\n' ? ' ' : c);
+            text.Append(c != '\t' && IsControl(c) ? ' ' : c);
         }
         return text.Append('"').ToString();
     }
 
-    /// <summary>Text safe inside "( ... )".</summary>
+    /// <summary>Text safe inside "( ... )"; control characters become spaces, as in <see cref="Quote"/>.</summary>
     public static string EscapeComment(string text)
     {
         var escaped = new StringBuilder(text.Length);
         foreach (var c in text)
         {
             if (c is '(' or ')' or '\\') escaped.Append('\\');
-            escaped.Append(c is '\r' or '\n' or '\t' ? ' ' : c);
+            escaped.Append(IsControl(c) ? ' ' : c);
         }
         return escaped.ToString();
     }
+
+    /// <summary>US-ASCII control characters (RFC 5234 CTL), which no part of a header field may hold but HTAB as
+    /// white space.</summary>
+    private static bool IsControl(char c) => c is < ' ' or '\x7f';
 
     private static bool IsDotAtom(string text, bool allowEmpty)
     {

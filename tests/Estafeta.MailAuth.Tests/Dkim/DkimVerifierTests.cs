@@ -263,6 +263,18 @@ public sealed class DkimVerifierTests(ITestOutputHelper output)
             result.ToAuthenticationResults());
     }
 
+    /// <summary>A malformed signature's d= with a bare CR in it was written into the result header as it was.</summary>
+    [Fact]
+    public async Task A_bare_cr_in_a_malformed_signature_stays_out_of_the_result_header()
+    {
+        var message = Encoding.Latin1.GetBytes("DKIM-Signature: v=1; a=rsa-sha256; d=exa\rmple.com; s=s; h=from; bh=AAAA; b=AAAA\r\n"
+            + Encoding.Latin1.GetString(TestMessages.Plain()));
+        var result = (await Verify(message)).Single();
+        Assert.Equal(DkimStatus.PermError, result.Status);
+        Assert.Equal("dkim=permerror (malformed signature: d=exa mple.com is not a domain name) header.d=\"exa mple.com\" header.s=s header.a=rsa-sha256 header.b=AAAA",
+            result.ToAuthenticationResults());
+    }
+
     private static Task<IReadOnlyList<DkimResult>> Verify(byte[] message) => TestKeys.Verifier(TestKeys.PublishedDns()).VerifyAsync(message);
 
     private static byte[] RsaSigned(byte[] message) =>
