@@ -116,4 +116,17 @@ public sealed class AggregateSampleTests(ITestOutputHelper output)
         Assert.False(result.Success);
         Assert.Contains("no report attachment", result.Error, StringComparison.Ordinal);
     }
+
+    /// <summary>Elements nested 100,000 deep in org_name overflowed the stack (XElement.Value recurses per level)
+    /// and ended the process.</summary>
+    [Fact]
+    public void Elements_nested_far_beyond_a_report_are_refused_before_they_are_read()
+    {
+        const int depth = 100_000;
+        var xml = "<feedback><report_metadata><org_name>" + string.Concat(Enumerable.Repeat("<a>", depth)) + string.Concat(Enumerable.Repeat("</a>", depth))
+            + "</org_name></report_metadata><policy_published><domain>example.com</domain></policy_published></feedback>";
+        var result = AggregateReportReader.Read(System.Text.Encoding.ASCII.GetBytes(xml));
+        Assert.False(result.Success);
+        Assert.Equal("the XML nests elements more than 64 levels deep", result.Error);
+    }
 }

@@ -29,28 +29,45 @@ internal sealed class AggregateReportXmlParser
             var end = text.LastIndexOf("</feedback>", StringComparison.Ordinal);
             if (start <= 0 || end < start || !TryLoad(text[start..(end + "</feedback>".Length)], out document, out _))
             {
-                error = $"not well-formed XML: {xmlError}" + (parser.warnings.Count > 0 ? $" ({string.Join("; ", parser.warnings)})" : string.Empty);
+                error = xmlError + (parser.warnings.Count > 0 ? $" ({string.Join("; ", parser.warnings)})" : string.Empty);
                 return false;
             }
-            parser.warnings.Add($"the XML around the feedback element is not well-formed ({xmlError}); the feedback element was read on its own");
+            parser.warnings.Add($"the XML around the feedback element cannot be read ({xmlError}); the feedback element was read on its own");
         }
         return parser.TryRead(document!, out report, out error);
     }
 
+    /// <summary>The deepest element nesting read. A report nests five levels; XElement.Value recurses once per
+    /// level, so a document nested some hundred thousand levels deep would overflow the stack and end the process.</summary>
+    internal const int MaxDepth = 64;
+
+    private static readonly XmlReaderSettings Settings = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
+
     private static bool TryLoad(string text, out XDocument document, out string error)
     {
+        document = new XDocument();
         try
         {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreComments = true };
-            using var reader = XmlReader.Create(new StringReader(text), settings);
+            // A first streaming pass measures the nesting before any tree is built.
+            using (var scan = XmlReader.Create(new StringReader(text), Settings))
+            {
+                while (scan.Read())
+                {
+                    if (scan.Depth > MaxDepth)
+                    {
+                        error = $"the XML nests elements more than {MaxDepth} levels deep";
+                        return false;
+                    }
+                }
+            }
+            using var reader = XmlReader.Create(new StringReader(text), Settings);
             document = XDocument.Load(reader);
             error = string.Empty;
             return true;
         }
         catch (XmlException e)
         {
-            document = new XDocument();
-            error = e.Message;
+            error = "not well-formed XML: " + e.Message;
             return false;
         }
     }
