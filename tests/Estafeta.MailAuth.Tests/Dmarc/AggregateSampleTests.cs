@@ -129,4 +129,22 @@ public sealed class AggregateSampleTests(ITestOutputHelper output)
         Assert.False(result.Success);
         Assert.Equal("the XML nests elements more than 64 levels deep", result.Error);
     }
+
+    /// <summary>A count of more than long holds (99999999999999999999.5) threw OverflowException out of the reader;
+    /// counts near long.MaxValue made the summary's sums overflow.</summary>
+    [Theory]
+    [InlineData("99999999999999999999.5")]
+    [InlineData("9223372036854775807")]
+    [InlineData("-3")]
+    public void A_count_that_is_no_message_count_is_a_warning_and_counts_nothing(string count)
+    {
+        var record = $"<record><row><source_ip>192.0.2.1</source_ip><count>{count}</count></row><identifiers><header_from>example.com</header_from></identifiers></record>";
+        var xml = "<feedback><report_metadata><org_name>x</org_name><date_range><begin>1</begin><end>2</end></date_range></report_metadata>"
+            + "<policy_published><domain>example.com</domain></policy_published>" + record + record + "</feedback>";
+        var result = AggregateReportReader.Read(System.Text.Encoding.ASCII.GetBytes(xml));
+        Assert.True(result.Success, result.Error);
+        Assert.All(result.Report!.Records, r => Assert.Equal(0, r.Count));
+        Assert.Contains(result.Warnings, w => w.StartsWith($"record 1 count \"{count}\"", StringComparison.Ordinal));
+        Assert.Equal(0, Assert.Single(AggregateReportSummary.Summarize([result.Report, result.Report])).Messages);
+    }
 }

@@ -223,7 +223,7 @@ internal sealed class AggregateReportXmlParser
             return null;
         }
         var countText = Text(row!, "count");
-        var count = countText is null ? Warn<long?>($"record {index + 1} has no count; 1 assumed", 1) : Number(countText, $"record {index + 1} count");
+        var count = countText is null ? Warn<long?>($"record {index + 1} has no count; 1 assumed", 1) : MessageCount(countText, $"record {index + 1} count");
         var authResults = Child(element, "auth_results");
         return new AggregateReportRecord
         {
@@ -279,10 +279,23 @@ internal sealed class AggregateReportXmlParser
         return DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(seconds, 0, 253402300799));
     }
 
+    /// <summary>A message count above this is not a count (10^12 messages from one address in a day is far beyond
+    /// any sender), and the summary's sums of counts stay within long.</summary>
+    public const long MaxMessageCount = 1_000_000_000_000;
+
+    private long? MessageCount(string text, string what)
+    {
+        var count = Number(text, what);
+        if (count is null or (>= 0 and <= MaxMessageCount)) return count;
+        warnings.Add(string.Create(CultureInfo.InvariantCulture, $"{what} \"{text}\" is outside 0 to {MaxMessageCount}; taken as 0"));
+        return 0;
+    }
+
     private long? Number(string text, string what)
     {
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number)) return number;
-        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction))
+        // A fraction beyond long (99999999999999999999.5) is no number here: the cast would throw.
+        if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var fraction) && fraction is > long.MinValue - 1m and < long.MaxValue + 1m)
         {
             warnings.Add($"{what} \"{text}\" is not an integer; truncated");
             return (long)fraction;
