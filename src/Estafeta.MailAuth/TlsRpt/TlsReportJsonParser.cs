@@ -229,7 +229,7 @@ internal sealed class TlsReportJsonParser
         }
         long count;
         if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out count)) { }
-        else if (value.ValueKind == JsonValueKind.String && long.TryParse(value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out count))
+        else if (value.ValueKind == JsonValueKind.String && long.TryParse(Decode(value, name), NumberStyles.None, CultureInfo.InvariantCulture, out count))
             Warn($"{where} writes {name} as a string");
         else throw new ReportException($"{where} {name} is not a whole number: {Shorten(value.GetRawText())}");
         if (count < 0 || count > MaxSessionCount)
@@ -243,7 +243,7 @@ internal sealed class TlsReportJsonParser
         if (Property(element, name) is not { } value) return null;
         var text = value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => Decode(value, name),
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.Null => null,
             _ => throw new ReportException($"{name} is {Article(value.ValueKind)}, not a string"),
@@ -270,7 +270,7 @@ internal sealed class TlsReportJsonParser
                 Warn($"{where} {name} holds {Article(item.ValueKind)}; skipped");
                 continue;
             }
-            var text = item.GetString()!;
+            var text = Decode(item, name);
             if (text.Length > MaxStringLength)
                 throw new ReportException(string.Create(CultureInfo.InvariantCulture, $"{where} {name} holds a string of {text.Length} characters, more than {MaxStringLength}"));
             list.Add(text);
@@ -278,13 +278,41 @@ internal sealed class TlsReportJsonParser
         return list;
     }
 
-    /// <summary>The property named <paramref name="name"/> in any case (the first one when repeated).</summary>
+    /// <summary>The property named <paramref name="name"/>, written so or else in any case (the first one when
+    /// repeated). The names are read one by one rather than through TryGetProperty, which throws when a name before
+    /// the one sought cannot be decoded (see <see cref="Decode"/>); such a member is not one this parser reads.</summary>
     private static JsonElement? Property(JsonElement element, string name)
     {
-        if (element.TryGetProperty(name, out var exact)) return exact;
+        JsonElement? inAnyCase = null;
         foreach (var property in element.EnumerateObject())
-            if (property.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) return property.Value;
-        return null;
+        {
+            string member;
+            try
+            {
+                member = property.Name;
+            }
+            catch (InvalidOperationException)
+            {
+                continue;
+            }
+            if (member.Equals(name, StringComparison.Ordinal)) return property.Value;
+            if (inAnyCase is null && member.Equals(name, StringComparison.OrdinalIgnoreCase)) inAnyCase = property.Value;
+        }
+        return inAnyCase;
+    }
+
+    /// <summary>A JSON string's text. JSON lets a string hold an escaped half of a surrogate pair ("\ud800") that is no
+    /// character, and JsonElement.GetString throws InvalidOperationException on it: that is the report's error.</summary>
+    private static string Decode(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ReportException($"{name} holds a \\u escape of half a surrogate pair, which is no character");
+        }
     }
 
     private void Warn(string warning)

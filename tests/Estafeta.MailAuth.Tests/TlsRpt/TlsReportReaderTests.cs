@@ -171,6 +171,20 @@ public sealed class TlsReportReaderTests
         Assert.Contains(error, result.Error, StringComparison.Ordinal);
     }
 
+    /// <summary>JSON may escape half a surrogate pair; reading such a string, or a member name so written before one
+    /// looked up, threw InvalidOperationException out of the reader.</summary>
+    [Fact]
+    public void A_lone_surrogate_escape_in_a_value_is_the_reports_error_and_in_a_name_is_an_unknown_member()
+    {
+        var inValue = TlsReportReader.Read(Encoding.UTF8.GetBytes(Rfc8460Example.Replace("\"Company-X\"", "\"Company-\\ud800X\"", StringComparison.Ordinal)));
+        Assert.False(inValue.Success);
+        Assert.Equal("organization-name holds a \\u escape of half a surrogate pair, which is no character", inValue.Error);
+
+        var inName = TlsReportReader.Read(Encoding.UTF8.GetBytes(Rfc8460Example.Replace("\"organization-name\"", "\"x\\udc00\": 1, \"organization-name\"", StringComparison.Ordinal)));
+        Assert.True(inName.Success, inName.Error);
+        Assert.Equal("Company-X", inName.Report!.OrganizationName);
+    }
+
     [Fact]
     public void A_gzip_bomb_is_refused_once_it_expands_past_the_limit()
     {
