@@ -67,6 +67,13 @@ public sealed class ArcSealer
 
         var signedHeaders = options.SignedHeaders.Where(name => wire.Headers.Any(h => h.Name.Equals(name, StringComparison.OrdinalIgnoreCase)))
             .Select(name => name.ToLowerInvariant()).ToArray();
+        if (signedHeaders.Length == 0)
+        {
+            // h= may not be empty: a message with none of these fields (not even the From every message must have)
+            // has nothing for the ARC-Message-Signature to sign.
+            refusal = $"the message has none of the header fields an ARC-Message-Signature signs ({string.Join(", ", options.SignedHeaders)})";
+            return null;
+        }
         var bodyHash = Convert.ToBase64String(ArcHashing.BodyHash(wire.Body, DkimCanonicalization.Relaxed, null));
         using var ams = new SignatureFieldWriter("ARC-Message-Signature");
         ams.Tag("i", number);

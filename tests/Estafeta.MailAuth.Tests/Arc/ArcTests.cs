@@ -61,6 +61,17 @@ public sealed class ArcTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, result.Instances);
     }
 
+    /// <summary>A message with none of the fields an AMS signs made an empty h= list throw ArgumentOutOfRangeException.</summary>
+    [Fact]
+    public async Task A_message_with_no_field_to_sign_is_refused_a_seal()
+    {
+        var message = "X-Note: only this\r\n\r\nbody\r\n"u8.ToArray();
+        var chain = await new ArcVerifier(Dns()).VerifyAsync(message);
+        Assert.Null(ListSealer.Seal(message, chain, Results, out var refusal));
+        Assert.StartsWith("the message has none of the header fields an ARC-Message-Signature signs (", refusal, StringComparison.Ordinal);
+        Assert.Equal(message, ListSealer.SealAndPrepend(message, chain, Results));
+    }
+
     [Fact]
     public async Task A_sealed_message_verifies_with_cv_pass()
     {
