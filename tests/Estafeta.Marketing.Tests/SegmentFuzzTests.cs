@@ -204,7 +204,9 @@ internal static class SegmentFuzz
                     "domain" => Domain(value),
                     _ => value,
                 };
+                // Addresses and domains are put in their stored form for = (and !=, in) alone; < and > compare the text as written.
                 var nfc = stored.Normalize(NormalizationForm.FormC);
+                var written = value.Normalize(NormalizationForm.FormC);
                 switch (random.Next(4))
                 {
                     case 0:
@@ -224,10 +226,10 @@ internal static class SegmentFuzz
                         return Leaf($"{name} {op} {literal}", op, (p, _, o) => TextOf(p, field) is { } t && o switch
                         {
                             "=" => CaseFold.Of(t) == CaseFold.Of(nfc),
-                            "<" => string.CompareOrdinal(t, nfc) < 0,
-                            "<=" => string.CompareOrdinal(t, nfc) <= 0,
-                            ">" => string.CompareOrdinal(t, nfc) > 0,
-                            _ => string.CompareOrdinal(t, nfc) >= 0,
+                            "<" => string.CompareOrdinal(t, written) < 0,
+                            "<=" => string.CompareOrdinal(t, written) <= 0,
+                            ">" => string.CompareOrdinal(t, written) > 0,
+                            _ => string.CompareOrdinal(t, written) >= 0,
                         });
                     }
                 }
