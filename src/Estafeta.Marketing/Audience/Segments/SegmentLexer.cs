@@ -91,6 +91,8 @@ internal static class SegmentLexer
                 i++;
             }
 
+            // No stored text holds U+0000, and PostgreSQL refuses it in a parameter with an error of its own.
+            if (text[i] == '\0') throw new SegmentSyntaxException("a string may not hold the character U+0000 (NUL)", i, text);
             value.Append(text[i++]);
         }
 
