@@ -60,8 +60,8 @@ public abstract class ImportFuzzTests(AudienceBackend backend) : AudienceTests(b
             }
 
             text.Append(row).Append(newline);
-            // A line break inside a quoted field is a line of the file too.
-            line += 1 + (row.Length - row.Replace(newline, "", StringComparison.Ordinal).Length) / newline.Length;
+            // A line break inside a quoted field is a line of the file too: \r\n, \n or \r alone, whatever the file's own.
+            line += 1 + System.Text.RegularExpressions.Regex.Count(row, "\r\n|\r|\n");
             if (random.Next(6) == 0)
             {
                 text.Append(newline);
