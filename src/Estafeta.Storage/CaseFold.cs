@@ -9,7 +9,35 @@ namespace Estafeta.Storage;
 /// function <c>estafeta_lower(text)</c>.</summary>
 public static class CaseFold
 {
-    public static string Of(string text) => text.Normalize(NormalizationForm.FormC).ToLowerInvariant();
+    public static string Of(string text) => Nfc(text).ToLowerInvariant();
+
+    /// <summary><paramref name="text"/> in Unicode NFC, the form text is stored and compared in. Text that is not well-formed
+    /// UTF-16 (a lone surrogate, which a JSON <c>\ud800</c> escape gives) has no such form: <c>string.Normalize</c> throws
+    /// an <see cref="ArgumentException"/> for it, which callers would let through as a failure of the program rather
+    /// than a value to refuse; here it is an <see cref="InvalidInputException"/> like any other bad value.</summary>
+    public static string Nfc(string text)
+    {
+        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 && !IsWellFormed(text))
+        {
+            // Not quoted in the message: the error is written out as JSON or to a terminal, where the lone half cannot go.
+            throw new InvalidInputException("the text is not valid Unicode: it holds half of a surrogate pair, which is no character");
+        }
+
+        return text.Normalize(NormalizationForm.FormC);
+    }
+
+    /// <summary>Whether every surrogate in <paramref name="text"/> is half of a pair.</summary>
+    public static bool IsWellFormed(ReadOnlySpan<char> text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (!char.IsSurrogate(text[i])) continue;
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
+            i++;
+        }
+
+        return true;
+    }
 
     /// <summary><paramref name="text"/> without its accents and other combining marks (NFC): "facturación" → "facturacion".
     /// For names people write with or without them (field names, role addresses); not for values, where accents count.</summary>
@@ -17,7 +45,7 @@ public static class CaseFold
     {
         if (Ascii.IsValid(text)) return text;
         var kept = new StringBuilder(text.Length);
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in Nfc(text).Normalize(NormalizationForm.FormD))
             if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) != System.Globalization.UnicodeCategory.NonSpacingMark) kept.Append(c);
         return kept.ToString().Normalize(NormalizationForm.FormC);
     }

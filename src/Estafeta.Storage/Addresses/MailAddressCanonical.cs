@@ -106,7 +106,14 @@ public static class MailAddressCanonical
             throw new InvalidInputException($"'{domain}' is not a valid domain name", e);
         }
 
+        // IDNA maps the ideographic and full-width full stops (。．｡) to '.', so "ejemplo.es。" only ends with a dot after
+        // the mapping; left there, the canonical form would not be its own canonical form.
         ascii = ascii.ToLowerInvariant();
+        if (ascii.EndsWith('.'))
+        {
+            ascii = ascii[..^1];
+        }
+
         if (ascii.Length > MaxDomainOctets)
         {
             throw new InvalidInputException($"'{domain}' is longer than {MaxDomainOctets} characters");
@@ -155,7 +162,9 @@ public static class MailAddressCanonical
 
         foreach (var c in normalized)
         {
-            if (char.IsControl(c) || (c == ' ' && normalized[0] != '"'))
+            // Any white space, not just ' ': a local part that began with U+2028 or U+3000 (inside <...>, which the
+            // trimming above does not reach) was kept, and trimmed off when its canonical form was read again.
+            if (char.IsControl(c) || (char.IsWhiteSpace(c) && normalized[0] != '"'))
             {
                 throw new InvalidInputException($"'{original}' contains a space or control character in its local part");
             }

@@ -26,9 +26,10 @@ public static class ContactRules
     /// tag (<see cref="CaseFold"/>).</summary>
     public static string Tag(string value)
     {
-        var tag = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
+        var tag = CaseFold.Nfc(value.Trim());
         if (tag.Length is 0 or > 100) throw new InvalidInputException($"'{value}' is not a tag (1 to 100 characters)");
         // They separate the tags of one cell in imported files (and exports write them so): such a tag could not come back.
+        if (tag.Contains('\0', StringComparison.Ordinal)) throw new InvalidInputException("a tag may not hold the character U+0000 (NUL), which PostgreSQL's text cannot hold");
         if (tag.AsSpan().IndexOfAny(";,|") >= 0) throw new InvalidInputException($"'{value}' is not a tag: a tag may not hold ; , or |, which separate tags in imported files");
         return tag;
     }
@@ -44,7 +45,7 @@ public static class ContactRules
     public static string? Name(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
-        var name = value.Trim().Normalize(System.Text.NormalizationForm.FormC);
+        var name = CaseFold.Nfc(value.Trim());
         if (name.Length > MaxNameLength) throw new InvalidInputException($"a name has at most {MaxNameLength} characters, not {name.Length}");
         if (name.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || name.AsSpan().ContainsAnyInRange('\u007f', '\u009f')) throw new InvalidInputException("a name may not hold control characters such as line breaks or tabs");
         return name;

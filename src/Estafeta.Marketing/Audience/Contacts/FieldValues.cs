@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
@@ -28,8 +27,10 @@ public static class FieldValues
     /// combining accents (as some systems write them) compares equal to the same value composed.</summary>
     public static Stored Parse(FieldDefinition field, string raw)
     {
-        var text = raw.Trim().Normalize(NormalizationForm.FormC);
+        var text = CaseFold.Nfc(raw.Trim());
         if (text.Length > MaxTextLength) throw new InvalidInputException($"field {field.Name} holds at most {MaxTextLength} characters, not {text.Length}");
+        // PostgreSQL's text and JSONB cannot hold it: the write failed with the database's error.
+        if (text.Contains('\0', StringComparison.Ordinal)) throw new InvalidInputException($"field {field.Name} may not hold the character U+0000 (NUL)");
         switch (field.Type)
         {
             case FieldType.Number:
@@ -93,7 +94,7 @@ public static class FieldValues
     /// underscores; letters (any script, accents kept: "Año de alta" → año_de_alta), digits and _ only.</summary>
     public static string NormalizeName(string name)
     {
-        var n = name.Trim().Normalize(NormalizationForm.FormC).ToLowerInvariant().Replace(' ', '_').Replace('-', '_').Replace('.', '_');
+        var n = CaseFold.Nfc(name.Trim()).ToLowerInvariant().Replace(' ', '_').Replace('-', '_').Replace('.', '_');
         if (n.Length == 0 || n.Length > 64 || !n.All(c => char.IsLetterOrDigit(c) || c == '_') || char.IsDigit(n[0]))
         {
             throw new InvalidInputException($"'{name}' is not a usable field name (letters, digits and _, starting with a letter, at most 64)");

@@ -142,13 +142,13 @@ internal sealed class CsvRecordReader
                     if (q < 0)
                     {
                         if (!eof) return -1;
-                        lines += span[i..].Count('\n');
+                        lines += LineBreaks(span[i..]);
                         outcome = Outcome.Malformed;
                         problem = $"a quoted field is never closed (\"{Shorten(new string(span[fieldStart..]))}\")";
                         return span.Length;
                     }
 
-                    inner += span.Slice(j, q).Count('\n');
+                    inner += LineBreaks(span.Slice(j, q));
                     quoted.Append(span.Slice(j, q));
                     j += q + 1;
                     if (j == span.Length && !eof) return -1;
@@ -230,6 +230,20 @@ internal sealed class CsvRecordReader
             if (empty && fields.Count == 1) outcome = Outcome.Empty;
             return i;
         }
+    }
+
+    /// <summary>The line breaks in quoted text, counted as they are between rows: \r\n, \n or \r alone. Counting '\n'
+    /// only numbered every row after a quoted line break wrongly in a file whose lines end in \r (old Mac spreadsheets).</summary>
+    private static int LineBreaks(ReadOnlySpan<char> text)
+    {
+        var count = text.Count('\n');
+        for (var at = text.IndexOf('\r'); at >= 0; at = text.IndexOf('\r'))
+        {
+            if (at + 1 == text.Length || text[at + 1] != '\n') count++;
+            text = text[(at + 1)..];
+        }
+
+        return count;
     }
 
     private ReadOnlySpan<char> Spaces => delimiter == '\t' ? " " : " \t";

@@ -61,12 +61,17 @@ internal static class ImportRecordReader
                 position(raw.Position);
             }
 
+            // PostgreSQL's text cannot hold U+0000 (a NUL octet past the first block the file check reads, or UTF-16):
+            // the row is rejected here rather than failing the chunk's COPY, or the report row that quotes it.
+            if (problem is null && cells!.Any(c => c is not null && c.Contains('\0', StringComparison.Ordinal))) problem = NulProblem;
             if (problem is null) Unguard(cells!);
             yield return problem is null ? new ImportRecord(row, csv.Header!, cells!, null) : new ImportRecord(row, csv.Header ?? NoColumns, NoValues, problem);
         }
 
         position(raw.Position);
     }
+
+    private const string NulProblem = "the row holds the character U+0000 (NUL), which no text can hold";
 
     /// <summary>Adds one property of a JSON lines row as a cell; the problem when its value is not one a cell can hold.</summary>
     private static string? Add(List<string> names, List<string?> values, string name, JsonElement element)
@@ -83,6 +88,7 @@ internal static class ImportRecordReader
                 return $"the value of \"{name}\" is not text, a number, true/false or a list of text";
         }
 
+        if (name.Contains('\0', StringComparison.Ordinal) || value is not null && value.Contains('\0', StringComparison.Ordinal)) return NulProblem;
         names.Add(name);
         values.Add(value);
         return null;
@@ -145,6 +151,12 @@ internal static class ImportRecordReader
             catch (JsonException e)
             {
                 record = new ImportRecord(row, NoColumns, NoValues, $"not valid JSON ({e.Message.Split('.')[0]})");
+            }
+            catch (InvalidOperationException) when (!ct.IsCancellationRequested)
+            {
+                // JsonElement.GetString and JsonProperty.Name throw this, not a JsonException, for a string whose \u escapes
+                // leave half of a surrogate pair ("\ud800"): valid JSON, but no text. It ended the whole import.
+                record = new ImportRecord(row, NoColumns, NoValues, "a string of the line holds half of a surrogate pair (such as \\ud800), which is no character");
             }
 
             yield return record;

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using Dapper;
+using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
 
@@ -8,7 +9,7 @@ namespace Estafeta.Marketing.Audience;
 /// the one list whose name is the same but for case, accents, spaces and hyphens (<see cref="FieldValues.Fold"/>).</summary>
 internal static class ListNames
 {
-    public static string Normalize(string name) => name.Trim().Normalize(NormalizationForm.FormC);
+    public static string Normalize(string name) => CaseFold.Nfc(name.Trim());
 
     /// <summary>Every list's id and name, what <see cref="Find"/> looks among (a server holds at most
     /// <see cref="ListStore.MaxLists"/>).</summary>

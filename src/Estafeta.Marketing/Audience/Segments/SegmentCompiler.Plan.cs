@@ -138,7 +138,7 @@ public sealed partial class SegmentCompiler
     /// </summary>
     private Events EventLogic(EventNode e, bool negate)
     {
-        var from = e.Within is { } within ? (now - within).ToUnixTimeMilliseconds() : (long?)null;
+        var from = e.Within is { } within ? Shifted(now, -within, e.Position).ToUnixTimeMilliseconds() : (long?)null;
         var since = e.Since is { } s ? Milliseconds(s, "since") : (long?)null;
         var before = e.Before is { } b ? Milliseconds(b, "before") : (long?)null;
         if (e.Campaign is { } campaign) campaigns.Add(campaign);

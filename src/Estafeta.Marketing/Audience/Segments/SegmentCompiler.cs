@@ -213,7 +213,20 @@ public sealed partial class SegmentCompiler
             SegmentValueKind.String when FieldValues.ParseDate((string)value.Literal!) is { } parsed => DateTimeOffset.FromUnixTimeMilliseconds(parsed),
             _ => throw Error($"{what} is a date: compare it with a date (2026-01-31), now() or today(), optionally ± a duration", value.Position),
         };
-        return (at + value.Offset).ToUnixTimeMilliseconds();
+        return Shifted(at, value.Offset, value.Position).ToUnixTimeMilliseconds();
+    }
+
+    /// <summary><paramref name="at"/> plus <paramref name="offset"/>; an error at <paramref name="position"/> when that is
+    /// before the year 1 or after 9999 (DateTimeOffset's addition throws an ArgumentOutOfRangeException there).</summary>
+    private DateTimeOffset Shifted(DateTimeOffset at, TimeSpan offset, int position)
+    {
+        var ticks = at.UtcTicks + offset.Ticks;
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            throw Error("this date, with the durations added or taken away, falls before the year 1 or after 9999", position);
+        }
+
+        return at + offset;
     }
 
     private static string EscapeLike(string text) =>

@@ -7,8 +7,20 @@ namespace Estafeta.Marketing.Audience;
 /// durations (30d, 12h, 2w, 15m, 10s), the operators = != &lt;&gt; &lt; &lt;= &gt; &gt;= + -, parentheses, commas and colons.</summary>
 internal static class SegmentLexer
 {
+    /// <summary>The longest duration: the span from the first to the last day a date can be (years 1 to 9999).</summary>
+    public static readonly TimeSpan MaxDuration = DateTimeOffset.MaxValue.UtcDateTime.Date - DateTimeOffset.MinValue.UtcDateTime;
+
     public static List<SegmentToken> Tokenize(string text)
     {
+        // Half of a surrogate pair is no character: a string holding one cannot be put in Unicode NFC (string.Normalize
+        // throws) nor stored, and a JSON escape (\ud800) is enough to send one.
+        for (var at = 0; at < text.Length; at++)
+        {
+            if (!char.IsSurrogate(text[at])) continue;
+            if (char.IsHighSurrogate(text[at]) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1])) at++;
+            else throw new SegmentSyntaxException("half of a surrogate pair, which is no character", at, text);
+        }
+
         var tokens = new List<SegmentToken>();
         var i = 0;
         while (i < text.Length)
@@ -79,6 +91,8 @@ internal static class SegmentLexer
                 i++;
             }
 
+            // No stored text holds U+0000, and PostgreSQL refuses it in a parameter with an error of its own.
+            if (text[i] == '\0') throw new SegmentSyntaxException("a string may not hold the character U+0000 (NUL)", i, text);
             value.Append(text[i++]);
         }
 
@@ -111,17 +125,19 @@ internal static class SegmentLexer
             var unitStart = i;
             while (i < text.Length && char.IsLetter(text[i])) i++;
             var unit = text[unitStart..i];
-            TimeSpan? span = unit switch
+            double? seconds = unit switch
             {
-                "s" => TimeSpan.FromSeconds(value),
-                "m" or "min" => TimeSpan.FromMinutes(value),
-                "h" => TimeSpan.FromHours(value),
-                "d" => TimeSpan.FromDays(value),
-                "w" => TimeSpan.FromDays(7 * value),
+                "s" => value,
+                "m" or "min" => value * 60,
+                "h" => value * 3600,
+                "d" => value * 86_400,
+                "w" => value * 7 * 86_400,
                 _ => null,
             };
-            if (span is null) throw new SegmentSyntaxException($"'{unit}' is not a duration unit (s, m, h, d, w)", unitStart, text);
-            return new(SegmentTokenKind.Duration, text[start..i], span.Value, start);
+            if (seconds is null) throw new SegmentSyntaxException($"'{unit}' is not a duration unit (s, m, h, d, w)", unitStart, text);
+            // TimeSpan.FromSeconds throws an OverflowException past about 29,000 years; no date is that far from another.
+            if (seconds > MaxDuration.TotalSeconds) throw new SegmentSyntaxException($"'{text[start..i]}' is longer than any span between two dates (at most {MaxDuration.Days / 7}w)", start, text);
+            return new(SegmentTokenKind.Duration, text[start..i], TimeSpan.FromSeconds(seconds.Value), start);
         }
 
         return new(SegmentTokenKind.Number, number, value, start);

@@ -305,7 +305,10 @@ internal sealed class SegmentParser
             }
 
             var span = (TimeSpan)Expect(SegmentTokenKind.Duration, "a duration such as 30d").Value!;
-            value = value with { Offset = sign.Text == "+" ? value.Offset + span : value.Offset - span };
+            // Each offset is at most MaxDuration, so their sum cannot overflow a TimeSpan before it is checked.
+            var offset = sign.Text == "+" ? value.Offset + span : value.Offset - span;
+            if (offset.Duration() > SegmentLexer.MaxDuration) throw Error("the durations added up go beyond any date", sign);
+            value = value with { Offset = offset };
         }
 
         return value;
