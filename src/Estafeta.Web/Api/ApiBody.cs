@@ -22,9 +22,16 @@ public static class ApiBody
         }
 
         if (context.Request.ContentLength == 0) throw new ApiBadRequestException("the body is empty; send a JSON object");
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        // The JSON reader leaves strings undecoded until they are read: a member name that is not UTF-8 failed in the
+        // middle of reading the request (a 500), a value as a member of the wrong kind. Say so for the whole body first.
+        if (InvalidUtf8At(body.Span) is { } at) throw new ApiBadRequestException($"the body is not valid UTF-8 (byte {at}); send JSON in UTF-8");
+        if (UnreadableStringIn(body.Span) is { } unreadable) throw new ApiBadRequestException(unreadable);
         try
         {
-            using var document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            using var document = JsonDocument.Parse(body);
             if (document.RootElement.ValueKind == JsonValueKind.Object) CheckMembers(document.RootElement, typeof(T));
             return document.RootElement.Deserialize<T>(ApiResult.Json) ?? throw new ApiBadRequestException("the body is empty (null)");
         }
@@ -35,12 +42,49 @@ public static class ApiBody
         catch (JsonException e) when (e.Path is { } path && e.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             // The serializer's own words name a .NET type; say which member holds a value of the wrong kind instead.
-            throw new ApiBadRequestException($"the body is not valid JSON for this request: the value at {path} is not of the kind this member takes (or not valid UTF-8)");
+            throw new ApiBadRequestException($"the body is not valid JSON for this request: the value at {path} is not of the kind this member takes");
         }
         catch (JsonException e)
         {
             throw new ApiBadRequestException($"the body is not valid JSON for this request: {e.Message}");
         }
+    }
+
+    /// <summary>The offset of the first byte that is not UTF-8, or null when all are.</summary>
+    private static int? InvalidUtf8At(ReadOnlySpan<byte> bytes)
+    {
+        if (System.Text.Unicode.Utf8.IsValid(bytes)) return null;
+        var offset = 0;
+        while (System.Text.Rune.DecodeFromUtf8(bytes[offset..], out _, out var consumed) == System.Buffers.OperationStatus.Done) offset += consumed;
+        return offset;
+    }
+
+    /// <summary>What is wrong with the first string (member name or value) whose \u escapes give text the API cannot
+    /// take, or null when there is none: half a surrogate pair without the other half (<c>"\ud800"</c>), which failed the
+    /// request with a 500 when read. A body that is not JSON is left to the parser to describe.</summary>
+    private static string? UnreadableStringIn(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || !reader.ValueIsEscaped) continue;
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return $"the string at byte {reader.TokenStartIndex} of the body is not valid Unicode: a \\u escape of half a surrogate pair without the other half";
+                }
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        return null;
     }
 
     /// <summary>Members of the API's answers that no request sets (ids, times, computed values).</summary>
