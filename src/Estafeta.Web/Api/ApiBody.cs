@@ -31,7 +31,8 @@ public static class ApiBody
         if (UnreadableStringIn(body.Span) is { } unreadable) throw new ApiBadRequestException(unreadable);
         try
         {
-            using var document = JsonDocument.Parse(body);
+            // A member given twice was read as its last value, and the first one quietly dropped.
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
             if (document.RootElement.ValueKind == JsonValueKind.Object) CheckMembers(document.RootElement, typeof(T));
             return document.RootElement.Deserialize<T>(ApiResult.Json) ?? throw new ApiBadRequestException("the body is empty (null)");
         }
@@ -94,9 +95,14 @@ public static class ApiBody
     private static void CheckMembers(JsonElement body, Type type)
     {
         var members = ApiResult.Json.GetTypeInfo(type).Properties.Select(p => p.Name).ToList();
+        // Members are matched whatever their case, so "email" and "Email" are one member given twice.
+        var seen = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var member in body.EnumerateObject())
         {
             var name = member.Name;
+            if (seen.TryGetValue(name, out var first))
+                throw new ApiBadRequestException($"the body gives the member '{first}' twice (as '{first}' and '{name}'); give it once");
+            seen[name] = name;
             if (members.Contains(name, StringComparer.OrdinalIgnoreCase) || AnswerOnlyMembers.Contains(name)) continue;
             throw new ApiBadRequestException($"the body has a member this request does not take: '{name}'"
                 + NearestName.Suggestion(name, members) + $"; it takes {string.Join(", ", members)}");
