@@ -62,7 +62,8 @@ public static class ApiBody
 
     /// <summary>What is wrong with the first string (member name or value) whose \u escapes give text the API cannot
     /// take, or null when there is none: half a surrogate pair without the other half (<c>"\ud800"</c>), which failed the
-    /// request with a 500 when read. A body that is not JSON is left to the parser to describe.</summary>
+    /// request with a 500 when read; or U+0000, which PostgreSQL cannot store in text (a 500 there) and SQLite would keep
+    /// in a name. A body that is not JSON is left to the parser to describe.</summary>
     private static string? UnreadableStringIn(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
@@ -71,14 +72,18 @@ public static class ApiBody
             while (reader.Read())
             {
                 if (reader.TokenType is not (JsonTokenType.PropertyName or JsonTokenType.String) || !reader.ValueIsEscaped) continue;
+                string text;
                 try
                 {
-                    reader.GetString();
+                    text = reader.GetString()!;
                 }
                 catch (InvalidOperationException)
                 {
                     return $"the string at byte {reader.TokenStartIndex} of the body is not valid Unicode: a \\u escape of half a surrogate pair without the other half";
                 }
+
+                if (text.Contains('\0', StringComparison.Ordinal))
+                    return $"the string at byte {reader.TokenStartIndex} of the body holds the character U+0000 (\\u0000), which no text here may hold";
             }
         }
         catch (JsonException)
