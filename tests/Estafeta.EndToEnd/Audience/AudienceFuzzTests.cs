@@ -213,7 +213,7 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
     };
 
     private static readonly string[] ContentTypes =
-        ["application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/json; charset=latin1", "application/jsonx", "text/csv"];
+        ["application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data", "application/json; charset=latin1", "application/jsonx", "text/csv", "application/x-ndjson"];
 
     private static string PathId(Random random, Watched w, string segment) => random.Next(10) switch
     {
@@ -564,6 +564,29 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
         Assert.Equal("the query parameter 'segment' holds the character U+0000 (%00), which no value here may hold",
             await ProblemAsync(await server.Api.GetAsync("api/v1/contacts?segment=tag(%22a%00b%22)"), HttpStatusCode.BadRequest, "segment"));
         Assert.DoesNotContain(name, await server.Api.GetStringAsync("api/v1/lists"), StringComparison.Ordinal);
+        NothingLogged();
+    }
+
+    [Fact]
+    public async Task An_imported_row_with_half_a_surrogate_pair_or_a_nul_character_is_rejected_alone()
+    {
+        // The surrogate failed the whole import with a 500; U+0000 (a JSON escape, or a UTF-16 file) did on PostgreSQL.
+        server.Failures.Clear();
+        var good = Unique("buena") + "@ejemplo.es";
+        var lines = $"{{\"email\": \"{Unique("mitad")}@ejemplo.es\", \"nota\": \"a\\ud800\"}}\n{{\"email\": \"{Unique("nul")}@ejemplo.es\", \"nota\": \"a\\u0000b\"}}\n{{\"email\": \"{good}\"}}\n";
+        using var jsonLines = await server.Api.PostAsync("api/v1/imports?consentSource=prueba&checkDns=false&format=jsonl", new StringContent(lines, Encoding.UTF8, "application/x-ndjson"));
+        var report = await jsonLines.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(jsonLines.StatusCode == HttpStatusCode.Created, report.ToString());
+        Assert.Equal((1, 2), (report.GetProperty("inserted").GetInt64(), report.GetProperty("rejected").GetInt64()));
+        Assert.Equal(["a string is not valid Unicode: a \\u escape of half a surrogate pair without the other half", "a value or column name holds the character U+0000, which no text may hold"],
+            report.GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("reason").GetString()));
+
+        var utf16 = new ByteArrayContent([.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes($"email;nota\r\n{Unique("utf16")}@ejemplo.es;a\0b\r\n")]);
+        utf16.Headers.ContentType = new MediaTypeHeaderValue("text/csv");
+        using var csv = await server.Api.PostAsync("api/v1/imports?consentSource=prueba&checkDns=false", utf16);
+        var rejected = await csv.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(csv.StatusCode == HttpStatusCode.Created, rejected.ToString());
+        Assert.Equal(1, rejected.GetProperty("rejected").GetInt64());
         NothingLogged();
     }
 

@@ -61,7 +61,12 @@ internal static class ImportRecordReader
                 position(raw.Position);
             }
 
-            if (problem is null) Unguard(cells!);
+            if (problem is null)
+            {
+                Unguard(cells!);
+                problem = NulIn(csv.Header!) ?? NulIn(cells!);
+            }
+
             yield return problem is null ? new ImportRecord(row, csv.Header!, cells!, null) : new ImportRecord(row, csv.Header ?? NoColumns, NoValues, problem);
         }
 
@@ -83,10 +88,17 @@ internal static class ImportRecordReader
                 return $"the value of \"{name}\" is not text, a number, true/false or a list of text";
         }
 
+        if (NulIn([name, value]) is { } nul) return nul;
         names.Add(name);
         values.Add(value);
         return null;
     }
+
+    /// <summary>The problem of a row with U+0000 in a value or column name, else null: PostgreSQL cannot store it in text
+    /// (a 500 for the whole import there). A UTF-16 file or a JSON \u0000 escape carries it past the NUL octet check of
+    /// <see cref="ImportFile"/>.</summary>
+    private static string? NulIn(IEnumerable<string?> texts) =>
+        texts.Any(t => t?.Contains('\0', StringComparison.Ordinal) == true) ? "a value or column name holds the character U+0000, which no text may hold" : null;
 
     /// <summary>Takes off the apostrophe an export puts before a value a spreadsheet would run as a formula
     /// (<c>'+34 600 000 000</c>, <c>'=SUMA(1)</c>: Estafeta's own exports do, as OWASP advises), so that a file exported
@@ -145,6 +157,12 @@ internal static class ImportRecordReader
             catch (JsonException e)
             {
                 record = new ImportRecord(row, NoColumns, NoValues, $"not valid JSON ({e.Message.Split('.')[0]})");
+            }
+            catch (InvalidOperationException)
+            {
+                // Thrown when a name or value is read whose \u escapes are half a surrogate pair ("\ud800"): no text can
+                // hold it. It failed the whole import.
+                record = new ImportRecord(row, NoColumns, NoValues, "a string is not valid Unicode: a \\u escape of half a surrogate pair without the other half");
             }
 
             yield return record;
