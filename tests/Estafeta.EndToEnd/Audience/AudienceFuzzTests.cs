@@ -591,6 +591,30 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
     }
 
     [Fact]
+    public async Task A_duration_or_date_past_what_a_date_can_hold_is_a_segment_mistake_at_its_place()
+    {
+        // Each failed the request with an overflow: a 500 and an exception in the log.
+        server.Failures.Clear();
+        foreach (var (expression, at, says) in new[]
+        {
+            ("opened(within: 99999999999d)", 15, "longer than any two dates are apart"),
+            ("created > now() + 400000w + 400000w", 26, "add up to more than"),
+            ("created > 0001-01-01 - 1d", 10, "before the year 1 or after 9999"),
+        })
+        {
+            using var response = await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression });
+            Assert.Contains(says, await ProblemAsync(response, HttpStatusCode.UnprocessableEntity, expression), StringComparison.Ordinal);
+            using var again = await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression });
+            Assert.Equal(at, (await again.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("position").GetInt32());
+        }
+
+        // A window reaching back before the first date there is takes in every event.
+        using var all = await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression = "opened(within: 200000w) or not opened()" });
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        NothingLogged();
+    }
+
+    [Fact]
     public async Task A_form_the_pages_cannot_read_is_a_400_page_and_changes_nothing()
     {
         // Each failed with a 500 and an exception in the log; the preference centre also read a body that was not its

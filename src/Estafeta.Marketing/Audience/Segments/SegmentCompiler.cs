@@ -213,6 +213,13 @@ public sealed partial class SegmentCompiler
             SegmentValueKind.String when FieldValues.ParseDate((string)value.Literal!) is { } parsed => DateTimeOffset.FromUnixTimeMilliseconds(parsed),
             _ => throw Error($"{what} is a date: compare it with a date (2026-01-31), now() or today(), optionally ± a duration", value.Position),
         };
+        // 0001-01-01 - 1d, or now() + 9000y: out of a date's range, which failed the request with an exception.
+        var ticks = at.UtcTicks + value.Offset.Ticks;
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            throw Error($"{what}: the date falls before the year 1 or after 9999", value.Position);
+        }
+
         return (at + value.Offset).ToUnixTimeMilliseconds();
     }
 

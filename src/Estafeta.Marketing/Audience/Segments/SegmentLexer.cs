@@ -7,6 +7,9 @@ namespace Estafeta.Marketing.Audience;
 /// durations (30d, 12h, 2w, 15m, 10s), the operators = != &lt;&gt; &lt; &lt;= &gt; &gt;= + -, parentheses, commas and colons.</summary>
 internal static class SegmentLexer
 {
+    /// <summary>The longest duration there is: from the first moment a date can hold to the last.</summary>
+    public static readonly TimeSpan MaxDuration = DateTimeOffset.MaxValue - DateTimeOffset.MinValue;
+
     public static List<SegmentToken> Tokenize(string text)
     {
         var tokens = new List<SegmentToken>();
@@ -111,6 +114,14 @@ internal static class SegmentLexer
             var unitStart = i;
             while (i < text.Length && char.IsLetter(text[i])) i++;
             var unit = text[unitStart..i];
+            // Past TimeSpan's range 99999999999d failed the whole request with an overflow; no two dates are further
+            // apart than MaxDuration.
+            var seconds = value * unit switch { "s" => 1, "m" or "min" => 60, "h" => 3_600, "d" => 86_400, "w" => 604_800, _ => 0 };
+            if (seconds > MaxDuration.TotalSeconds)
+            {
+                throw new SegmentSyntaxException($"'{text[start..i]}' is longer than any two dates are apart (at most {MaxDuration.TotalDays:0} days)", start, text);
+            }
+
             TimeSpan? span = unit switch
             {
                 "s" => TimeSpan.FromSeconds(value),

@@ -305,6 +305,12 @@ internal sealed class SegmentParser
             }
 
             var span = (TimeSpan)Expect(SegmentTokenKind.Duration, "a duration such as 30d").Value!;
+            // Durations added up past TimeSpan's range overflowed; past MaxDuration no date is left to compare with.
+            if (Math.Abs(value.Offset.TotalSeconds + (sign.Text == "+" ? span.TotalSeconds : -span.TotalSeconds)) > SegmentLexer.MaxDuration.TotalSeconds)
+            {
+                throw Error("these durations add up to more than any two dates are apart", sign);
+            }
+
             value = value with { Offset = sign.Text == "+" ? value.Offset + span : value.Offset - span };
         }
 
