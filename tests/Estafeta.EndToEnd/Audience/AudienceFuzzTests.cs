@@ -374,6 +374,75 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
         NothingLogged();
     }
 
+    /// <summary>A random segment expression after the grammar of docs/segments.md, with numbers, durations and dates
+    /// at and past the edges of what they can hold.</summary>
+    private static string Expression(Random random, Watched w, string[] fields, int depth = 0)
+    {
+        string Pick(params string[] choices) => choices[random.Next(choices.Length)];
+        string Number() => Pick("0", "1.5", "007", ".5", "5.", "1e308", "99999999999999999999", "9223372036854775808");
+        string Duration() => Number() + Pick("s", "m", "h", "d", "w", "y", "");
+        string Text() => JsonSerializer.Serialize(Pick("", "a", "ñ", "%", "_", "\\", "'", "a\"b", "ÁVILA", "oro", "2026-01-01", "0000-00-00", new string('x', 300)));
+        string Value()
+        {
+            var value = Pick(Text(), Number(), "-" + Number(), "2026-01-31", "9999-12-31", "0001-01-01", "2026-02-30", "true", "false", "now()", "today()");
+            for (var i = random.Next(3); i > 0; i--) value += Pick(" + ", " - ") + Duration();
+            return value;
+        }
+
+        string Atom() => random.Next(depth < 4 ? 9 : 8) switch
+        {
+            0 => $"tag({Text()})",
+            1 => $"list({(random.Next(2) == 0 ? JsonSerializer.Serialize(w.ListName) : Text())}{Pick("", ", status: \"unconfirmed\"", ", status: \"x\"")})",
+            2 => $"exists({Pick(fields)})",
+            3 => $"{Pick("opened", "clicked", "converted", "bounced", "received")}({string.Join(", ", Enumerable.Range(0, random.Next(3)).Select(_ => Pick("within: " + Duration(), "since: " + Value(), "before: " + Value(), "campaign: " + Text())))}){Pick("", " >= " + Number(), " = 0", " < " + Number())}",
+            4 => $"{Pick(fields)} {Pick("", "not ")}in ({string.Join(", ", Enumerable.Range(0, random.Next(1, 4)).Select(_ => Value()))})",
+            5 => $"{Pick(fields)} contains {Text()}",
+            6 => Pick(fields),
+            7 => $"{Pick(fields)} {Pick("=", "!=", "<>", "<", "<=", ">", ">=")} {Value()}",
+            _ => $"({Expression(random, w, fields, depth + 1)})",
+        };
+
+        var expression = (random.Next(5) == 0 ? "not " : "") + Atom();
+        for (var i = random.Next(3); i > 0; i--) expression += Pick(" and ", " or ") + (random.Next(5) == 0 ? "not " : "") + Atom();
+        return expression;
+    }
+
+    [Fact]
+    public async Task Fuzz_segment_expressions_are_counted_listed_exported_or_refused_at_their_mistake()
+    {
+        var w = await WatchedAsync();
+        var suffix = Unique("").Replace("-", "_", StringComparison.Ordinal);
+        var fields = new List<string> { "email", "name", "language", "time_zone", "domain", "validation", "created", "updated", w.Field, "zz" };
+        foreach (var type in new[] { "date", "boolean", "text" })
+        {
+            await Admin.PostAsJsonAsync("api/v1/fields", new { name = type + suffix, type });
+            fields.Add(type + suffix);
+        }
+
+        await Admin.PostAsJsonAsync("api/v1/fields", new { name = "nivel" + suffix, type = "choice", choices = new[] { "oro", "plata" } });
+        fields.Add("nivel" + suffix);
+        server.Failures.Clear();
+        var random = new Random(Seed + 3);
+        for (var round = 0; round < 150 * Rounds; round++)
+        {
+            var expression = Expression(random, w, [.. fields]);
+            using var response = random.Next(3) switch
+            {
+                0 => await Admin.PostAsJsonAsync("api/v1/segments/count", new { expression }),
+                1 => await Admin.GetAsync("api/v1/contacts?limit=5&segment=" + Uri.EscapeDataString(expression)),
+                _ => await Admin.GetAsync("api/v1/exports?format=csv&segment=" + Uri.EscapeDataString(expression)),
+            };
+            var detail = await ProblemDetailAsync(response, expression);
+            if ((int)response.StatusCode >= 400)
+            {
+                // A mistake in the expression (422), or a bare word taken as the name of a saved segment there is not (404).
+                Assert.True(response.StatusCode is HttpStatusCode.UnprocessableEntity or HttpStatusCode.NotFound, $"{expression}: {(int)response.StatusCode} {detail}");
+            }
+        }
+
+        NothingLogged();
+    }
+
     /// <summary>A signed token altered in one of the ways a link gets altered, or by someone guessing.</summary>
     private static string Tampered(string token, Random random)
     {
