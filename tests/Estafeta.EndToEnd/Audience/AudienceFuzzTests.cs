@@ -38,7 +38,7 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
     private sealed record Operation(string Method, string Path, string Scope, IReadOnlyList<string> Query);
 
     /// <summary>The items requests aim at, made once per test so that a refused request that changed one shows.</summary>
-    private sealed record Watched(long Contact, long Other, long List, long DoubleList, long Segment, string Field, string Suppressed, string ListName);
+    private sealed record Watched(long Contact, long Other, long List, long DoubleList, long Segment, string Field, string Suppressed, string ListName, string Erased, string OtherEmail);
 
     private async Task<List<Operation>> OperationsAsync()
     {
@@ -74,11 +74,14 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
         var contact = (await server.PostJsonAsync($"api/v1/lists/{list}/subscriptions", new { email = Unique("vigilada") + "@ejemplo.es", name = "Ana", language = "es" }))
             .GetProperty("contactId").GetInt64();
         await server.PostJsonAsync("api/v1/contacts", new { email = Unique("otra") + "@ejemplo.es", tags = new[] { "vip" } });
-        var other = (await server.PostJsonAsync($"api/v1/lists/{list}/subscriptions", new { email = Unique("vecina") + "@ejemplo.es" })).GetProperty("contactId").GetInt64();
+        var otherEmail = Unique("vecina") + "@ejemplo.es";
+        var other = (await server.PostJsonAsync($"api/v1/lists/{list}/subscriptions", new { email = otherEmail })).GetProperty("contactId").GetInt64();
+        var erased = Unique("borrada") + "@ejemplo.es";
+        await server.PostJsonAsync("api/v1/privacy/erasure", new { email = erased });
         var segment = (await server.PostJsonAsync("api/v1/segments", new { name = Unique("segmento"), expression = "tag(\"vip\")" })).GetProperty("id").GetInt64();
         var suppressed = Unique("suprimida") + "@ejemplo.es";
         await server.PostJsonAsync("api/v1/suppression", new { email = suppressed, reason = "manual" });
-        return new Watched(contact, other, list, doubleList, segment, field, suppressed, listName);
+        return new Watched(contact, other, list, doubleList, segment, field, suppressed, listName, erased, otherEmail);
     }
 
     /// <summary>Everything a request could have changed, as the API reads it.</summary>
@@ -156,11 +159,11 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
     /// <summary>A body the operation takes, as a client that knows the API would send it.</summary>
     private static JsonObject? Template(Operation op, Watched w, Random random)
     {
-        var email = $"f{random.Next(40)}@ejemplo.es";
+        var email = random.Next(8) switch { 0 => w.Erased, 1 => w.OtherEmail, 2 => w.Suppressed, _ => $"f{random.Next(40)}@ejemplo.es" };
         return (op.Method, op.Path) switch
         {
             ("POST", "/api/v1/contacts") => new() { ["email"] = email, ["name"] = "Ana", ["language"] = "es", ["timeZone"] = "Europe/Madrid", ["fields"] = new JsonObject { [w.Field] = 5 }, ["tags"] = new JsonArray("t"), ["removeTags"] = new JsonArray("u") },
-            ("PATCH", "/api/v1/contacts/{id}") => new() { ["name"] = "Bea", ["fields"] = new JsonObject { [w.Field] = 6 }, ["tags"] = new JsonArray("v") },
+            ("PATCH", "/api/v1/contacts/{id}") => new() { ["email"] = email, ["name"] = "Bea", ["language"] = "en", ["fields"] = new JsonObject { [w.Field] = 6 }, ["tags"] = new JsonArray("v") },
             ("POST", "/api/v1/contacts/{id}/events") => new() { ["kind"] = "converted", ["campaign"] = "rebajas", ["at"] = "2026-01-01T00:00:00Z" },
             ("POST", "/api/v1/contacts/validate") => new() { ["email"] = email },
             ("POST", "/api/v1/fields") => new() { ["name"] = $"f{random.Next(5)}", ["type"] = "choice", ["choices"] = new JsonArray("a", "b") },
@@ -681,6 +684,25 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
         using var all = await server.Api.PostAsJsonAsync("api/v1/segments/count", new { expression = "opened(within: 200000w) or not opened()" });
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
         NothingLogged();
+    }
+
+    [Fact]
+    public async Task A_refused_change_of_a_contact_leaves_its_address_as_it_was()
+    {
+        // The new address was written first and on its own: a 409 for an erased address, or a 422 for the language,
+        // left the contact with the new address (an erased person's, in the first case).
+        var w = await WatchedAsync();
+        var before = await server.Api.GetStringAsync($"api/v1/contacts/{w.Contact}");
+
+        await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/contacts/{w.Contact}", new { email = w.Erased, name = "Otra" }), HttpStatusCode.Conflict, "erased");
+        await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/contacts/{w.Contact}", new { email = Unique("nueva") + "@ejemplo.es", language = "klingon" }), HttpStatusCode.UnprocessableEntity, "language");
+        await ProblemAsync(await server.Api.PatchAsJsonAsync($"api/v1/contacts/{w.Contact}", new { email = w.OtherEmail }), HttpStatusCode.Conflict, "taken");
+
+        Assert.Equal(before, await server.Api.GetStringAsync($"api/v1/contacts/{w.Contact}"));
+        var moved = Unique("movida") + "@ejemplo.es";
+        using var changed = await server.Api.PatchAsJsonAsync($"api/v1/contacts/{w.Contact}", new { email = moved, name = "Otra" });
+        var contact = await changed.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal((moved, "Otra"), (contact.GetProperty("email").GetString(), contact.GetProperty("name").GetString()));
     }
 
     [Fact]
