@@ -498,7 +498,7 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
             if (kind == 0)
             {
                 var list = forms[random.Next(forms.Count)];
-                path = $"subscribe/{list}";
+                path = random.Next(8) switch { 0 => $"subscribe/{list}/embed", 1 => "subscribe/99999999/embed", 2 => "subscribe/abc", 3 => "subscribe/99999999999999999999", _ => $"subscribe/{list}" };
                 var fields = new List<KeyValuePair<string, string>>();
                 var stamp = tokens.Create(TokenPurpose.Form, 0, list, DateTimeOffset.UtcNow - TimeSpan.FromSeconds(8) + TimeSpan.FromDays(1));
                 foreach (var (name, value) in new (string, string)[]
@@ -526,15 +526,15 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
                 }
             }
 
-            var method = random.Next(3) == 0 ? HttpMethod.Get : HttpMethod.Post;
-            using var request = new HttpRequestMessage(method, path + query) { Content = method == HttpMethod.Post ? content : null };
+            var method = random.Next(12) switch { < 3 => HttpMethod.Get, 3 => HttpMethod.Put, _ => HttpMethod.Post };
+            using var request = new HttpRequestMessage(method, path + query) { Content = method == HttpMethod.Get ? null : content };
             var described = $"{method} {path}{query} {(content is null ? "" : content.Headers.ContentType + " " + (await content.ReadAsStringAsync())[..Math.Min(300, (int)(content.Headers.ContentLength ?? 0))])}";
 
             using var response = await anonymous.SendAsync(request);
 
             var html = await response.Content.ReadAsStringAsync();
             IsClearPage(response, html, described);
-            if (tampered) Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound, $"{described}: {(int)response.StatusCode} for an altered link");
+            if (tampered) Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.MethodNotAllowed, $"{described}: {(int)response.StatusCode} for an altered link");
             if ((int)response.StatusCode >= 400 || method == HttpMethod.Get) Assert.Equal(state, await StateAsync(w));
             if (kind > 0 && !tampered && method == HttpMethod.Post && response.IsSuccessStatusCode)
             {
@@ -703,6 +703,25 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
         using var changed = await server.Api.PatchAsJsonAsync($"api/v1/contacts/{w.Contact}", new { email = moved, name = "Otra" });
         var contact = await changed.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal((moved, "Otra"), (contact.GetProperty("email").GetString(), contact.GetProperty("name").GetString()));
+    }
+
+    [Fact]
+    public async Task A_consent_page_path_or_method_that_has_no_page_answers_with_a_line_saying_so()
+    {
+        // Routing's own 404 and 405 had an empty body: a blank page to a person following a link.
+        using var anonymous = server.Client(null);
+        foreach (var (method, path, status, says) in new[]
+        {
+            (HttpMethod.Get, "subscribe/abc", HttpStatusCode.NotFound, "no such page"),
+            (HttpMethod.Get, "subscribe/99999999/embed", HttpStatusCode.NotFound, "no such page"),
+            (HttpMethod.Get, "unsubscribe/", HttpStatusCode.NotFound, "no such page"),
+            (HttpMethod.Put, "unsubscribe/u1-1-0-00", HttpStatusCode.MethodNotAllowed, "takes GET, POST, not PUT"),
+        })
+        {
+            using var response = await anonymous.SendAsync(new HttpRequestMessage(method, path));
+            Assert.Equal(status, response.StatusCode);
+            Assert.Contains(says, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
