@@ -22,6 +22,8 @@ public static class EstafetaWeb
         return services;
     }
 
+    private static readonly string[] ConsentPagePaths = ["/subscribe", "/confirm", "/unsubscribe", "/preferences"];
+
     /// <summary>A request to a page that cannot be read (a form over the size limit) answers with its status and one line.
     /// A request under /api/v1 that reaches no endpoint gets problem details, as every other API error does: 404 for a path
     /// the API does not have; 405 (with Allow, which routing sets) for one it has under other methods; 415 for a body that
@@ -34,6 +36,16 @@ public static class EstafetaWeb
             try
             {
                 await next(ctx);
+                // A consent page asked with another method (PUT), a path under one that no page has (/subscribe/abc), or
+                // the embed snippet of a list there is not: routing's empty 404 or 405, a blank page to a person.
+                if (!ctx.Response.HasStarted && ctx.Response.StatusCode is StatusCodes.Status404NotFound or StatusCodes.Status405MethodNotAllowed
+                    && ConsentPagePaths.Any(p => ctx.Request.Path.StartsWithSegments(p)) && !HttpMethods.IsHead(ctx.Request.Method))
+                {
+                    ctx.Response.ContentType = "text/plain; charset=utf-8";
+                    await ctx.Response.WriteAsync(ctx.Response.StatusCode == StatusCodes.Status404NotFound
+                        ? "There is no such page; check the link.\n"
+                        : $"This page takes {ctx.Response.Headers.Allow}, not {ctx.Request.Method}.\n");
+                }
             }
             catch (BadHttpRequestException e) when (!ctx.Response.HasStarted)
             {

@@ -256,7 +256,7 @@ public abstract class ImportFuzzFoundTests(AudienceBackend backend) : AudienceTe
         var report = await ImportAsync(".jsonl", $"{{\"email\": \"{a}\", \"name\": \"\\ud800\"}}\n{{\"email\": \"{b}\"}}\n");
 
         Assert.Equal((1L, 1L), (report.Inserted, report.Rejected));
-        Assert.Contains("half of a surrogate pair", Assert.Single(report.Issues, i => i.Row == 1).Reason, StringComparison.Ordinal);
+        Assert.Contains("half a surrogate pair", Assert.Single(report.Issues, i => i.Row == 1).Reason, StringComparison.Ordinal);
     }
 
     [Fact]

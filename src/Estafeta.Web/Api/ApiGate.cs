@@ -42,7 +42,7 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
                     .With("Retry-After", Math.Max(1, (int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
             }
 
-            if (UnknownQueryParameter(context) is { } unknown) return Problems.For(context, StatusCodes.Status400BadRequest, unknown, "bad-request");
+            if (QueryProblem(context) is { } query) return Problems.For(context, StatusCodes.Status400BadRequest, query, "bad-request");
 
             context.Items[KeyItem] = key;
             // An answer that holds personal data (a GDPR export) is not stored for replays; running it again is harmless.
@@ -60,24 +60,57 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
         }
     }
 
-    /// <summary>What to say of a query parameter the endpoint does not take, or null when there is none. A misspelt
-    /// parameter was ignored: <c>/api/v1/exports?segmnt=vip</c> exported every contact, <c>?limt=10</c> gave the default
-    /// page.</summary>
-    private static string? UnknownQueryParameter(HttpContext context)
+    /// <summary>What to say of the query string, or null when the endpoint can read it: a parameter it does not take,
+    /// one given twice, or a value not of the parameter's kind. A misspelt parameter was ignored:
+    /// <c>/api/v1/exports?segmnt=vip</c> exported every contact, <c>?limt=10</c> gave the default page; a value the
+    /// binder could not read (<c>?limit=abc</c>, <c>?limit=1&amp;limit=2</c>, <c>?since=ayer</c>) was a 400 with an empty
+    /// body.</summary>
+    private static string? QueryProblem(HttpContext context)
     {
         if (context.Request.Query.Count == 0) return null;
-        var taken = context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IParameterBindingMetadata>()
+        var parameters = context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Http.Metadata.IParameterBindingMetadata>()
             .Where(p => p.ParameterInfo.ParameterType != typeof(HttpContext) && !context.Request.RouteValues.ContainsKey(p.Name))
-            .Select(p => p.Name).ToList() ?? [];
-        foreach (var name in context.Request.Query.Keys)
+            .ToList() ?? [];
+        var taken = parameters.Select(p => p.Name).ToList();
+        foreach (var (name, values) in context.Request.Query)
         {
-            if (taken.Contains(name, StringComparer.OrdinalIgnoreCase)) continue;
-            return $"this endpoint does not take the query parameter '{name}'" + NearestName.Suggestion(name, taken)
-                + (taken.Count == 0 ? "; it takes none" : $"; it takes {string.Join(", ", taken)}");
+            var parameter = parameters.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (parameter is null)
+            {
+                return $"this endpoint does not take the query parameter '{name}'" + NearestName.Suggestion(name, taken)
+                    + (taken.Count == 0 ? "; it takes none" : $"; it takes {string.Join(", ", taken)}");
+            }
+
+            var type = parameter.ParameterInfo.ParameterType;
+            // U+0000 reached PostgreSQL in a segment or a campaign name, which it cannot hold in text: a 500 there.
+            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
+                return $"the query parameter '{parameter.Name}' holds the character U+0000 (%00), which no value here may hold";
+            if (type.IsArray) continue;
+            if (values.Count > 1) return $"the query parameter '{parameter.Name}' is given {values.Count} times; give it once";
+            if (QueryValueKind(Nullable.GetUnderlyingType(type) ?? type, values.ToString()) is { } kind)
+                return $"the query parameter '{parameter.Name}' takes {kind}, not '{Shortened(values.ToString())}'";
         }
 
         return null;
     }
+
+    /// <summary>The kind of value a query parameter of <paramref name="type"/> takes when <paramref name="value"/> is not
+    /// one (read as the endpoint's binder reads it), else null.</summary>
+    private static string? QueryValueKind(Type type, string value)
+    {
+        if (type == typeof(int)) return int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : "a whole number";
+        if (type == typeof(long)) return long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) ? null : "a whole number";
+        if (type == typeof(bool)) return bool.TryParse(value, out _) ? null : "true or false";
+        if (type == typeof(DateTimeOffset))
+        {
+            return DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AllowWhiteSpaces, out _)
+                ? null : "a date and time such as 2026-01-31T09:00:00Z";
+        }
+
+        return null;
+    }
+
+    private static string Shortened(string value) => value.Length <= 100 ? value : value[..100] + "…";
 
     /// <summary>The largest request body an endpoint takes (the web host's limit); the import raises its own.</summary>
     public const long MaxBodyBytes = 1 << 20;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Estafeta.Marketing.Audience;
 
@@ -33,7 +32,9 @@ public sealed record ContactRequest(
         fields?.ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind switch
         {
             JsonValueKind.String => kv.Value.GetString(),
-            JsonValueKind.Number => kv.Value.GetDouble().ToString("R", CultureInfo.InvariantCulture),
+            // The number as written: through a double, 1e400 became "Infinity" and 12345678901234567890 "1.2345678901234567E+19"
+            // in a text field (a number field reads the text as a double itself).
+            JsonValueKind.Number => kv.Value.GetRawText(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
             JsonValueKind.Null or JsonValueKind.Undefined => null,

@@ -65,7 +65,15 @@ internal static class ConsentPages
 
         app.MapPost("/unsubscribe/{token}", async (HttpContext ctx, string token) =>
         {
-            var oneClick = ctx.Request.HasFormContentType && (await ctx.Request.ReadFormAsync(ctx.RequestAborted))["List-Unsubscribe"].ToString() == "One-Click";
+            // The page's button and RFC 8058 senders post a form; a request without one is the page's too.
+            var form = ctx.Request.HasFormContentType ? await PageForms.ReadAsync(ctx) : FormCollection.Empty;
+            if (form is null)
+            {
+                var bad = PageTexts.For(ctx, null);
+                return Page(bad.Lang, bad.UnsubscribeTitle, $"<p>{E(bad.BadForm)}</p>", StatusCodes.Status400BadRequest);
+            }
+
+            var oneClick = form["List-Unsubscribe"].ToString() == "One-Click";
             var result = await audience.Flows!.UnsubscribeAsync(token, Link(ctx, oneClick ? "one-click unsubscribe (RFC 8058)" : "unsubscribe page"), ctx.RequestAborted);
             if (result is null) return Bad(PageTexts.For(ctx, null));
             // Also a valid link whose list or subscription is gone: nothing more will be sent, which is what was asked
@@ -85,22 +93,30 @@ internal static class ConsentPages
         app.MapPost("/preferences/{token}", async (HttpContext ctx, string token) =>
         {
             var flows = audience.Flows!;
-            var form = ctx.Request.HasFormContentType ? await ctx.Request.ReadFormAsync(ctx.RequestAborted) : null;
+            // The page's form leaves out the lists not ticked, so a body that is not that form would read as "no lists"
+            // and unsubscribe the contact from every one: refused, and nothing changes.
+            var form = ctx.Request.HasFormContentType ? await PageForms.ReadAsync(ctx) : null;
+            if (form is null)
+            {
+                var bad = PageTexts.For(ctx, null);
+                return Page(bad.Lang, bad.PreferencesTitle, $"<p>{E(bad.BadForm)}</p>", StatusCodes.Status400BadRequest);
+            }
+
             var lists = new HashSet<long>();
-            foreach (var value in form?["list"] ?? default)
+            foreach (var value in form["list"])
             {
                 if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) lists.Add(id);
             }
 
-            int? pause = form?["pause"].ToString() switch
+            int? pause = form["pause"].ToString() switch
             {
                 "30" => 30,
                 "90" => 90,
                 "0" => 0,
                 _ => null,
             };
-            var language = form?["language"].ToString() is { Length: > 0 } l && l is "es" or "en" ? l : null;
-            var choice = new PreferenceChoice(lists, language, pause, form?["unsubscribe_all"].ToString() == "yes");
+            var language = form["language"].ToString() is { Length: > 0 } l && l is "es" or "en" ? l : null;
+            var choice = new PreferenceChoice(lists, language, pause, form["unsubscribe_all"].ToString() == "yes");
             var saved = await flows.SavePreferencesAsync(token, choice, Link(ctx, "preference centre"), ctx.RequestAborted);
             var state = await flows.PreferencesAsync(token, ctx.RequestAborted);
             var t = PageTexts.For(ctx, state?.Contact.Language);

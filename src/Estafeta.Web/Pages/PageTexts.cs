@@ -42,7 +42,8 @@ internal sealed record PageTexts(
     string Save,
     string Saved,
     string UnsubscribeAll,
-    string InvalidEmail)
+    string InvalidEmail,
+    string BadForm)
 {
     public static readonly PageTexts Spanish = new(
         "es", "Suscríbete", "Correo electrónico", "Nombre", "Idioma", "Acepto:", "Suscribirme",
@@ -55,7 +56,8 @@ internal sealed record PageTexts(
         "Darse de baja", "¿Quieres dejar de recibir los correos de «{0}»?", "Darme de baja",
         "Baja hecha", "No recibirás más correos de esta lista.", "Gestionar mis preferencias",
         "Tus preferencias", "Listas", "Pausar los envíos", "Sin pausa", "30 días", "90 días", "Reanudar ahora", "Guardar",
-        "Preferencias guardadas", "Darme de baja de todo", "La dirección de correo no es válida.");
+        "Preferencias guardadas", "Darme de baja de todo", "La dirección de correo no es válida.",
+        "No se ha podido leer el formulario enviado. Vuelve a cargar la página e inténtalo de nuevo.");
 
     public static readonly PageTexts English = new(
         "en", "Subscribe", "Email", "Name", "Language", "I agree:", "Subscribe",
@@ -68,7 +70,8 @@ internal sealed record PageTexts(
         "Unsubscribe", "Stop receiving the emails of \"{0}\"?", "Unsubscribe me",
         "Unsubscribed", "You will not receive more emails from this list.", "Manage my preferences",
         "Your preferences", "Lists", "Pause sending", "No pause", "30 days", "90 days", "Resume now", "Save",
-        "Preferences saved", "Unsubscribe from everything", "The email address is not valid.");
+        "Preferences saved", "Unsubscribe from everything", "The email address is not valid.",
+        "The form sent could not be read. Reload the page and try again.");
 
     public static PageTexts For(HttpContext context, string? language = null)
     {

@@ -41,7 +41,7 @@ internal static class SubscribePages
             var ip = ctx.Connection.RemoteIpAddress?.ToString();
             if (!guard.Allow(ip, list.Id)) return Page(t.Lang, t.Subscribe, $"<p>{E(t.TooMany)}</p>", StatusCodes.Status429TooManyRequests);
             if (!ctx.Request.HasFormContentType) return Page(t.Lang, t.Subscribe, $"<p>{E(t.TooFast)}</p>", StatusCodes.Status400BadRequest);
-            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            if (await PageForms.ReadAsync(ctx) is not { } form) return Page(t.Lang, t.Subscribe, $"<p>{E(t.BadForm)}</p>", StatusCodes.Status400BadRequest);
             if (form[FormGuard.Honeypot].ToString().Length > 0)
             {
                 // Answer a bot as if it had worked, so it learns nothing.

@@ -34,6 +34,9 @@ public class AudienceServerFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    /// <summary>What the server logged as an error or with an exception.</summary>
+    public LoggedFailures Failures { get; } = new();
+
     public ConsentTokens Tokens => new(ConsentSecret.LoadOrCreate(DataDirectory), TimeProvider.System);
 
     public AudienceService Audience => new(Host.Database, null, () => new Uri($"http://{Endpoint}/"), "mx.ejemplo.test", Host.Engine);
@@ -52,7 +55,7 @@ public class AudienceServerFixture : IAsyncLifetime
             .AddMx("xn--espaa-rta.test", 10, "mx.correo.pt");
         dns = await LoopbackDnsServer.StartAsync(zone);
         var database = await CreateDatabaseAsync();
-        Host = await EstafetaHost.StartAsync(ServerFixture.Settings(DataDirectory, new() { ["dns"] = dns.EndPoint.ToString(), ["database"] = database }), LoggerFactory.Create(_ => { }));
+        Host = await EstafetaHost.StartAsync(ServerFixture.Settings(DataDirectory, new() { ["dns"] = dns.EndPoint.ToString(), ["database"] = database }), LoggerFactory.Create(b => b.AddProvider(Failures)));
         await ServerFixture.SeedAsync(Host.Database);
         foreach (var reader in new[] { "lectora", "lector", "baja" })
         {

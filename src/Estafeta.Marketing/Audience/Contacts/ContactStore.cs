@@ -33,7 +33,9 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         }
     }
 
-    private async Task<(Contact Contact, bool Created)> UpsertOnceAsync(ContactInput input, CancellationToken ct)
+    /// <summary>Creates or updates the contact with the input's address; with <paramref name="contactId"/>, updates that
+    /// contact, its address included, in the same transaction as the rest.</summary>
+    private async Task<(Contact Contact, bool Created)> UpsertOnceAsync(ContactInput input, CancellationToken ct, long? contactId = null)
     {
         var validation = await validator.ValidateAsync(input.Email, ct).ConfigureAwait(false);
         if (validation.Verdict == AddressVerdict.Invalid)
@@ -58,20 +60,28 @@ public sealed class ContactStore(Database db, AddressValidator validator)
         }
 
         var now = AudienceSql.Now(db);
-        var existing = await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
+        var existing = contactId ?? await connection.QuerySingleOrDefaultAsync<long?>(new CommandDefinition(
             "SELECT id FROM contacts WHERE email = @email", new { email }, tx, cancellationToken: ct)).ConfigureAwait(false);
         var detail = ValidationDetail(validation);
         long id;
         if (existing is { } found)
         {
             id = found;
-            await connection.ExecuteAsync(new CommandDefinition(
-                """
-                UPDATE contacts SET name = COALESCE(@name, name), language = COALESCE(@language, language),
-                    time_zone = COALESCE(@timeZone, time_zone), validation = @verdict, validation_detail = @detail, updated_at = @now
-                WHERE id = @id
-                """,
-                new { id, name, language, timeZone, verdict = AddressValidation.VerdictName(validation.Verdict), detail, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+            try
+            {
+                var changed = await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    UPDATE contacts SET email = @email, name = COALESCE(@name, name), language = COALESCE(@language, language),
+                        time_zone = COALESCE(@timeZone, time_zone), validation = @verdict, validation_detail = @detail, updated_at = @now
+                    WHERE id = @id
+                    """,
+                    new { id, email, name, language, timeZone, verdict = AddressValidation.VerdictName(validation.Verdict), detail, now }, tx, cancellationToken: ct)).ConfigureAwait(false);
+                if (changed == 0) throw new NotFoundException($"contact {id} does not exist");
+            }
+            catch (Exception e) when (contactId is not null && DatabaseErrors.IsUniqueViolation(e))
+            {
+                throw new ConflictException($"another contact has the address {email}", e);
+            }
         }
         else
         {
@@ -104,26 +114,10 @@ public sealed class ContactStore(Database db, AddressValidator validator)
     /// <summary>Changes an existing contact (its address included); throws <see cref="NotFoundException"/> when there is none.</summary>
     public async Task<Contact> UpdateAsync(long id, ContactInput input, CancellationToken ct = default)
     {
-        var current = await GetAsync(id, ct).ConfigureAwait(false) ?? throw new NotFoundException($"contact {id} does not exist");
-        if (!string.Equals(current.Email, input.Email, StringComparison.Ordinal))
-        {
-            var validation = await validator.ValidateAsync(input.Email, ct).ConfigureAwait(false);
-            if (validation.Verdict == AddressVerdict.Invalid) throw new InvalidInputException($"'{input.Email}' cannot be mailed: {validation.Describe()}");
-            await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
-            try
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "UPDATE contacts SET email = @email, validation = @verdict, validation_detail = @detail, updated_at = @now WHERE id = @id",
-                    new { id, email = validation.Canonical, verdict = AddressValidation.VerdictName(validation.Verdict), detail = ValidationDetail(validation), now = AudienceSql.Now(db) },
-                    cancellationToken: ct)).ConfigureAwait(false);
-            }
-            catch (Exception e) when (DatabaseErrors.IsUniqueViolation(e))
-            {
-                throw new ConflictException($"another contact has the address {validation.Canonical}", e);
-            }
-        }
-
-        var (contact, _) = await UpsertAsync(input with { Email = input.Email }, ct).ConfigureAwait(false);
+        _ = await GetAsync(id, ct).ConfigureAwait(false) ?? throw new NotFoundException($"contact {id} does not exist");
+        // The new address is written with the rest, in one transaction: written first and on its own, it stayed when the
+        // rest was refused (an erased address, a language that is not one), so a 409 or 422 had changed the contact.
+        var (contact, _) = await UpsertOnceAsync(input, ct, id).ConfigureAwait(false);
         return contact;
     }
 

@@ -61,17 +61,17 @@ internal static class ImportRecordReader
                 position(raw.Position);
             }
 
-            // PostgreSQL's text cannot hold U+0000 (a NUL octet past the first block the file check reads, or UTF-16):
-            // the row is rejected here rather than failing the chunk's COPY, or the report row that quotes it.
-            if (problem is null && cells!.Any(c => c is not null && c.Contains('\0', StringComparison.Ordinal))) problem = NulProblem;
-            if (problem is null) Unguard(cells!);
+            if (problem is null)
+            {
+                Unguard(cells!);
+                problem = NulIn(csv.Header!) ?? NulIn(cells!);
+            }
+
             yield return problem is null ? new ImportRecord(row, csv.Header!, cells!, null) : new ImportRecord(row, csv.Header ?? NoColumns, NoValues, problem);
         }
 
         position(raw.Position);
     }
-
-    private const string NulProblem = "the row holds the character U+0000 (NUL), which no text can hold";
 
     /// <summary>Adds one property of a JSON lines row as a cell; the problem when its value is not one a cell can hold.</summary>
     private static string? Add(List<string> names, List<string?> values, string name, JsonElement element)
@@ -88,11 +88,17 @@ internal static class ImportRecordReader
                 return $"the value of \"{name}\" is not text, a number, true/false or a list of text";
         }
 
-        if (name.Contains('\0', StringComparison.Ordinal) || value is not null && value.Contains('\0', StringComparison.Ordinal)) return NulProblem;
+        if (NulIn([name, value]) is { } nul) return nul;
         names.Add(name);
         values.Add(value);
         return null;
     }
+
+    /// <summary>The problem of a row with U+0000 in a value or column name, else null: PostgreSQL cannot store it in text
+    /// (a 500 for the whole import there). A UTF-16 file or a JSON \u0000 escape carries it past the NUL octet check of
+    /// <see cref="ImportFile"/>.</summary>
+    private static string? NulIn(IEnumerable<string?> texts) =>
+        texts.Any(t => t?.Contains('\0', StringComparison.Ordinal) == true) ? "a value or column name holds the character U+0000, which no text may hold" : null;
 
     /// <summary>Takes off the apostrophe an export puts before a value a spreadsheet would run as a formula
     /// (<c>'+34 600 000 000</c>, <c>'=SUMA(1)</c>: Estafeta's own exports do, as OWASP advises), so that a file exported
@@ -154,9 +160,9 @@ internal static class ImportRecordReader
             }
             catch (InvalidOperationException) when (!ct.IsCancellationRequested)
             {
-                // JsonElement.GetString and JsonProperty.Name throw this, not a JsonException, for a string whose \u escapes
-                // leave half of a surrogate pair ("\ud800"): valid JSON, but no text. It ended the whole import.
-                record = new ImportRecord(row, NoColumns, NoValues, "a string of the line holds half of a surrogate pair (such as \\ud800), which is no character");
+                // Thrown when a name or value is read whose \u escapes are half a surrogate pair ("\ud800"): no text can
+                // hold it. It failed the whole import.
+                record = new ImportRecord(row, NoColumns, NoValues, "a string is not valid Unicode: a \\u escape of half a surrogate pair without the other half");
             }
 
             yield return record;

@@ -138,7 +138,8 @@ public sealed partial class SegmentCompiler
     /// </summary>
     private Events EventLogic(EventNode e, bool negate)
     {
-        var from = e.Within is { } within ? Shifted(now, -within, e.Position).ToUnixTimeMilliseconds() : (long?)null;
+        // A window reaching back past the first date there is takes in every event (now - within overflowed).
+        var from = e.Within is { } within ? (within >= now - DateTimeOffset.MinValue ? DateTimeOffset.MinValue : now - within).ToUnixTimeMilliseconds() : (long?)null;
         var since = e.Since is { } s ? Milliseconds(s, "since") : (long?)null;
         var before = e.Before is { } b ? Milliseconds(b, "before") : (long?)null;
         if (e.Campaign is { } campaign) campaigns.Add(campaign);
