@@ -157,7 +157,8 @@ public sealed class CanonicalizationReferenceTests
         return name + ":" + value + (terminated ? "\r\n" : "");
     }
 
-    private static string CollapseWhitespace(string text)
+    /// <summary>Runs of SP and HTAB as one SP (the reference canonicalizations; also the fuzz tests').</summary>
+    internal static string CollapseWhitespace(string text)
     {
         var result = new StringBuilder();
         var inRun = false;
