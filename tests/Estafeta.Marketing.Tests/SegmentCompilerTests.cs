@@ -57,7 +57,6 @@ public abstract class SegmentCompilerTests(AudienceBackend backend) : AudienceTe
         { "name contains \"AR\"", "carlos" },
         { "language = \"en\" or language = \"es\" and country = \"PT\"", "bea carlos" },
         { "(language = \"en\" or language = \"es\") and not country = \"PT\"", "ana bea" },
-        { "domain = \"correo.pt\"", "carlos" },
         { "created >= today() - 1d and created <= now() + 1h", "ana bea carlos dani eva" },
         { "email contains \"ana.\"", "ana" },
         { "clicked() or converted()", "ana" },
