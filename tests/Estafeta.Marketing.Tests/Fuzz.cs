@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Tests;
 
@@ -41,6 +42,27 @@ internal static class Fuzz
     }
 
     public static T Pick<T>(Random random, IReadOnlyList<T> items) => items[random.Next(items.Count)];
+
+    /// <summary>Whether <paramref name="call"/> took its input: false when it refused it with <see cref="InvalidInputException"/>,
+    /// the documented refusal; any other exception fails the test, naming <paramref name="what"/>.</summary>
+    public static bool Accepts<T>(Func<T> call, string what, out T result)
+    {
+        try
+        {
+            result = call();
+            return true;
+        }
+        catch (InvalidInputException)
+        {
+            result = default!;
+            return false;
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"{what} threw {e.GetType().Name}: {e.Message}");
+            throw;
+        }
+    }
 
     /// <summary>A fixed-seed case's description for an assertion message.</summary>
     public static string Show(string text) =>
