@@ -27,16 +27,19 @@ public static class CaseFold
     }
 
     /// <summary>Whether every surrogate in <paramref name="text"/> is half of a pair.</summary>
-    public static bool IsWellFormed(ReadOnlySpan<char> text)
+    public static bool IsWellFormed(ReadOnlySpan<char> text) => LoneSurrogateAt(text) < 0;
+
+    /// <summary>Where the first surrogate that is not half of a pair is in <paramref name="text"/>, or -1.</summary>
+    public static int LoneSurrogateAt(ReadOnlySpan<char> text)
     {
         for (var i = 0; i < text.Length; i++)
         {
             if (!char.IsSurrogate(text[i])) continue;
-            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1])) return false;
+            if (!char.IsHighSurrogate(text[i]) || i + 1 == text.Length || !char.IsLowSurrogate(text[i + 1])) return i;
             i++;
         }
 
-        return true;
+        return -1;
     }
 
     /// <summary><paramref name="text"/> without its accents and other combining marks (NFC): "facturación" → "facturacion".

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
 
@@ -14,12 +15,7 @@ internal static class SegmentLexer
     {
         // Half of a surrogate pair is no character: a string holding one cannot be put in Unicode NFC (string.Normalize
         // throws) nor stored, and a JSON escape (\ud800) is enough to send one.
-        for (var at = 0; at < text.Length; at++)
-        {
-            if (!char.IsSurrogate(text[at])) continue;
-            if (char.IsHighSurrogate(text[at]) && at + 1 < text.Length && char.IsLowSurrogate(text[at + 1])) at++;
-            else throw new SegmentSyntaxException("half of a surrogate pair, which is no character", at, text);
-        }
+        if (CaseFold.LoneSurrogateAt(text) is var at and >= 0) throw new SegmentSyntaxException("half of a surrogate pair, which is no character", at, text);
 
         var tokens = new List<SegmentToken>();
         var i = 0;
