@@ -563,7 +563,14 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         var text = new StringBuilder("email,name\n");
         for (var i = 0; i < Rows; i++) text.Append(CultureInfo.InvariantCulture, $"c{i}.{tag}@ejemplo.es,Fichero {i}\n");
         var path = WriteText("concurrent.csv", text.ToString(), new UTF8Encoding(false));
-        var importing = Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda") { ListId = list.Id, Tags = [tag], BatchSize = 250 });
+        // After its first chunk the import waits (with a generous limit, never an assertion) until the other writer has
+        // created some of the file's addresses itself, so the race this test is about happens on every machine, however
+        // the scheduler orders the two writers.
+        using var raced = new ManualResetEventSlim();
+        var importing = Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda")
+        {
+            ListId = list.Id, Tags = [tag], BatchSize = 250, Progress = new SynchronousProgress(_ => raced.Wait(TimeSpan.FromMinutes(2))),
+        });
         var createdByOther = new Dictionary<string, long>(StringComparer.Ordinal);
         var own = new Dictionary<string, long>(StringComparer.Ordinal);
         var next = Rows - 1;
@@ -575,6 +582,7 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
             if (address.Contains(tag, StringComparison.Ordinal) && created) createdByOther[address] = contact.Id;
             var mine = Email("propia");
             own[mine] = (await Audience.Contacts.UpsertAsync(new ContactInput(mine) { Name = "Propia" })).Contact.Id;
+            if (createdByOther.Count >= 20) raced.Set();
         }
 
         var report = await importing;
