@@ -264,6 +264,25 @@ public abstract class ContactImportTests(AudienceBackend backend) : AudienceTest
         Assert.Equal("Ñandú", (await Audience.Contacts.FindAsync(email))!.Name);
     }
 
+    [Theory]
+    [InlineData(0xFF, 0xFE)]
+    [InlineData(0xFE, 0xFF)]
+    public async Task A_windows_1252_file_beginning_with_the_octets_of_a_utf16_mark_is_read_as_windows_1252(byte first, byte second)
+    {
+        // "ÿþ" (or "þÿ") opening the first column's name: UTF-16 would hold NUL octets, this file has none.
+        var email = Email("año");
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        var latin = Encoding.GetEncoding(1252);
+        var path = Write("latin.csv", [first, second, .. latin.GetBytes($"x;email;nombre\r\n1;{email};Ñandú\r\n")]);
+
+        var report = await Audience.Importer(checkDns: false).ImportAsync(path, new ImportOptions("tienda"));
+
+        Assert.Equal((1L, 0L, "windows-1252 (Latin-1)"), (report.Inserted, report.Rejected, report.Encoding));
+        var contact = (await Audience.Contacts.FindAsync(email))!;
+        Assert.Equal("Ñandú", contact.Name);
+        Assert.Equal("1", contact.Fields[latin.GetString([first, second, (byte)'x'])]);
+    }
+
     [Fact]
     public async Task Json_lines_are_imported_with_lists_as_tags_and_broken_lines_reported()
     {

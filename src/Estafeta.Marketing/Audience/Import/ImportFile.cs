@@ -33,6 +33,9 @@ public sealed record ImportFile(string Path, string Hash, long Length, Encoding 
                     : read >= 2 && buffer[0] == 0xFF && buffer[1] == 0xFE ? "utf-16le (BOM)"
                     : read >= 2 && buffer[0] == 0xFE && buffer[1] == 0xFF ? "utf-16be (BOM)"
                     : "";
+                // UTF-16 text of a CSV or JSON file holds NUL octets (the high octet of its delimiters, quotes and braces),
+                // so FF FE or FE FF followed by none is not a byte order mark: a Windows-1252 file beginning "ÿþ" or "þÿ".
+                if (bom.StartsWith("utf-16", StringComparison.Ordinal) && read > 2 && !buffer.AsSpan(2, read - 2).Contains((byte)0)) bom = "";
                 // Text in UTF-8 or Windows-1252 has no NUL octet; a program, an archive or a spreadsheet file does (so does
                 // UTF-16 without its byte order mark). Said at once, instead of a header of garbage that cannot be mapped.
                 if (!bom.StartsWith("utf-16", StringComparison.Ordinal) && buffer.AsSpan(0, read).Contains((byte)0))
@@ -81,11 +84,13 @@ public sealed record ImportFile(string Path, string Hash, long Length, Encoding 
         return new ImportFile(path, Convert.ToHexStringLower(sha.GetHashAndReset()), stream.Length, encoding, name, detected);
     }
 
-    /// <summary>A reader over the file's text; a byte order mark is skipped.</summary>
+    /// <summary>A reader over the file's text; a byte order mark is skipped. The reader looks for one only when
+    /// <see cref="InspectAsync"/> found it: a Windows-1252 file may begin with the octets of one.</summary>
     public StreamReader OpenText(out Stream raw)
     {
         raw = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return new StreamReader(raw, Encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 1 << 16);
+        var marked = EncodingName.EndsWith("(BOM)", StringComparison.Ordinal);
+        return new StreamReader(raw, Encoding, detectEncodingFromByteOrderMarks: marked, bufferSize: 1 << 16);
     }
 }
 
