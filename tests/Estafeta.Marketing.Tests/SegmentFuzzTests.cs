@@ -536,6 +536,16 @@ public sealed class SegmentSyntaxFuzzTests
         }
     }
 
+    [Fact]
+    public void A_nul_character_in_a_string_or_outside_one_is_refused_at_its_position()
+    {
+        foreach (var (expression, position) in new[] { ("tag(\"a\0b\")", 6), ("vip and \0", 8), ("país = \"\u00f1\" or \"\0\"", 15) })
+        {
+            var e = Assert.Throws<SegmentSyntaxException>(() => SegmentCompiler.Compile(expression, DatabaseKind.Sqlite, Definitions, Lists, DateTimeOffset.UtcNow));
+            Assert.Equal((position, StorableText.Nul), (e.Position, e.Problem));
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Found))]
     public void What_the_fuzzing_found_is_refused_at_its_position(string expression, int position, string problem)

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Text.Json;
+using Estafeta.Storage;
 using Microsoft.AspNetCore.Http;
 
 namespace Estafeta.Web.Api;
@@ -82,8 +83,7 @@ public static class ApiBody
                     return $"the string at byte {reader.TokenStartIndex} of the body is not valid Unicode: a \\u escape of half a surrogate pair without the other half";
                 }
 
-                if (text.Contains('\0', StringComparison.Ordinal))
-                    return $"the string at byte {reader.TokenStartIndex} of the body holds the character U+0000 (\\u0000), which no text here may hold";
+                if (StorableText.FaultAt(text, out var why) >= 0) return $"the string at byte {reader.TokenStartIndex} of the body holds {why}";
             }
         }
         catch (JsonException)

@@ -83,8 +83,8 @@ public sealed partial class ApiGate(ApiKeyStore keys, Idempotency idempotency, F
 
             var type = parameter.ParameterInfo.ParameterType;
             // U+0000 reached PostgreSQL in a segment or a campaign name, which it cannot hold in text: a 500 there.
-            if (values.Any(v => v?.Contains('\0', StringComparison.Ordinal) == true))
-                return $"the query parameter '{parameter.Name}' holds the character U+0000 (%00), which no value here may hold";
+            foreach (var value in values)
+                if (value is not null && StorableText.FaultAt(value, out var why) >= 0) return $"the query parameter '{parameter.Name}' holds {why}";
             if (type.IsArray) continue;
             if (values.Count > 1) return $"the query parameter '{parameter.Name}' is given {values.Count} times; give it once";
             if (QueryValueKind(Nullable.GetUnderlyingType(type) ?? type, values.ToString()) is { } kind)

@@ -633,7 +633,7 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
             await ProblemAsync(await PostBytesAsync("api/v1/lists", Encoding.UTF8.GetBytes($"{{\"name\": \"{name}\", \"description\": \"a\\u0000b\"}}")), HttpStatusCode.BadRequest, "description"),
             StringComparison.Ordinal);
         Assert.Contains("U+0000", await ProblemAsync(await server.Api.GetAsync("api/v1/engagement/totals?campaign=a%00b"), HttpStatusCode.BadRequest, "campaign"), StringComparison.Ordinal);
-        Assert.Equal("the query parameter 'segment' holds the character U+0000 (%00), which no value here may hold",
+        Assert.Equal("the query parameter 'segment' holds the character U+0000 (NUL), which no stored text may hold",
             await ProblemAsync(await server.Api.GetAsync("api/v1/contacts?segment=tag(%22a%00b%22)"), HttpStatusCode.BadRequest, "segment"));
         Assert.DoesNotContain(name, await server.Api.GetStringAsync("api/v1/lists"), StringComparison.Ordinal);
         NothingLogged();
@@ -650,7 +650,7 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
         var report = await jsonLines.Content.ReadFromJsonAsync<JsonElement>();
         Assert.True(jsonLines.StatusCode == HttpStatusCode.Created, report.ToString());
         Assert.Equal((1, 2), (report.GetProperty("inserted").GetInt64(), report.GetProperty("rejected").GetInt64()));
-        Assert.Equal(["a string is not valid Unicode: a \\u escape of half a surrogate pair without the other half", "a value or column name holds the character U+0000, which no text may hold"],
+        Assert.Equal(["a string is not valid Unicode: a \\u escape of half a surrogate pair without the other half", "a value or column name holds the character U+0000 (NUL), which no stored text may hold"],
             report.GetProperty("issues").EnumerateArray().Select(i => i.GetProperty("reason").GetString()));
 
         var utf16 = new ByteArrayContent([.. Encoding.Unicode.Preamble, .. Encoding.Unicode.GetBytes($"email;nota\r\n{Unique("utf16")}@ejemplo.es;a\0b\r\n")]);

@@ -29,7 +29,7 @@ public static class ContactRules
         var tag = CaseFold.Nfc(value.Trim());
         if (tag.Length is 0 or > 100) throw new InvalidInputException($"'{value}' is not a tag (1 to 100 characters)");
         // They separate the tags of one cell in imported files (and exports write them so): such a tag could not come back.
-        if (tag.Contains('\0', StringComparison.Ordinal)) throw new InvalidInputException("a tag may not hold the character U+0000 (NUL), which PostgreSQL's text cannot hold");
+        StorableText.Checked(tag, "a tag");
         if (tag.AsSpan().IndexOfAny(";,|") >= 0) throw new InvalidInputException($"'{value}' is not a tag: a tag may not hold ; , or |, which separate tags in imported files");
         return tag;
     }

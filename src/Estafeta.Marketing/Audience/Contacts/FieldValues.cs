@@ -29,8 +29,7 @@ public static class FieldValues
     {
         var text = CaseFold.Nfc(raw.Trim());
         if (text.Length > MaxTextLength) throw new InvalidInputException($"field {field.Name} holds at most {MaxTextLength} characters, not {text.Length}");
-        // PostgreSQL's text and JSONB cannot hold it: the write failed with the database's error.
-        if (text.Contains('\0', StringComparison.Ordinal)) throw new InvalidInputException($"field {field.Name} may not hold the character U+0000 (NUL)");
+        StorableText.Checked(text, $"field {field.Name}");
         switch (field.Type)
         {
             case FieldType.Number:

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Estafeta.Storage;
 
 namespace Estafeta.Marketing.Audience;
 
@@ -64,7 +65,7 @@ internal static class ImportRecordReader
             if (problem is null)
             {
                 Unguard(cells!);
-                problem = NulIn(csv.Header!) ?? NulIn(cells!);
+                problem = FaultIn(csv.Header!) ?? FaultIn(cells!);
             }
 
             yield return problem is null ? new ImportRecord(row, csv.Header!, cells!, null) : new ImportRecord(row, csv.Header ?? NoColumns, NoValues, problem);
@@ -88,17 +89,21 @@ internal static class ImportRecordReader
                 return $"the value of \"{name}\" is not text, a number, true/false or a list of text";
         }
 
-        if (NulIn([name, value]) is { } nul) return nul;
+        if (FaultIn([name, value]) is { } nul) return nul;
         names.Add(name);
         values.Add(value);
         return null;
     }
 
-    /// <summary>The problem of a row with U+0000 in a value or column name, else null: PostgreSQL cannot store it in text
-    /// (a 500 for the whole import there). A UTF-16 file or a JSON \u0000 escape carries it past the NUL octet check of
-    /// <see cref="ImportFile"/>.</summary>
-    private static string? NulIn(IEnumerable<string?> texts) =>
-        texts.Any(t => t?.Contains('\0', StringComparison.Ordinal) == true) ? "a value or column name holds the character U+0000, which no text may hold" : null;
+    /// <summary>The problem of a row with a value or column name that breaks <see cref="StorableText"/>'s rule, else null:
+    /// U+0000 was a 500 for the whole import on PostgreSQL. A UTF-16 file or a JSON \u0000 escape carries it past the NUL
+    /// octet check of <see cref="ImportFile"/>.</summary>
+    private static string? FaultIn(IEnumerable<string?> texts)
+    {
+        foreach (var text in texts)
+            if (text is not null && StorableText.FaultAt(text, out var why) >= 0) return "a value or column name holds " + why;
+        return null;
+    }
 
     /// <summary>Takes off the apostrophe an export puts before a value a spreadsheet would run as a formula
     /// (<c>'+34 600 000 000</c>, <c>'=SUMA(1)</c>: Estafeta's own exports do, as OWASP advises), so that a file exported

@@ -13,9 +13,9 @@ internal static class SegmentLexer
 
     public static List<SegmentToken> Tokenize(string text)
     {
-        // Half of a surrogate pair is no character: a string holding one cannot be put in Unicode NFC (string.Normalize
-        // throws) nor stored, and a JSON escape (\ud800) is enough to send one.
-        if (CaseFold.LoneSurrogateAt(text) is var at and >= 0) throw new SegmentSyntaxException("half of a surrogate pair, which is no character", at, text);
+        // Half of a surrogate pair cannot be put in Unicode NFC (string.Normalize throws) nor stored, and a JSON escape
+        // (\ud800) is enough to send one; PostgreSQL refuses U+0000 in a parameter with an error of its own.
+        if (StorableText.FaultAt(text, out var why) is var at and >= 0) throw new SegmentSyntaxException(why, at, text);
 
         var tokens = new List<SegmentToken>();
         var i = 0;
@@ -87,8 +87,6 @@ internal static class SegmentLexer
                 i++;
             }
 
-            // No stored text holds U+0000, and PostgreSQL refuses it in a parameter with an error of its own.
-            if (text[i] == '\0') throw new SegmentSyntaxException("a string may not hold the character U+0000 (NUL)", i, text);
             value.Append(text[i++]);
         }
 

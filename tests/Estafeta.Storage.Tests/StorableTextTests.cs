@@ -1,0 +1,27 @@
+namespace Estafeta.Storage.Tests;
+
+public sealed class StorableTextTests
+{
+    [Fact]
+    public void The_first_character_no_stored_value_may_hold_is_found_with_why()
+    {
+        // Not theory data: xUnit's serialisation of the cases would replace a lone half.
+        foreach (var (text, at, why) in new[]
+        {
+            ("España 🇪🇸", -1, ""), ("", -1, ""), ("a\0b", 1, StorableText.Nul), ("ab\ud800", 2, StorableText.HalfSurrogate),
+            ("\udc00a", 0, StorableText.HalfSurrogate), ("a\0\ud800", 1, StorableText.Nul), ("a\ud800\0", 1, StorableText.HalfSurrogate),
+            ("🇪\0", 2, StorableText.Nul),
+        })
+        {
+            Assert.Equal((at, why), (StorableText.FaultAt(text, out var reason), reason));
+        }
+    }
+
+    [Fact]
+    public void Checked_gives_the_text_back_or_says_what_holds_what()
+    {
+        Assert.Equal("año", StorableText.Checked("año", "a tag"));
+        var e = Assert.Throws<InvalidInputException>(() => StorableText.Checked("a\0", "field país"));
+        Assert.Equal("field país holds the character U+0000 (NUL), which no stored text may hold", e.Message);
+    }
+}
