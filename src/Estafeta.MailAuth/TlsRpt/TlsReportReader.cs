@@ -22,11 +22,14 @@ public static class TlsReportReader
 
     private const int MaxNesting = 3;
 
-    public static TlsReportReadResult Read(byte[] content)
+    public static TlsReportReadResult Read(byte[] content) => Read(content, MaxDecompressedBytes);
+
+    /// <summary>Reads with <paramref name="limit"/> in place of <see cref="MaxDecompressedBytes"/> (tests use small ones).</summary>
+    internal static TlsReportReadResult Read(byte[] content, long limit)
     {
         try
         {
-            return Read(content, string.Empty, 0, null);
+            return Read(content, string.Empty, 0, null, new ExpansionBudget(limit));
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or NotSupportedException or IOException)
         {
@@ -51,7 +54,7 @@ public static class TlsReportReader
 
     private sealed record MailFields(string? ReportDomain, string? Submitter, IReadOnlyList<string> Warnings);
 
-    private static TlsReportReadResult Read(byte[] content, string container, int depth, MailFields? mail)
+    private static TlsReportReadResult Read(byte[] content, string container, int depth, MailFields? mail, ExpansionBudget budget)
     {
         if (depth > MaxNesting) return Failed(container, "the report is nested too deeply in compression and attachments");
         var span = content.AsSpan();
@@ -59,8 +62,8 @@ public static class TlsReportReader
         if (GzipMember.IsGzip(span))
         {
             var where = Step(container, "gzip");
-            return GzipMember.TryDecompress(content, MaxDecompressedBytes, out var inflated, out var error)
-                ? Read(inflated, where, depth + 1, mail)
+            return GzipMember.TryDecompress(content, budget, out var inflated, out var error)
+                ? Read(inflated, where, depth + 1, mail, budget)
                 : Failed(where, error);
         }
         if (span.StartsWith("PK\u0003\u0004"u8)) return Failed(Step(container, "zip"), "a zip archive is not a TLS report format (RFC 8460 reports are JSON, gzipped or not)");
@@ -69,7 +72,7 @@ public static class TlsReportReader
             if (content.LongLength > MaxDecompressedBytes) return Failed(Step(container, "json"), $"the report is larger than {MaxDecompressedBytes} bytes");
             return ReadJson(content, Step(container, "json"), mail);
         }
-        return mail is null ? ReadMessage(content, Step(container, "eml"), depth) : Failed(container, "the attachment is not JSON or gzip");
+        return mail is null ? ReadMessage(content, Step(container, "eml"), depth, budget) : Failed(container, "the attachment is not JSON or gzip");
     }
 
     private static TlsReportReadResult ReadJson(byte[] content, string container, MailFields? mail)
@@ -83,7 +86,7 @@ public static class TlsReportReader
         return new TlsReportReadResult(report with { ReportDomainHeader = mail.ReportDomain?.Trim(), SubmitterHeader = mail.Submitter?.Trim(), Warnings = warnings }, null, container);
     }
 
-    private static TlsReportReadResult ReadMessage(byte[] content, string container, int depth)
+    private static TlsReportReadResult ReadMessage(byte[] content, string container, int depth, ExpansionBudget budget)
     {
         MimeMessage message;
         try
@@ -106,7 +109,7 @@ public static class TlsReportReader
         var candidates = message.BodyParts.OfType<MimePart>().Where(IsReportPart).OrderBy(Preference).Take(MaxAttachmentsTried).ToList();
         if (candidates.Count == 0)
             return Failed(container, "the e-mail carries no report attachment (no application/tlsrpt+gzip, tlsrpt+json, gzip or JSON part)");
-        return ReportAttachments.ReadFirst(candidates, bytes => Read(bytes, container, depth + 1, mail),
+        return ReportAttachments.ReadFirst(candidates, bytes => Read(bytes, container, depth + 1, mail, budget),
             result => result.Success ? null : result.Error ?? "the attachment holds no report", error => Failed(container, error));
     }
 

@@ -65,6 +65,28 @@ public sealed class AggregateReportGenerationTests
     }
 
     [Fact]
+    public void The_layers_of_a_nested_report_share_one_expansion_limit()
+    {
+        // A report padded with text that hardly compresses (base64 of random octets), gzipped twice: each layer expands
+        // to about 600-800 KB, under a 1 MB limit, the two together to more. With a limit per layer a report nested in N
+        // archives could hold N times the limit in memory.
+        var xml = System.Text.Encoding.UTF8.GetString(AggregateReportWriter.ToXml(Report()));
+        var padding = Convert.ToBase64String(new Random(7).GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 600_000));
+        var padded = System.Text.Encoding.UTF8.GetBytes(xml.Replace("<feedback", $"<!-- {padding} --><feedback", StringComparison.Ordinal));
+        var twice = TlsRpt.TlsReportReaderTests.Gzip(TlsRpt.TlsReportReaderTests.Gzip(padded));
+        Assert.InRange(TlsRpt.TlsReportReaderTests.Gzip(padded).Length, 500_000, 1_000_000);
+        Assert.InRange(padded.Length, 500_000, 1_000_000);
+
+        var refused = AggregateReportReader.Read(twice, 1_000_000);
+        Assert.False(refused.Success);
+        Assert.Equal("the report expands to more than 1000000 bytes with the archives it is nested in", refused.Error);
+
+        var read = AggregateReportReader.Read(twice, 2_000_000);
+        Assert.True(read.Success, read.Error);
+        Assert.Equal("gzip > gzip > xml", read.Container);
+    }
+
+    [Fact]
     public void The_generated_gzip_report_parses_back_to_the_same_content()
     {
         var report = Report();

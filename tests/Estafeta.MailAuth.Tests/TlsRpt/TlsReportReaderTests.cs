@@ -186,6 +186,23 @@ public sealed class TlsReportReaderTests
     }
 
     [Fact]
+    public void The_layers_of_a_nested_report_share_one_expansion_limit()
+    {
+        // Gzipped twice, each layer under the limit, the two together over it (see the aggregate report's test).
+        var padding = Convert.ToBase64String(new Random(7).GetItems<byte>(Enumerable.Range(0, 256).Select(i => (byte)i).ToArray(), 600_000));
+        var padded = Encoding.UTF8.GetBytes(Rfc8460Example.Replace("\"organization-name\"", $"\"padding\": \"{padding}\", \"organization-name\"", StringComparison.Ordinal));
+        var twice = Gzip(Gzip(padded));
+
+        var refused = TlsReportReader.Read(twice, 1_000_000);
+        Assert.False(refused.Success);
+        Assert.Equal("the report expands to more than 1000000 bytes with the archives it is nested in", refused.Error);
+
+        var read = TlsReportReader.Read(twice, 2_000_000);
+        Assert.True(read.Success, read.Error);
+        Assert.Equal("Company-X", read.Report!.OrganizationName);
+    }
+
+    [Fact]
     public void A_gzip_bomb_is_refused_once_it_expands_past_the_limit()
     {
         var bomb = Gzip(new byte[TlsReportReader.MaxDecompressedBytes + 1024 * 1024]);

@@ -9,7 +9,8 @@ namespace Estafeta.MailAuth.Dmarc.Reports;
 /// failure is a result with an error saying what is wrong.</summary>
 public static class AggregateReportReader
 {
-    /// <summary>The most a report may expand to (reports of large senders reach tens of megabytes).</summary>
+    /// <summary>The most a report may expand to, all its compressed layers together (reports of large senders reach tens
+    /// of megabytes).</summary>
     public const long MaxDecompressedBytes = 256L * 1024 * 1024;
 
     private const int MaxNesting = 4;
@@ -32,11 +33,14 @@ public static class AggregateReportReader
         return Read(content);
     }
 
-    public static AggregateReportReadResult Read(byte[] content)
+    public static AggregateReportReadResult Read(byte[] content) => Read(content, MaxDecompressedBytes);
+
+    /// <summary>Reads with <paramref name="limit"/> in place of <see cref="MaxDecompressedBytes"/> (tests use small ones).</summary>
+    internal static AggregateReportReadResult Read(byte[] content, long limit)
     {
         try
         {
-            return Read(content, string.Empty, 0, []);
+            return Read(content, string.Empty, 0, [], new ExpansionBudget(limit));
         }
         catch (Exception e) when (e is InvalidDataException or FormatException or ArgumentException or NotSupportedException or IOException)
         {
@@ -53,7 +57,7 @@ public static class AggregateReportReader
         return Read(buffer.ToArray());
     }
 
-    private static AggregateReportReadResult Read(byte[] content, string container, int depth, IReadOnlyList<string> warnings)
+    private static AggregateReportReadResult Read(byte[] content, string container, int depth, IReadOnlyList<string> warnings, ExpansionBudget budget)
     {
         if (depth > MaxNesting) return Failed(container, "the report is nested too deeply in archives and attachments");
         var span = content.AsSpan();
@@ -61,13 +65,13 @@ public static class AggregateReportReader
         if (GzipMember.IsGzip(span))
         {
             var where = Step(container, "gzip");
-            return GzipMember.TryDecompress(content, MaxDecompressedBytes, out var inflated, out var error)
-                ? Read(inflated, where, depth + 1, warnings)
+            return GzipMember.TryDecompress(content, budget, out var inflated, out var error)
+                ? Read(inflated, where, depth + 1, warnings, budget)
                 : Failed(where, error);
         }
-        if (span.StartsWith("PK\u0003\u0004"u8)) return ReadZip(content, Step(container, "zip"), depth, warnings);
+        if (span.StartsWith("PK\u0003\u0004"u8)) return ReadZip(content, Step(container, "zip"), depth, warnings, budget);
         if (LooksLikeXml(span)) return ReadXml(content, Step(container, "xml"), warnings);
-        return ReadMessage(content, Step(container, "eml"), depth, warnings);
+        return ReadMessage(content, Step(container, "eml"), depth, warnings, budget);
     }
 
     private static AggregateReportReadResult ReadXml(byte[] content, string container, IReadOnlyList<string> warnings) =>
@@ -75,7 +79,7 @@ public static class AggregateReportReader
             ? new AggregateReportReadResult(report, null, container)
             : Failed(container, error);
 
-    private static AggregateReportReadResult ReadZip(byte[] content, string container, int depth, IReadOnlyList<string> warnings)
+    private static AggregateReportReadResult ReadZip(byte[] content, string container, int depth, IReadOnlyList<string> warnings, ExpansionBudget budget)
     {
         try
         {
@@ -83,11 +87,11 @@ public static class AggregateReportReader
             var entries = archive.Entries.Where(e => e.Length > 0 && !e.FullName.EndsWith('/')).ToList();
             var entry = entries.FirstOrDefault(e => e.Name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase)) ?? entries.FirstOrDefault();
             if (entry is null) return Failed(container, "the zip archive holds no file");
-            if (entry.Length > MaxDecompressedBytes) return Failed(container, $"{entry.FullName} expands to {entry.Length} bytes, more than {MaxDecompressedBytes}");
+            if (entry.Length > budget.Remaining) return Failed(container, $"{entry.FullName} expands to {entry.Length} bytes: {budget.Exceeded}");
             using var stream = entry.Open();
-            if (!BoundedCopy.TryReadAll(stream, MaxDecompressedBytes, out var inflated, out var error)) return Failed(container, error);
+            if (!BoundedCopy.TryReadAll(stream, budget, out var inflated, out var error)) return Failed(container, error);
             var more = entries.Count > 1 ? warnings.Append($"the zip archive holds {entries.Count} files; {entry.FullName} was read").ToArray() : warnings;
-            return Read(inflated, container, depth + 1, more);
+            return Read(inflated, container, depth + 1, more, budget);
         }
         catch (InvalidDataException e)
         {
@@ -95,7 +99,7 @@ public static class AggregateReportReader
         }
     }
 
-    private static AggregateReportReadResult ReadMessage(byte[] content, string container, int depth, IReadOnlyList<string> warnings)
+    private static AggregateReportReadResult ReadMessage(byte[] content, string container, int depth, IReadOnlyList<string> warnings, ExpansionBudget budget)
     {
         MimeMessage message;
         try
@@ -111,7 +115,7 @@ public static class AggregateReportReader
         var candidates = message.BodyParts.OfType<MimePart>().Where(IsReportPart).ToList();
         if (candidates.Count == 0)
             return Failed(container, "the e-mail carries no report attachment (no gzip, zip or XML part)");
-        return ReportAttachments.ReadFirst(candidates, bytes => Read(bytes, container, depth + 1, warnings),
+        return ReportAttachments.ReadFirst(candidates, bytes => Read(bytes, container, depth + 1, warnings, budget),
             result => result.Success ? null : result.Error ?? "the attachment holds no report", error => Failed(container, error));
     }
 

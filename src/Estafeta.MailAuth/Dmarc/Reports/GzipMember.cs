@@ -8,14 +8,14 @@ internal static class GzipMember
 {
     public static bool IsGzip(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0x1f && data[1] == 0x8b && data[2] == 8;
 
-    public static bool TryDecompress(byte[] data, long maxLength, out byte[] output, out string error)
+    public static bool TryDecompress(byte[] data, ExpansionBudget budget, out byte[] output, out string error)
     {
         output = [];
         if (!TrySkipHeader(data, out var offset, out error)) return false;
         try
         {
             using var deflate = new DeflateStream(new MemoryStream(data, offset, data.Length - offset), CompressionMode.Decompress);
-            return BoundedCopy.TryReadAll(deflate, maxLength, out output, out error);
+            return BoundedCopy.TryReadAll(deflate, budget, out output, out error);
         }
         catch (InvalidDataException e)
         {
