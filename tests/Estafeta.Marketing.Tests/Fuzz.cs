@@ -11,8 +11,7 @@ namespace Estafeta.Marketing.Tests;
 /// </summary>
 internal static class Fuzz
 {
-    public static int Multiplier { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("ESTAFETA_FUZZ_ITERATIONS"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) && m > 0 ? m : 1;
+    public static int Multiplier => Estafeta.Testing.Fuzzing.Multiplier;
 
     /// <summary>How many iterations a test runs: its own count, times the multiplier.</summary>
     public static int Iterations(int count) => count * Multiplier;

@@ -20,8 +20,7 @@ public abstract class AudienceFuzzTests(AudienceServerFixture server) : IDisposa
 {
     private const int Seed = 20261127;
 
-    private static int Rounds { get; } =
-        int.TryParse(Environment.GetEnvironmentVariable("ESTAFETA_FUZZ_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
+    private static int Rounds => Estafeta.Testing.Fuzzing.Multiplier;
 
     private static string Unique(string prefix) => $"{prefix}-{Guid.NewGuid().ToString("N")[..8]}";
 

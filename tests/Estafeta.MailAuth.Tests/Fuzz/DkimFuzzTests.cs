@@ -2,6 +2,7 @@ using System.Text;
 using Estafeta.MailAuth.Dkim;
 using Estafeta.MailAuth.Dmarc;
 using Estafeta.MailAuth.Tests.Dkim;
+using Estafeta.Testing;
 
 namespace Estafeta.MailAuth.Tests.Fuzz;
 

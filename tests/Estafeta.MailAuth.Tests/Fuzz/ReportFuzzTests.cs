@@ -3,6 +3,7 @@ using System.Text;
 using Estafeta.MailAuth.Dmarc;
 using Estafeta.MailAuth.Dmarc.Reports;
 using Estafeta.MailAuth.TlsRpt;
+using Estafeta.Testing;
 
 namespace Estafeta.MailAuth.Tests.Fuzz;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Estafeta.MailAuth.Dns;
 using Estafeta.MailAuth.Spf;
+using Estafeta.Testing;
 
 namespace Estafeta.MailAuth.Tests.Fuzz;
 

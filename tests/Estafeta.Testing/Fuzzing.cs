@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text;
 
-namespace Estafeta.MailAuth.Tests.Fuzz;
+namespace Estafeta.Testing;
 
-/// <summary>Seeded random input for the fuzz tests. Each test runs a modest number of cases so the suite
-/// stays quick; ESTAFETA_FUZZ_ITERATIONS multiplies them (and moves the seeds) for a long local hunt.</summary>
-internal static class Fuzzing
+/// <summary>Seeded random input for the fuzz tests of every project. Each test runs a modest number of cases so the
+/// suite stays quick; ESTAFETA_FUZZ_ITERATIONS multiplies them (and moves the seeds) for a long local hunt.</summary>
+public static class Fuzzing
 {
     public static int Multiplier { get; } =
         int.TryParse(Environment.GetEnvironmentVariable("ESTAFETA_FUZZ_ITERATIONS"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 1;
@@ -190,4 +190,4 @@ internal static class Fuzzing
     public static string Show(byte[] bytes) => Show(Encoding.Latin1.GetString(bytes));
 }
 
-internal sealed class FuzzFailure(string message, Exception inner) : Exception(message, inner);
+public sealed class FuzzFailure(string message, Exception inner) : Exception(message, inner);
