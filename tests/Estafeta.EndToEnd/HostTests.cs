@@ -21,6 +21,17 @@ public class HostTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Http_answers_do_not_name_the_server_software()
+    {
+        using var http = new HttpClient();
+        foreach (var path in new[] { "/healthz", "/api/v1/lists", "/no-such-page" })
+        {
+            using var response = await http.GetAsync($"http://{server.Http}{path}");
+            Assert.Empty(response.Headers.Server);
+        }
+    }
+
+    [Fact]
     public async Task Ports_file_lists_the_bound_ports()
     {
         var ports = await PortsFile.ReadAsync(server.DataDirectory);

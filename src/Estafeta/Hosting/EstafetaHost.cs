@@ -175,7 +175,12 @@ public sealed class EstafetaHost : IAsyncDisposable
         builder.Services.AddSingleton(logging);
         builder.WebHost.UseUrls($"http://{PortsFile.Format(http)}");
         // Request bodies: 1 MB (JSON, forms); the import endpoint raises its own limit for the file it takes.
-        builder.WebHost.ConfigureKestrel(options => options.Limits.MaxRequestBodySize = Estafeta.Web.Api.ApiGate.MaxBodyBytes);
+        // No Server header: what software answers is of use to nobody but someone looking for a known flaw in it.
+        builder.WebHost.ConfigureKestrel(options =>
+        {
+            options.Limits.MaxRequestBodySize = Estafeta.Web.Api.ApiGate.MaxBodyBytes;
+            options.AddServerHeader = false;
+        });
         builder.Services.AddEstafetaWeb();
         var app = builder.Build();
         app.MapEstafetaWeb(audience, logging);
