@@ -61,6 +61,10 @@ public static class EstafetaWeb
             return;
         }
 
+        // API answers carry a person's data under a key: no cache keeps them (an endpoint may say otherwise), and no
+        // browser takes a JSON body for another type.
+        ctx.Response.Headers.CacheControl = "no-store";
+        ctx.Response.Headers.XContentTypeOptions = "nosniff";
         if (ctx.GetEndpoint() is null)
         {
             await Problems.For(ctx, StatusCodes.Status404NotFound, "there is no such API endpoint; see /api/v1/openapi.json", "not-found").ExecuteAsync(ctx);

@@ -32,6 +32,18 @@ public class HostTests(ServerFixture server) : IClassFixture<ServerFixture>
     }
 
     [Fact]
+    public async Task Api_answers_are_not_cached_nor_sniffed()
+    {
+        using var http = new HttpClient();
+        foreach (var path in new[] { "/api/v1/lists", "/api/v1/no-such-endpoint" })
+        {
+            using var response = await http.GetAsync($"http://{server.Http}{path}");
+            Assert.True(response.Headers.CacheControl?.NoStore, path);
+            Assert.Equal(["nosniff"], response.Headers.GetValues("X-Content-Type-Options"));
+        }
+    }
+
+    [Fact]
     public async Task Ports_file_lists_the_bound_ports()
     {
         var ports = await PortsFile.ReadAsync(server.DataDirectory);
