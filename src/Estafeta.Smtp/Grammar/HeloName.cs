@@ -6,7 +6,7 @@ namespace Estafeta.Smtp.Grammar;
 /// <summary>
 /// The argument of HELO/EHLO. RFC 5321 asks for a domain or address literal, but many clients send
 /// something else and §4.1.4 forbids refusing mail over it: the first word is taken as it is, as long
-/// as it is printable (UTF-8 allowed) and at most 255 bytes.
+/// as it is printable (UTF-8 allowed, C1 controls not) and at most 255 bytes.
 /// </summary>
 internal static class HeloName
 {
@@ -21,7 +21,7 @@ internal static class HeloName
         if (s.IsEmpty || s.Length > MaxLength) return false;
         foreach (var b in s)
             if (b < 0x21 || b == 0x7f) return false;
-        if (!Utf8.IsValid(s)) return false;
+        if (!Utf8.IsValid(s) || SmtpChars.HasC1Control(s)) return false;
         name = Encoding.UTF8.GetString(s);
         return true;
     }

@@ -65,7 +65,9 @@ internal static class PathGrammar
         if (at - start > MaxLocalPart || end - domainStart > MaxDomain || end + 1 > MaxPath) return ParsedPath.TooLong;
         var mailbox = s[start..end];
         var nonAscii = mailbox.IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0;
-        if (nonAscii && !Utf8.IsValid(mailbox)) return new ParsedPath(PathError.BadUtf8);
+        // A C1 control is valid UTF-8 but no character of an address: it would also reach the replies that
+        // quote the address, where control characters have no place.
+        if (nonAscii && (!Utf8.IsValid(mailbox) || SmtpChars.HasC1Control(mailbox))) return new ParsedPath(PathError.BadUtf8);
         return new ParsedPath(PathError.None, Encoding.UTF8.GetString(mailbox), end + 1, nonAscii);
     }
 

@@ -22,4 +22,14 @@ internal static class SmtpChars
     public static bool IsEsmtpValue(byte b) => b is (>= 33 and <= 60) or (>= 62 and <= 126);
 
     public static bool IsKeyword(byte b) => char.IsAsciiLetterOrDigit((char)b) || b == '-';
+
+    /// <summary>Whether valid UTF-8 holds a C1 control (U+0080 to U+009F, such as NEL U+0085), which RFC 5198
+    /// keeps out of text on the wire and no IDNA label allows. In valid UTF-8 they are exactly the pairs
+    /// 0xC2 0x80-0x9F, since 0xC2 is only ever a lead byte.</summary>
+    public static bool HasC1Control(ReadOnlySpan<byte> utf8)
+    {
+        for (var i = 0; i + 1 < utf8.Length; i++)
+            if (utf8[i] == 0xC2 && utf8[i + 1] is >= 0x80 and <= 0x9F) return true;
+        return false;
+    }
 }

@@ -36,6 +36,20 @@ public sealed class RcptCommandTests
         await client.CommandAsync("RCPT TO:<b@example.test>", "250");
     }
 
+    /// <summary>A recipient with NEL (U+0085) got 451 4.3.0 and an error in the log: the policy's 550 quoting the
+    /// address could not be made. It is now a bad address, refused by the grammar.</summary>
+    [Fact]
+    public async Task A_utf8_recipient_with_a_c1_control_is_a_bad_address_not_a_local_error()
+    {
+        var log = new CapturingLogger<SmtpServer>();
+        await using var server = new TestServer(log: log);
+        await using var client = await server.GreetAsync();
+        await client.CommandAsync("MAIL FROM:<a@example.test> SMTPUTF8", "250");
+        await client.CommandAsync("RCPT TO:<unknown\u0085@example.test>", "501 5.1.3");
+        await client.CommandAsync("RCPT TO:<b@example.test>", "250");
+        Assert.DoesNotContain(log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Too_many_recipients_get_452()
     {

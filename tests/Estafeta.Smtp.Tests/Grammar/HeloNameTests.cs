@@ -22,6 +22,7 @@ public sealed class HeloNameTests
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("a\u0001b")]
+    [InlineData("\u0085client.example.test")]
     public void Empty_or_unprintable_names_are_refused(string argument) =>
         Assert.False(HeloName.TryParse(Encoding.UTF8.GetBytes(argument), out _));
 

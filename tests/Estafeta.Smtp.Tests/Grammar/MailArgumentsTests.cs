@@ -73,6 +73,7 @@ public sealed class MailArgumentsTests
     [InlineData("FROM:<\"tab\there\"@example.test>", "501 5.1.7")]
     [InlineData("FROM:<@relay.test a@example.test>", "501 5.1.7")]
     [InlineData("FROM:<@relay.test,a@example.test>", "501 5.1.7")]
+    [InlineData("FROM:<\u0085@example.test> SMTPUTF8", "501 5.1.7")]
     [InlineData("FROM:<<a@example.test>>", "501 5.1.7")]
     [InlineData("FROM:<josé@ejemplo.test>", "553 5.6.7")]
     [InlineData("FROM:<a@bücher.test>", "553 5.6.7")]

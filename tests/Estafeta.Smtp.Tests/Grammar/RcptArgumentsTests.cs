@@ -47,6 +47,15 @@ public sealed class RcptArgumentsTests
     public void Utf8_recipients_are_accepted_when_the_transaction_has_smtputf8() =>
         Assert.Equal("josé@ejemplo.test", Parse("TO:<josé@ejemplo.test>", smtpUtf8: true).Path!.Address);
 
+    /// <summary>NEL (U+0085) is valid UTF-8 but a control character: accepted, it reached the policy, whose reply
+    /// quoting the address could not be made (a reply has no control characters), so the client got 451.</summary>
+    [Theory]
+    [InlineData("TO:<\u0085@example.test>")]
+    [InlineData("TO:<b@example.\u0085test>")]
+    [InlineData("TO:<\"\u009f\"@example.test>")]
+    public void C1_controls_in_utf8_recipients_are_refused(string argument) =>
+        Assert.StartsWith("501 5.1.3", Parse(argument, smtpUtf8: true).Error.ToString(), StringComparison.Ordinal);
+
     [Theory]
     [InlineData("NOTIFY=NEVER", DsnNotify.Never)]
     [InlineData("NOTIFY=SUCCESS", DsnNotify.Success)]
