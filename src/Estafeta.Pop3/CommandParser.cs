@@ -30,7 +30,7 @@ internal static class CommandParser
             return false;
         }
         var rest = space < 0 ? [] : line[(space + 1)..];
-        if (!Utf8.IsValid(rest) || rest.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || rest.IndexOf((byte)0x7F) >= 0)
+        if (!Utf8.IsValid(rest) || rest.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || rest.IndexOf((byte)0x7F) >= 0 || HasC1Control(rest))
         {
             error = "Arguments must be UTF-8 text without control characters";
             return false;
@@ -38,6 +38,15 @@ internal static class CommandParser
         command = new Pop3Command(Encoding.ASCII.GetString(keyword).ToUpperInvariant(), Encoding.UTF8.GetString(rest));
         error = "";
         return true;
+    }
+
+    /// <summary>The C1 controls (U+0080 to U+009F, such as NEL) are control characters too. In valid UTF-8 they
+    /// are exactly the pairs 0xC2 0x80-0x9F, since 0xC2 is only ever a lead byte.</summary>
+    private static bool HasC1Control(ReadOnlySpan<byte> utf8)
+    {
+        for (var i = 0; i + 1 < utf8.Length; i++)
+            if (utf8[i] == 0xC2 && utf8[i + 1] is >= 0x80 and <= 0x9F) return true;
+        return false;
     }
 
     private static bool IsLetters(ReadOnlySpan<byte> word)

@@ -45,6 +45,8 @@ public sealed class CommandParserTests
         { "PASS a\u0001b"u8.ToArray(), "Arguments must be UTF-8 text without control characters" },
         { "PASS a\rb"u8.ToArray(), "Arguments must be UTF-8 text without control characters" },
         { "PASS a\u007Fb"u8.ToArray(), "Arguments must be UTF-8 text without control characters" },
+        { "USER a\u0085b"u8.ToArray(), "Arguments must be UTF-8 text without control characters" },
+        { "DELE \u009F1"u8.ToArray(), "Arguments must be UTF-8 text without control characters" },
         { [.. "PASS "u8, 0xC3, 0x28], "Arguments must be UTF-8 text without control characters" },
         { [.. "USER "u8, 0xFF], "Arguments must be UTF-8 text without control characters" },
     };
