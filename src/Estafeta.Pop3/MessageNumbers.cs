@@ -12,11 +12,12 @@ internal static class MessageNumbers
         number = 0;
         if (text.Length == 0 || !text.All(char.IsAsciiDigit)) return false;
         var significant = text.TrimStart('0');
+        // Ten digits may still fit (1000000000 to 2147483647): only a failed parse, an overflow, is "beyond".
         number = significant.Length switch
         {
             0 => 0,
-            > 9 => int.MaxValue,
-            _ => int.Parse(significant, NumberStyles.None, CultureInfo.InvariantCulture),
+            > 10 => int.MaxValue,
+            _ => int.TryParse(significant, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : int.MaxValue,
         };
         return true;
     }
