@@ -88,7 +88,8 @@ internal static class RcptArguments
         return result;
     }
 
-    /// <summary><c>addr-type ";" xtext</c>, where addr-type is an atom such as "rfc822" or "utf-8" (RFC 6533).</summary>
+    /// <summary><c>addr-type ";" xtext</c>, where addr-type is an atom such as "rfc822" or "utf-8" (RFC 6533), and the
+    /// decoded address is UTF-8 without control characters.</summary>
     private static OriginalRecipient? ParseOriginalRecipient(string? value)
     {
         if (value is null) return null;
@@ -97,8 +98,11 @@ internal static class RcptArguments
         var type = value[..semicolon];
         foreach (var c in type)
             if (c >= 0x80 || !SmtpChars.IsAtext((byte)c)) return null;
+        // xtext can carry any octet, but what it carries is an address: one with CR, LF or another control character
+        // would go on into the Original-Recipient field of a DSN (RFC 3464 §2.3.1).
         if (!Xtext.TryDecode(Encoding.ASCII.GetBytes(value[(semicolon + 1)..]), out var address)
-            || address.Length is 0 or > MaxOriginalRecipient || !Utf8.IsValid(address))
+            || address.Length is 0 or > MaxOriginalRecipient || !Utf8.IsValid(address)
+            || address.AsSpan().IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || address.AsSpan().Contains((byte)0x7F) || SmtpChars.HasC1Control(address))
             return null;
         return new OriginalRecipient(type, Encoding.UTF8.GetString(address));
     }
