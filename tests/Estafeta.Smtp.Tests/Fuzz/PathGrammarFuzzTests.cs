@@ -35,7 +35,7 @@ public sealed class PathGrammarFuzzTests
 
     internal static readonly string[] Tokens =
     [
-        "<", ">", "<>", "@", "@@", ".", "..", ":", ",", ";", "\"", "\\", "\\\"", " ", "  ", "=", "+", "+2B", "+4", "+zz",
+        "<", ">", "<>", "@", "@@", ".", "..", ":", ",", ";", "\"", "\\", "\\\"", " ", "  ", "=", "+", "+2B", "+4", "+zz", "+0D+0A", "+00", "+C2+85",
         "[", "]", "[IPv6:", "IPv6:", "::", "::ffff:", "192.0.2.1", "256.0.0.1", "1.2.3", "01.2.3.4", "-", "-.", ".-",
         "SIZE=", "SIZE=0", "SIZE=-1", "SIZE=18446744073709551616", "BODY=", "BODY=BINARYMIME", "SMTPUTF8", "SMTPUTF8=YES",
         "RET=", "ENVID=", "ENVID=+", "AUTH=", "AUTH=<>", "NOTIFY=", "NOTIFY=NEVER,SUCCESS", "ORCPT=", "ORCPT=;", "ORCPT=rfc822;",
@@ -80,7 +80,11 @@ public sealed class PathGrammarFuzzTests
             Assert.NotEqual("", path.Address);
             if (!smtpUtf8) Assert.True(path.Address.All(c => c < 0x80), "a UTF-8 recipient needs SMTPUTF8 on MAIL");
             if (path.OriginalRecipient is { } original)
+            {
+                // The decoded ORCPT goes into the Original-Recipient field of a DSN (RFC 3464 §2.3.1): an address, no control characters.
                 Assert.True(original.Address.Length > 0 && Encoding.UTF8.GetByteCount(original.Address) <= RcptArguments.MaxOriginalRecipient);
+                Assert.DoesNotContain(original.Address, char.IsControl);
+            }
         });
     }
 
