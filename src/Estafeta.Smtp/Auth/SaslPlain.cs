@@ -6,7 +6,7 @@ namespace Estafeta.Smtp.Auth;
 internal enum SaslPlainStatus { Ok, Malformed, AuthorizationIdentityMismatch }
 
 /// <summary>
-/// The PLAIN mechanism message (RFC 4616): <c>[authzid] NUL authcid NUL passwd</c>, UTF-8. We do not let a
+/// The PLAIN mechanism message (RFC 4616): <c>[authzid] NUL authcid NUL passwd</c>, UTF-8 without CR or LF. We do not let a
 /// login act for another identity, so the authzid must be empty or equal to the authcid.
 /// </summary>
 internal static class SaslPlain
@@ -22,7 +22,8 @@ internal static class SaslPlain
         var authzid = message[..first];
         var authcid = message[(first + 1)..second];
         var password = message[(second + 1)..];
-        if (authcid.IsEmpty || password.IsEmpty || password.IndexOf((byte)0) >= 0 || !Utf8.IsValid(message))
+        // RFC 4616 §2: each part is 1*SAFE, and SAFE is any UTF-8 character but NUL, CR and LF.
+        if (authcid.IsEmpty || password.IsEmpty || password.IndexOf((byte)0) >= 0 || message.IndexOfAny((byte)'\r', (byte)'\n') >= 0 || !Utf8.IsValid(message))
             return SaslPlainStatus.Malformed;
         if (!authzid.IsEmpty && !authzid.SequenceEqual(authcid)) return SaslPlainStatus.AuthorizationIdentityMismatch;
         credentials = new Credentials(Encoding.UTF8.GetString(authcid), Encoding.UTF8.GetString(password));

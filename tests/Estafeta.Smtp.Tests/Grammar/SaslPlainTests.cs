@@ -27,6 +27,9 @@ public sealed class SaslPlainTests
     [InlineData("\0\0secret")]
     [InlineData("\0alice\0")]
     [InlineData("\0alice\0sec\0ret")]
+    [InlineData("\0alice\r\nforged log line\0secret")]
+    [InlineData("\0alice\0sec\nret")]
+    [InlineData("alice\r\0alice\0secret")]
     public void Malformed_messages_are_refused(string message) =>
         Assert.Equal(SaslPlainStatus.Malformed, Parse(message, out _));
 
