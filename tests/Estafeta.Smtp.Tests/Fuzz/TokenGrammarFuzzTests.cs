@@ -104,7 +104,7 @@ public sealed class TokenGrammarFuzzTests
             if (SaslPlain.TryParse(response.Data, out var credentials) == SaslPlainStatus.Ok)
             {
                 Assert.True(credentials.Login.Length > 0 && credentials.Password.Length > 0);
-                Assert.DoesNotContain('\0', credentials.Login + credentials.Password);
+                Assert.DoesNotContain(credentials.Login + credentials.Password, c => c is '\0' or '\r' or '\n');
             }
             if (SaslText.TryDecode(response.Data, out var text)) Assert.DoesNotContain('\0', text);
         });
@@ -153,7 +153,8 @@ public sealed class TokenGrammarFuzzTests
     private static byte[] AuthResponse(Random random)
     {
         var (login, password) = PlainMessage(random);
-        var message = random.Pick([$"\0{login}\0{password}", $"{login}\0{login}\0{password}", $"x\0{login}\0{password}", login, $"\0\0", ""]);
+        var message = random.Pick([$"\0{login}\0{password}", $"{login}\0{login}\0{password}", $"x\0{login}\0{password}", login, $"\0\0", "",
+            $"\0{login}{random.AwkwardText()}\0{password}{random.AwkwardText()}"]);
         var text = random.Pick([Convert.ToBase64String(Encoding.UTF8.GetBytes(message)), "=", "*", "", "====", "AA=A", "A"]);
         if (random.Chance(0.7)) text = random.Mutate(text, ["=", "==", "*", "+", "/", "-", "_", " ", "AAAA"]);
         var bytes = Encoding.UTF8.GetBytes(text);
@@ -162,7 +163,8 @@ public sealed class TokenGrammarFuzzTests
 
     private static (string Login, string Password) PlainMessage(Random random)
     {
-        static string Clean(string s) => new([.. s.Where(c => c != '\0' && !char.IsSurrogate(c))]);
+        // RFC 4616 SAFE: no NUL, CR or LF; and well-formed text, so no lone surrogate.
+        static string Clean(string s) => new([.. s.Where(c => c is not ('\0' or '\r' or '\n') && !char.IsSurrogate(c))]);
         var login = Clean(random.Word(20));
         var password = Clean(random.Word(30) + random.AwkwardText());
         return (login.Length == 0 ? "alice@example.test" : login, password.Length == 0 ? "p" : password);
