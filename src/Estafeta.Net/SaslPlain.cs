@@ -50,6 +50,13 @@ public static class SaslPlain
             error = "SASL PLAIN login and password must be non-empty UTF-8";
             return false;
         }
+        // RFC 4616 §2: each part is 1*SAFE, any UTF-8 character but NUL, CR and LF. A login with a line break would reach the
+        // account look-up and the failed-login log line.
+        if (message.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
+        {
+            error = "SASL PLAIN login and password may not hold CR or LF";
+            return false;
+        }
         if (authzid.Length > 0 && !authzid.SequenceEqual(authcid))
         {
             error = "Logging in as another user is not supported";

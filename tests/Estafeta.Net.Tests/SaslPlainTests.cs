@@ -40,6 +40,9 @@ public sealed class SaslPlainTests
         { Encode("\0alice\0"), "SASL PLAIN login and password must be non-empty UTF-8" },
         { Convert.ToBase64String([0, (byte)'a', 0, 0xC3, 0x28]), "SASL PLAIN login and password must be non-empty UTF-8" },
         { Encode("bob\0alice\0secret"), "Logging in as another user is not supported" },
+        { Encode("\0alice\r\nforged log line\0secret"), "SASL PLAIN login and password may not hold CR or LF" },
+        { Encode("\0alice\0sec\nret"), "SASL PLAIN login and password may not hold CR or LF" },
+        { Encode("ali\rce\0alice\0secret"), "SASL PLAIN login and password may not hold CR or LF" },
     };
 
     [Theory]

@@ -94,6 +94,11 @@ public sealed class AuthCommandTests
         await client.CommandAsync("AUTH LOGIN", "334");
         await client.CommandAsync("%%%%", "501 5.5.2");
         await client.CommandAsync($"AUTH PLAIN {Base64("no nul bytes")}", "501 5.5.2");
+        // LOGIN keeps out the line breaks PLAIN does (RFC 4616 §2), in the user name and in the password.
+        await client.CommandAsync($"AUTH LOGIN {Base64(Login + "\r\nforged")}", "501 5.5.2");
+        await client.CommandAsync($"AUTH LOGIN {Base64(Login)}", "334");
+        await client.CommandAsync(Base64("sec\nret"), "501 5.5.2");
+        Assert.Equal(0, server.Policy.AuthenticateCalls);
     }
 
     [Fact]
