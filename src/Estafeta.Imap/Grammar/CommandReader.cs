@@ -41,7 +41,9 @@ internal static class CommandReader
                 parts.Add(new TextPart(bytes[..textLength]));
                 total += textLength + 1;
                 var messageLiteral = isAppend;
-                var fits = isAppend ? length <= limits.MaxMessageSize : total + length <= limits.MaxCommandSize;
+                // Compared as what is left, not as a sum: a marker may announce up to 2^63-1 octets, and total + length
+                // would wrap to a negative number that fits.
+                var fits = isAppend ? length <= limits.MaxMessageSize : length <= limits.MaxCommandSize - total;
                 if (!fits || dropped)
                 {
                     if (synchronizing)

@@ -85,6 +85,18 @@ public sealed class CommandReaderTests
     }
 
     [Fact]
+    public async Task A_literal_announced_near_the_largest_number_is_refused_without_a_continuation()
+    {
+        var continuations = 0;
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync("a LOGIN {9223372036854775807}\r\n"u8.ToArray());
+        await pipe.Writer.CompleteAsync();
+        var raw = await CommandReader.ReadAsync(pipe.Reader, Limits, _ => { continuations++; return ValueTask.CompletedTask; }, CancellationToken.None);
+        Assert.Equal(ReadStatus.LiteralRefused, raw.Status);
+        Assert.Equal(0, continuations);
+    }
+
+    [Fact]
     public async Task A_non_synchronizing_literal_over_the_limit_is_read_and_dropped()
     {
         var big = "a LOGIN {2000+}\r\n" + new string('x', 2000) + " y\r\nb NOOP\r\n";
