@@ -40,7 +40,16 @@ internal static class ImapDate
             return null;
         }
         var offset = new TimeSpan(zh, zm, 0) * (text[21] == '-' ? -1 : 1);
-        return new DateTimeOffset(date.Add(time), offset);
+        var local = date.Add(time);
+        // A DateTimeOffset holds zones up to 14 hours and instants in the years 1 to 9999: "+1459", or a zone that moves
+        // the first or last hours of that range outside it, is no date-time here rather than an exception.
+        var utcTicks = local.Ticks - offset.Ticks;
+        if (offset.Duration() > TimeSpan.FromHours(14) || utcTicks < DateTime.MinValue.Ticks || utcTicks > DateTime.MaxValue.Ticks)
+        {
+            t.Fail("Invalid date-time; the zone is out of range");
+            return null;
+        }
+        return new DateTimeOffset(local, offset);
     }
 
     /// <summary>Reads a SEARCH date, quoted or not.</summary>

@@ -31,6 +31,19 @@ public sealed class AppendCommandTests
         client.AssertOk(await client.ReadReplyAsync("a"));
     }
 
+    [Theory]
+    [InlineData("01-Apr-2024 01:46:01 +1459")]
+    [InlineData("01-Jan-0001 00:00:00 +0100")]
+    [InlineData("31-Dec-9999 23:59:59 -0100")]
+    public async Task Append_with_a_date_time_no_instant_can_hold_is_bad(string date)
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await server.LoginAsync();
+        await client.SendAsync($"a APPEND INBOX \"{date}\" {{3+}}\r\nx\r\n\r\n");
+        Assert.StartsWith("a BAD Invalid date-time", (await client.ReadReplyAsync("a")).Tagged);
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Append_to_a_missing_mailbox_answers_trycreate()
     {
