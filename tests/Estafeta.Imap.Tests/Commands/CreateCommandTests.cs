@@ -18,4 +18,15 @@ public sealed class CreateCommandTests
         Assert.Contains("[ALREADYEXISTS]", (await client.CommandAsync("CREATE Old")).Tagged);
         Assert.Contains("BAD", (await client.CommandAsync("CREATE a//b")).Tagged);
     }
+
+    [Theory]
+    [InlineData("&2AA-")]
+    [InlineData("a&3AA-b")]
+    public async Task Create_with_a_modified_utf7_lone_surrogate_is_bad(string name)
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await server.LoginAsync();
+        Assert.EndsWith(" BAD The mailbox name is not valid Unicode", (await client.CommandAsync("CREATE " + name)).Tagged);
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
 }
