@@ -267,7 +267,10 @@ internal sealed class Tokenizer(IReadOnlyList<CommandPart> parts)
         var text = Text;
         if (_position >= text.Length) return Peek() == LiteralNext ? " before the literal" : " at the end of the command";
         var rest = text[_position..];
-        return " near \"" + Encoding.UTF8.GetString(rest[..Math.Min(rest.Length, 24)]) + "\"";
+        // The excerpt goes into the response text, which cannot hold CR, LF or NUL (RFC 9051 §9, TEXT-CHAR): a line
+        // may carry a bare CR or a NUL, and echoing it would break the response line.
+        var excerpt = Encoding.UTF8.GetString(rest[..Math.Min(rest.Length, 24)]);
+        return " near \"" + string.Concat(excerpt.Select(c => char.IsControl(c) ? '?' : c)) + "\"";
     }
 
     public static string Utf8(byte[] bytes) =>

@@ -35,6 +35,18 @@ public sealed class SessionLimitsTests
         client.AssertOk(await client.CommandAsync("NOOP"));
     }
 
+    [Theory]
+    [InlineData("a NOOP \rx\r\n")]
+    [InlineData("a NOOP \0x\r\n")]
+    public async Task A_bad_answer_quoting_the_command_leaves_out_its_cr_and_nul(string command)
+    {
+        await using var server = ImapHarness.Start();
+        await using var client = await server.ConnectAsync();
+        await client.SendAsync(command);
+        Assert.Equal("a BAD Unexpected characters at the end of the command near \"?x\"", (await client.ReadReplyAsync("a")).Tagged);
+        client.AssertOk(await client.CommandAsync("NOOP"));
+    }
+
     [Fact]
     public async Task Graceful_stop_says_bye_to_waiting_sessions_and_releases_the_store()
     {
