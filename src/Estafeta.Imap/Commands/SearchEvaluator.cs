@@ -55,7 +55,15 @@ internal sealed class SearchEvaluator(SessionContext context, SelectedMailbox vi
             await using var content = await MessageContent.LoadAsync(owner.View.Store, message, owner.Context.Cache, ct).ConfigureAwait(false);
             if (content is null) return null;
             content.Stream.Position = 0;
-            _parsed = await MimeMessage.LoadAsync(content.Stream, ct).ConfigureAwait(false);
+            try
+            {
+                _parsed = await MimeMessage.LoadAsync(content.Stream, ct).ConfigureAwait(false);
+            }
+            catch (FormatException)
+            {
+                // A header MimeKit cannot parse (FETCH shows such a message as a body without header): no header or
+                // text key matches it, rather than the whole search failing.
+            }
             return _parsed;
         }
 

@@ -62,7 +62,14 @@ internal static class SortCommand
             if (content is not null)
             {
                 content.Stream.Position = 0;
-                headers = await HeaderList.LoadAsync(content.Stream, ct).ConfigureAwait(false);
+                try
+                {
+                    headers = await HeaderList.LoadAsync(content.Stream, ct).ConfigureAwait(false);
+                }
+                catch (FormatException)
+                {
+                    // A header MimeKit cannot parse sorts as no header at all, as FETCH shows it.
+                }
             }
         }
         if (headers is null) return new Row(message, seq, message.InternalDate, "", "", "", "");

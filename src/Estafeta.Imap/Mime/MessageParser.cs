@@ -21,7 +21,19 @@ internal static class MessageParser
         var parser = new MimeParser(ParserOptions.Default, content, MimeFormat.Entity, persistent: true);
         parser.MimeEntityEnd += (_, e) => entities[e.Entity] = new Offsets(e.BeginOffset, e.HeadersEndOffset, e.EndOffset);
         parser.MimeMessageEnd += (_, e) => messages[e.Message] = new Offsets(e.BeginOffset, e.HeadersEndOffset, e.EndOffset);
-        var message = await parser.ParseMessageAsync(ct).ConfigureAwait(false);
+        MimeMessage message;
+        try
+        {
+            message = await parser.ParseMessageAsync(ct).ConfigureAwait(false);
+        }
+        catch (FormatException)
+        {
+            // MimeKit gives up on a header that does not start with a field ("x" as the first line) or that ends inside
+            // one. Such a message (APPEND takes any octets) is read as no header and a plain text body of all its octets.
+            var lines = await CountLinesAsync(content, 0, content.Length, ct).ConfigureAwait(false);
+            var body = Empty(new Offsets(0, 0, content.Length), lines);
+            return new MessageNode { Start = 0, BodyStart = 0, End = content.Length, Body = body, Envelope = Envelope.Parse(new HeaderList()) };
+        }
         var root = await MessageAsync(message, messages, entities, content, ct).ConfigureAwait(false);
         var length = content.Length;
         return root.End == length ? root : new MessageNode { Start = root.Start, BodyStart = root.BodyStart, End = length, Body = root.Body, Envelope = root.Envelope };
@@ -83,12 +95,12 @@ internal static class MessageParser
         return node;
     }
 
-    private static MimeNode Empty(Offsets offsets) => new()
+    private static MimeNode Empty(Offsets offsets, long lines = 0) => new()
     {
         HeaderStart = offsets.Begin,
         BodyStart = offsets.HeadersEnd,
         End = offsets.End,
-        Lines = 0,
+        Lines = lines,
         Type = "text"u8.ToArray(),
         Subtype = "plain"u8.ToArray(),
         Parameters = [new MimeParameter("charset"u8.ToArray(), "us-ascii"u8.ToArray())],

@@ -83,4 +83,16 @@ public sealed class FetchCommandTests
         Assert.Contains("BAD", (await client.CommandAsync("BOGUS")).Tagged);
         client.AssertOk(await client.CommandAsync("NOOP"));
     }
+
+    [Fact]
+    public async Task A_message_whose_header_cannot_be_parsed_is_fetched_as_a_body_without_header()
+    {
+        await using var server = ImapHarness.Start();
+        server.Alice.Deliver("INBOX", "x\r\n");
+        await using var client = await server.SelectInboxAsync();
+        var reply = await client.CommandAsync("FETCH 1 (ENVELOPE BODYSTRUCTURE BODY.PEEK[HEADER] BODY.PEEK[TEXT])");
+        client.AssertOk(reply);
+        Assert.Equal("* 1 FETCH (ENVELOPE (NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL) BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 3 1 NIL NIL NIL NIL) BODY[HEADER] {0}\r\n BODY[TEXT] {3}\r\nx\r\n)", reply.Untagged.Single());
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
 }

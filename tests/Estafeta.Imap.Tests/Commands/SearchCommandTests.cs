@@ -126,4 +126,16 @@ public sealed class SearchCommandTests
         var reply = await client.CommandAsync("SEARCH MODSEQ 1");
         Assert.Matches(@"^\* SEARCH 1 2 3 \(MODSEQ \d+\)$", reply.Untagged.Single());
     }
+
+    [Fact]
+    public async Task A_message_whose_header_cannot_be_parsed_matches_no_header_key_and_fails_no_search()
+    {
+        await using var server = ImapHarness.Start();
+        server.Alice.Deliver("INBOX", "x\r\n");
+        server.Alice.Deliver("INBOX", Messages.Simple());
+        await using var client = await server.SelectInboxAsync();
+        Assert.Equal("* SEARCH 2", (await client.CommandAsync("SEARCH SUBJECT Hello")).Untagged.Single());
+        Assert.Equal("* SEARCH 1", (await client.CommandAsync("SEARCH NOT FROM bob")).Untagged.Single());
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
 }

@@ -18,4 +18,15 @@ public sealed class SortCommandTests
         Assert.Equal("* SORT 2 3 1", (await client.CommandAsync("SORT (FROM) UTF-8 ALL")).Untagged.Single());
         Assert.Equal("* SORT 3 2 1", (await client.CommandAsync("UID SORT (REVERSE ARRIVAL) US-ASCII ALL")).Untagged.Single());
     }
+
+    [Fact]
+    public async Task A_message_whose_header_cannot_be_parsed_sorts_as_one_without_header()
+    {
+        await using var server = ImapHarness.Start();
+        server.Alice.Deliver("INBOX", Messages.Simple(subject: "b"));
+        server.Alice.Deliver("INBOX", "x\r\n");
+        await using var client = await server.SelectInboxAsync();
+        Assert.Equal("* SORT 2 1", (await client.CommandAsync("SORT (SUBJECT) UTF-8 ALL")).Untagged.Single());
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
 }
