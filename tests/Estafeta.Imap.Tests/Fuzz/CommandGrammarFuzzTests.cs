@@ -41,10 +41,18 @@ public sealed class CommandGrammarFuzzTests
         }
     }
 
-    /// <summary>A tagged command: a real one mutated as text, sometimes then as octets, or random octets.</summary>
+    private static readonly string[] CutEnds = ["", "\\", "\"", "\"\\", "(", "[", "<", "<1.", ".", ":", ",", "*", "$", "{", "{1", "~", "&", "&A", " ", "\r"];
+
+    /// <summary>A tagged command: a real one mutated as text, sometimes then as octets or cut short, or random text.</summary>
     private static byte[] Wire(Random random)
     {
         var command = random.Pick(FuzzCommands.All);
+        // A real command cut anywhere (inside a string, a section, a partial) and ended by one more character.
+        if (random.Chance(0.3))
+        {
+            var whole = command.ToWire();
+            return [.. "a "u8, .. whole.AsSpan(0, random.Next(whole.Length)), .. Encoding.UTF8.GetBytes(random.Pick(CutEnds)), .. "\r\n"u8];
+        }
         if (random.Chance(0.8)) command = FuzzCommands.Mutate(random, command);
         byte[] wire = [.. "a "u8, .. command.ToWire()];
         if (random.Chance(0.2)) wire = random.Mutate(wire);
