@@ -268,9 +268,11 @@ internal sealed class Tokenizer(IReadOnlyList<CommandPart> parts)
         if (_position >= text.Length) return Peek() == LiteralNext ? " before the literal" : " at the end of the command";
         var rest = text[_position..];
         // The excerpt goes into the response text, which cannot hold CR, LF or NUL (RFC 9051 §9, TEXT-CHAR): a line
-        // may carry a bare CR or a NUL, and echoing it would break the response line.
-        var excerpt = Encoding.UTF8.GetString(rest[..Math.Min(rest.Length, 24)]);
-        return " near \"" + string.Concat(excerpt.Select(c => char.IsControl(c) ? '?' : c)) + "\"";
+        // may carry a bare CR or a NUL, and echoing it would break the response line. Nor may it hold anything beyond
+        // ASCII for an IMAP4rev1 client (RFC 3501 §9: CHAR is 7-bit), which the command may hold (or octets that are no
+        // UTF-8 at all): those are shown as '?' too, whatever the client speaks, since this text is only a pointer.
+        var excerpt = rest[..Math.Min(rest.Length, 24)];
+        return " near \"" + string.Concat(excerpt.ToArray().Select(b => b is >= 0x20 and < 0x7f ? (char)b : '?')) + "\"";
     }
 
     public static string Utf8(byte[] bytes) =>

@@ -48,6 +48,16 @@ public sealed class SessionLimitsTests
     }
 
     [Fact]
+    public async Task A_bad_answer_quoting_the_command_shows_only_ascii_of_it()
+    {
+        // An IMAP4rev1 client's response text is 7-bit (RFC 3501 §9); "ñ" is two octets of UTF-8.
+        await using var server = ImapHarness.Start();
+        await using var client = await server.ConnectAsync();
+        await client.SendAsync("a NOOP ñx\r\n");
+        Assert.Equal("a BAD Unexpected characters at the end of the command near \"??x\"", (await client.ReadReplyAsync("a")).Tagged);
+    }
+
+    [Fact]
     public async Task Graceful_stop_says_bye_to_waiting_sessions_and_releases_the_store()
     {
         await using var server = ImapHarness.Start();
