@@ -1,6 +1,6 @@
 using System.Net;
 using Estafeta.Net;
-using Microsoft.Extensions.Logging.Abstractions;
+using Estafeta.Testing;
 
 namespace Estafeta.Imap.Tests.Support;
 
@@ -9,6 +9,9 @@ namespace Estafeta.Imap.Tests.Support;
 public sealed class ImapHarness : IAsyncDisposable
 {
     private readonly ConnectionListener _listener;
+
+    /// <summary>Sessions that crashed; disposing the harness fails the test when there is one.</summary>
+    private readonly ListenerCrashLog _listenerLog = new();
     private readonly bool _implicitTls;
 
     private ImapHarness(ImapServerOptions options, ListenerOptions listener, TimeProvider clock, LoginThrottle throttle)
@@ -17,7 +20,7 @@ public sealed class ImapHarness : IAsyncDisposable
         Options = options;
         Alice = Backend.AddAccount("alice", "secret");
         Server = new ImapServer(options, Backend, throttle, Log, clock);
-        _listener = new ConnectionListener(listener, Server, TestCertificate.Get, NullLogger.Instance);
+        _listener = new ConnectionListener(listener, Server, TestCertificate.Get, _listenerLog);
         _listener.Start();
     }
 
@@ -65,5 +68,9 @@ public sealed class ImapHarness : IAsyncDisposable
 
     public Task StopAsync(TimeSpan grace) => _listener.StopAsync(grace);
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _listener.DisposeAsync();
+        _listenerLog.AssertNoCrash();
+    }
 }

@@ -1,6 +1,6 @@
 using System.Net;
 using Estafeta.Net;
-using Microsoft.Extensions.Logging.Abstractions;
+using Estafeta.Testing;
 
 namespace Estafeta.Pop3.Tests.Support;
 
@@ -9,6 +9,9 @@ namespace Estafeta.Pop3.Tests.Support;
 public sealed class Pop3Harness : IAsyncDisposable
 {
     private readonly ConnectionListener _listener;
+
+    /// <summary>Sessions that crashed; disposing the harness fails the test when there is one.</summary>
+    private readonly ListenerCrashLog _listenerLog = new();
     private readonly bool _implicitTls;
 
     private Pop3Harness(Pop3ServerOptions options, ListenerOptions listener, TimeProvider clock, LoginThrottle throttle)
@@ -17,7 +20,7 @@ public sealed class Pop3Harness : IAsyncDisposable
         Options = options;
         Throttle = throttle;
         var server = new Pop3Server(options, Backend, throttle, Log, clock);
-        _listener = new ConnectionListener(listener, server, TestCertificate.Get, NullLogger.Instance);
+        _listener = new ConnectionListener(listener, server, TestCertificate.Get, _listenerLog);
         _listener.Start();
     }
 
@@ -62,5 +65,9 @@ public sealed class Pop3Harness : IAsyncDisposable
 
     public Task StopAsync(TimeSpan grace) => _listener.StopAsync(grace);
 
-    public ValueTask DisposeAsync() => _listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _listener.DisposeAsync();
+        _listenerLog.AssertNoCrash();
+    }
 }

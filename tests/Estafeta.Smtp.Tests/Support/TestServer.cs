@@ -1,5 +1,6 @@
 using System.Net;
 using Estafeta.Net;
+using Estafeta.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,7 +26,7 @@ public sealed class TestServer : IAsyncDisposable
             new ListenerOptions("smtp", new IPEndPoint(IPAddress.Loopback, 0), implicitTls),
             Server,
             implicitTls ? () => TestCertificate.Instance : null,
-            NullLogger.Instance);
+            ListenerLog);
         Listener.Start();
     }
 
@@ -35,6 +36,9 @@ public sealed class TestServer : IAsyncDisposable
     public LoginThrottle Throttle { get; }
     public SmtpServer Server { get; }
     public ConnectionListener Listener { get; }
+
+    /// <summary>Sessions that crashed; disposing the server fails the test when there is one.</summary>
+    public ListenerCrashLog ListenerLog { get; } = new();
     public IPEndPoint EndPoint => Listener.BoundEndPoint;
 
     public static SmtpServerOptions WithTls(SmtpServerOptions o) => o with { Certificate = () => TestCertificate.Instance };
@@ -57,5 +61,9 @@ public sealed class TestServer : IAsyncDisposable
         return client;
     }
 
-    public async ValueTask DisposeAsync() => await Listener.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Listener.DisposeAsync();
+        ListenerLog.AssertNoCrash();
+    }
 }
