@@ -5,7 +5,13 @@ using System.Text.Unicode;
 
 namespace Estafeta.Net;
 
-public sealed record SaslPlainCredentials(string Login, string Password);
+/// <summary>A login and password from SASL PLAIN. <see cref="ToString"/> never shows the password.</summary>
+public sealed record SaslPlainCredentials(string Login, string Password)
+{
+    public override string ToString() => $"SaslPlainCredentials({Login})";
+}
+
+public enum SaslPlainStatus { Ok, Malformed, AuthorizationIdentityMismatch }
 
 /// <summary>The SASL PLAIN message (RFC 4616) as IMAP and POP3 receive it: base64 of authzid NUL authcid NUL
 /// passwd, each UTF-8. Only an empty authorization identity, or one equal to the login, is accepted:
@@ -34,13 +40,27 @@ public static class SaslPlain
             error = "SASL response is not valid base64";
             return false;
         }
-        var message = decoded.AsSpan();
+        if (TryParse(decoded, out var parsed, out error) == SaslPlainStatus.Ok && parsed is not null)
+        {
+            credentials = parsed;
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The decoded message: <c>[authzid] NUL authcid NUL passwd</c>, each part 1*SAFE (RFC 4616 §2: any UTF-8
+    /// character but NUL, CR and LF). SMTP reads its base64 itself and answers a foreign authorization identity apart,
+    /// recording the refused login: with <see cref="SaslPlainStatus.AuthorizationIdentityMismatch"/> the credentials are
+    /// given too.</summary>
+    public static SaslPlainStatus TryParse(ReadOnlySpan<byte> message, out SaslPlainCredentials? credentials, out string error)
+    {
+        credentials = null;
         var first = message.IndexOf((byte)0);
         var second = first < 0 ? -1 : message[(first + 1)..].IndexOf((byte)0);
         if (first < 0 || second < 0 || message[(first + 1 + second + 1)..].IndexOf((byte)0) >= 0)
         {
             error = "SASL PLAIN response must be authzid NUL authcid NUL passwd";
-            return false;
+            return SaslPlainStatus.Malformed;
         }
         var authzid = message[..first];
         var authcid = message.Slice(first + 1, second);
@@ -48,22 +68,22 @@ public static class SaslPlain
         if (authcid.Length == 0 || password.Length == 0 || !Utf8.IsValid(authzid) || !Utf8.IsValid(authcid) || !Utf8.IsValid(password))
         {
             error = "SASL PLAIN login and password must be non-empty UTF-8";
-            return false;
+            return SaslPlainStatus.Malformed;
         }
         // RFC 4616 §2: each part is 1*SAFE, any UTF-8 character but NUL, CR and LF. A login with a line break would reach the
         // account look-up and the failed-login log line.
         if (message.IndexOfAny((byte)'\r', (byte)'\n') >= 0)
         {
             error = "SASL PLAIN login and password may not hold CR or LF";
-            return false;
+            return SaslPlainStatus.Malformed;
         }
+        credentials = new SaslPlainCredentials(Encoding.UTF8.GetString(authcid), Encoding.UTF8.GetString(password));
         if (authzid.Length > 0 && !authzid.SequenceEqual(authcid))
         {
             error = "Logging in as another user is not supported";
-            return false;
+            return SaslPlainStatus.AuthorizationIdentityMismatch;
         }
-        credentials = new SaslPlainCredentials(Encoding.UTF8.GetString(authcid), Encoding.UTF8.GetString(password));
         error = "";
-        return true;
+        return SaslPlainStatus.Ok;
     }
 }

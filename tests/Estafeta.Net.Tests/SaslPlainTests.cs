@@ -45,6 +45,22 @@ public sealed class SaslPlainTests
         { Encode("ali\rce\0alice\0secret"), "SASL PLAIN login and password may not hold CR or LF" },
     };
 
+    [Fact]
+    public void Credentials_never_show_the_password()
+    {
+        Assert.True(SaslPlain.TryDecode(Encode("\0alice\0s3cr3t"), out var credentials, out _));
+        Assert.DoesNotContain("s3cr3t", credentials.ToString(), StringComparison.Ordinal);
+        Assert.Contains("alice", credentials.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_foreign_authorization_identity_is_told_apart_with_the_login_it_came_with()
+    {
+        // SMTP answers it apart and records the refused login.
+        Assert.Equal(SaslPlainStatus.AuthorizationIdentityMismatch, SaslPlain.TryParse("bob\0alice\0secret"u8, out var credentials, out _));
+        Assert.Equal("alice", credentials!.Login);
+    }
+
     [Theory]
     [MemberData(nameof(Invalid))]
     public void Invalid_responses_are_refused_with_a_reason(string encoded, string reason)

@@ -1,5 +1,6 @@
 using System.Text;
 using Estafeta.Smtp.Auth;
+using SaslPlainStatus = Estafeta.Net.SaslPlainStatus;
 using Estafeta.Smtp.Grammar;
 using Estafeta.Smtp.Session;
 using Estafeta.Testing;

@@ -1,5 +1,6 @@
 using System.Text;
 using Estafeta.Smtp.Auth;
+using SaslPlainStatus = Estafeta.Net.SaslPlainStatus;
 
 namespace Estafeta.Smtp.Tests.Grammar;
 
