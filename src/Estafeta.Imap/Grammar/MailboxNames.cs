@@ -44,14 +44,17 @@ internal static class MailboxNames
     public static string? Normalize(string name, out string error)
     {
         error = "";
-        // Modified UTF-7 carries UTF-16 code units, so "&2AA-" decodes to a lone surrogate, which is no character and
-        // which string.Normalize throws on.
-        if (HasLoneSurrogate(name))
+        // Modified UTF-7 carries UTF-16 code units, so "&2AA-" decodes to a lone surrogate and "&,,4-" to U+FFFE, which
+        // string.Normalize throws on (.NET refuses both as invalid code points).
+        try
+        {
+            name = name.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
         {
             error = "The mailbox name is not valid Unicode";
             return null;
         }
-        name = name.Normalize(NormalizationForm.FormC);
         if (name.Length == 0) error = "The mailbox name is empty";
         else if (name.Length > MaxLength) error = $"The mailbox name is longer than {MaxLength} characters";
         else if (name[0] == Separator || name[^1] == Separator || name.Contains("//", StringComparison.Ordinal))
@@ -60,16 +63,6 @@ internal static class MailboxNames
             error = "The mailbox name contains '*', '%' or a control character";
         if (error.Length > 0) return null;
         return CanonicalInbox(name);
-    }
-
-    private static bool HasLoneSurrogate(string name)
-    {
-        for (var i = 0; i < name.Length; i++)
-        {
-            if (char.IsHighSurrogate(name[i]) && i + 1 < name.Length && char.IsLowSurrogate(name[i + 1])) i++;
-            else if (char.IsSurrogate(name[i])) return true;
-        }
-        return false;
     }
 
     /// <summary>"inbox" and "Inbox/x" become "INBOX" and "INBOX/x".</summary>

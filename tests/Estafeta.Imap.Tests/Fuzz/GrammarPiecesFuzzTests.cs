@@ -40,7 +40,9 @@ public sealed class GrammarPiecesFuzzTests
         {
             var t = Of("SINCE " + DateText(random));
             var key = SearchParser.ReadProgram(t);
-            Assert.True(t.Ok ? key is DateKey : !string.IsNullOrWhiteSpace(t.Error));
+            // A space the mutation put in makes what follows more keys of the program ("SINCE 31-Aug-8068 6 8" is a date
+            // and two message numbers), so the date is the first key of an AND.
+            Assert.True(t.Ok ? key is DateKey or AndKey { Keys: [DateKey, ..] } : !string.IsNullOrWhiteSpace(t.Error));
         });
     }
 
