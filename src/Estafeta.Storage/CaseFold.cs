@@ -23,7 +23,29 @@ public static class CaseFold
             throw new InvalidInputException("the text is not valid Unicode: it holds half of a surrogate pair, which is no character");
         }
 
-        return text.Normalize(NormalizationForm.FormC);
+        try
+        {
+            return text.Normalize(NormalizationForm.FormC);
+        }
+        catch (ArgumentException)
+        {
+            // .NET's normalisation also refuses the noncharacter U+FFFE.
+            throw new InvalidInputException("the text is not valid Unicode: it holds a character that has no normal form, such as U+FFFE");
+        }
+    }
+
+    /// <summary><see cref="Of"/> for text already stored, which must never fail a query: text stored before the rule of
+    /// <see cref="StorableText"/> (a U+FFFE) is folded without its normal form.</summary>
+    public static string OfStored(string text)
+    {
+        try
+        {
+            return Of(text);
+        }
+        catch (InvalidInputException)
+        {
+            return text.ToLowerInvariant();
+        }
     }
 
     /// <summary>Whether every surrogate in <paramref name="text"/> is half of a pair.</summary>

@@ -167,7 +167,7 @@ public sealed class Database : IAsyncDisposable
         }
     }
 
-    private static readonly Func<string?, string?> FoldFunction = text => text is null ? null : CaseFold.Of(text);
+    private static readonly Func<string?, string?> FoldFunction = text => text is null ? null : CaseFold.OfStored(text);
 
     /// <summary>Applies the schema migrations not applied yet; returns how many it applied. Safe to run concurrently.</summary>
     public Task<int> MigrateAsync(CancellationToken ct = default) => new MigrationRunner(this).RunAsync(ct);

@@ -10,11 +10,21 @@ public sealed class StorableTextTests
         {
             ("España 🇪🇸", -1, ""), ("", -1, ""), ("a\0b", 1, StorableText.Nul), ("ab\ud800", 2, StorableText.HalfSurrogate),
             ("\udc00a", 0, StorableText.HalfSurrogate), ("a\0\ud800", 1, StorableText.Nul), ("a\ud800\0", 1, StorableText.HalfSurrogate),
-            ("🇪\0", 2, StorableText.Nul),
+            ("🇪\0", 2, StorableText.Nul), ("a\uFFFE", 1, StorableText.ReversedMark), ("\uFFFE\0", 0, StorableText.ReversedMark),
+            ("\0\uFFFE", 0, StorableText.Nul), ("a\ud800\uFFFE", 1, StorableText.HalfSurrogate), ("a\uFFFF\uFEFF", -1, ""),
         })
         {
             Assert.Equal((at, why), (StorableText.FaultAt(text, out var reason), reason));
         }
+    }
+
+    [Fact]
+    public void Text_with_no_normal_form_is_an_input_error_and_stored_text_still_folds()
+    {
+        // .NET's normalisation throws an ArgumentException for U+FFFE, which reached callers as a failure of the program.
+        Assert.Throws<InvalidInputException>(() => CaseFold.Nfc("Año\uFFFE"));
+        Assert.Equal("año\uFFFE", CaseFold.OfStored("AÑO\uFFFE"));
+        Assert.Equal("españa", CaseFold.OfStored("ESPAN\u0303A"));
     }
 
     [Fact]

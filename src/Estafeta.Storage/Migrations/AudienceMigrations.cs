@@ -399,7 +399,7 @@ internal static partial class SchemaMigrations
         foreach (var tag in tags)
         {
             await connection.ExecuteAsync(new CommandDefinition("UPDATE contact_tags SET tag_key = @key WHERE tag = @tag",
-                new { key = CaseFold.Of(tag), tag }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
+                new { key = CaseFold.OfStored(tag), tag }, tx, commandTimeout: 0, cancellationToken: ct)).ConfigureAwait(false);
         }
     }
 }
