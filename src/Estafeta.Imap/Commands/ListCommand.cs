@@ -125,7 +125,18 @@ internal static class ListCommand
     private static string Decode(byte[] wire, SessionContext context)
     {
         var text = Tokenizer.Utf8(wire);
-        if (context.Utf8Names || wire.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0) return text.Normalize(NormalizationForm.FormC);
+        if (context.Utf8Names || wire.AsSpan().IndexOfAnyInRange((byte)0x80, (byte)0xff) >= 0)
+        {
+            try
+            {
+                return text.Normalize(NormalizationForm.FormC);
+            }
+            catch (ArgumentException)
+            {
+                // U+FFFE, which .NET cannot normalise and no mailbox name holds: the pattern stays as it is and matches nothing.
+                return text;
+            }
+        }
         return ModifiedUtf7.TryDecode(text, out var decoded) ? decoded : text;
     }
 }

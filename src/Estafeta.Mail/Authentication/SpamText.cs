@@ -12,7 +12,19 @@ public static class SpamText
 {
     public static string Normalize(string text)
     {
-        var source = Ascii.IsValid(text) ? text : text.Normalize(NormalizationForm.FormD);
+        var source = text;
+        if (!Ascii.IsValid(text))
+        {
+            try
+            {
+                source = text.Normalize(NormalizationForm.FormD);
+            }
+            catch (ArgumentException)
+            {
+                // Text .NET cannot normalise (U+FFFE, half of a surrogate pair: a hostile or mislabelled message) is read as
+                // it is, its accents left on, rather than failing the message's scoring.
+            }
+        }
         var buffer = source.Length < 4096 ? stackalloc char[source.Length + 2] : new char[source.Length + 2];
         var n = 0;
         buffer[n++] = ' ';

@@ -18,12 +18,14 @@ internal static class ImportsApi
             ? (value.FileNameStar.HasValue ? value.FileNameStar.Value : value.FileName.Value?.Trim('"'))
             : null;
 
-    /// <summary>An upload's name as recorded: its last path segment, without control characters, at most 200 characters; null when nothing is left.</summary>
+    /// <summary>An upload's name as recorded: its last path segment, without control characters and the U+FFFE that no
+    /// stored text holds (a Content-Disposition's name is not checked as a query value is), at most 200 characters; null
+    /// when nothing is left.</summary>
     private static string? UploadName(string? name)
     {
         if (name is null) return null;
         var last = name.Replace('\\', '/').Split('/')[^1];
-        var clean = new string([.. last.Where(c => !char.IsControl(c))]).Trim().Normalize(System.Text.NormalizationForm.FormC);
+        var clean = new string([.. last.Where(c => !char.IsControl(c) && c != '\uFFFE')]).Trim().Normalize(System.Text.NormalizationForm.FormC);
         return clean.Length == 0 ? null : clean.Length > 200 ? clean[..200] : clean;
     }
 

@@ -277,6 +277,13 @@ public sealed class AudienceApiTests(AudienceServerFixture server) : IClassFixtu
         var named = await server.Api.PostAsync($"api/v1/imports?consentSource=feria&checkDns=false&name={Uri.EscapeDataString("C:\\datos\\altas.csv")}",
             new StringContent($"email\n{Unique("n")}@ejemplo.es\n", Encoding.UTF8, "text/csv"));
         Assert.Equal("altas.csv", (await named.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("file").GetString());
+
+        // U+FFFE in the Content-Disposition's name (which .NET cannot normalise) was a 500; it is left out.
+        var reversed = new StringContent($"email\n{Unique("r")}@ejemplo.es\n", Encoding.UTF8, "text/csv");
+        reversed.Headers.ContentDisposition = new System.Net.Http.Headers.ContentDispositionHeaderValue("attachment") { FileNameStar = "ba\uFFFEjas.csv" };
+        var left = await server.Api.PostAsync($"api/v1/imports?consentSource=feria&checkDns=false", reversed);
+        Assert.Equal(HttpStatusCode.Created, left.StatusCode);
+        Assert.Equal("bajas.csv", (await left.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("file").GetString());
     }
 
     [Fact]

@@ -28,6 +28,18 @@ public sealed class ListCommandTests
     }
 
     [Fact]
+    public async Task A_pattern_with_a_character_that_has_no_normal_form_matches_nothing()
+    {
+        // U+FFFE sent as UTF-8: string.Normalize threw in the command and the session logged a store failure.
+        await using var server = ImapHarness.Start();
+        await using var client = await server.LoginAsync();
+        var reply = await client.CommandAsync("LIST \"\" \"a\uFFFE*\"");
+        client.AssertOk(reply);
+        Assert.Empty(reply.Untagged);
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task List_of_an_empty_pattern_gives_the_separator()
     {
         await using var server = ImapHarness.Start();

@@ -18,6 +18,14 @@ public class SpamTextTests
         Assert.Equal(expected, SpamText.Normalize(text));
 
     [Fact]
+    public void Text_with_no_normal_form_is_read_as_it_is()
+    {
+        // string.Normalize throws for U+FFFE and half a surrogate pair; a received message may hold either.
+        Assert.Equal(" compra ahora gratis ", SpamText.Normalize("Compra AHORA\uFFFE GRATIS"));
+        Assert.Equal(" oferta ", SpamText.Normalize("\ud800OFERTA"));
+    }
+
+    [Fact]
     public void Long_text_takes_the_same_path_as_short_text()
     {
         var word = "Compra AHORA, oferta por tiempo limitado. ";
