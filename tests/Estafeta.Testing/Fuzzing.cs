@@ -75,7 +75,7 @@ public static class Fuzzing
     private static readonly string[] Awkward =
     [
         "\0", "\r", "\n", "\r\n", "\t", " ", "\u00a0", "\u0130", "\u0131", "\u017f", "\u212a", "\u00e9", "\u00ff",
-        "\ud800", "\udc00", "\ud83d\ude00", "\u200b", "\ufeff", "\uffff", "\u2028", "\u0085", "\u3002", "\uff0e", "\x7f", "\x1b",
+        "\ud800", "\udc00", "\ud83d\ude00", "\u200b", "\ufeff", "\uffff", "\ufffe", "\u2028", "\u0085", "\u3002", "\uff0e", "\x7f", "\x1b",
     ];
 
     public static string AwkwardText(this Random random) => random.Pick(Awkward);
