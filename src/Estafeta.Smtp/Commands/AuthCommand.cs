@@ -100,17 +100,16 @@ internal static class AuthCommand
         return SessionStep.Continue;
     }
 
-    /// <summary>PLAIN: one message, as the initial response or after an empty challenge.</summary>
+    /// <summary>PLAIN: one message, as the initial response or after an empty challenge, read by the parser IMAP and
+    /// POP3 use too (RFC 4616).</summary>
     private static async ValueTask<Exchange> PlainAsync(SmtpSession session, ReadOnlyMemory<byte>? initial, CancellationToken ct)
     {
         var response = await ResponseAsync(session, initial, new SmtpReply(334, "", ""), ct).ConfigureAwait(false);
         if (response.Outcome != Outcome.Credentials) return response;
-        return Auth.SaslPlain.TryParse(response.Data, out var credentials) switch
-        {
-            SaslPlainStatus.Ok => Exchange.Of(credentials),
-            SaslPlainStatus.AuthorizationIdentityMismatch => Exchange.Refused(credentials),
-            _ => Exchange.Fail(CannotDecode),
-        };
+        var status = SaslPlain.TryParse(response.Data, out var parsed, out _);
+        if (parsed is null) return Exchange.Fail(CannotDecode);
+        var credentials = new Credentials(parsed.Login, parsed.Password);
+        return status == SaslPlainStatus.Ok ? Exchange.Of(credentials) : Exchange.Refused(credentials);
     }
 
     /// <summary>LOGIN: the user name (possibly as the initial response), then the password.</summary>

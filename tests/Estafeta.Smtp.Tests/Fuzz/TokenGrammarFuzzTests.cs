@@ -1,6 +1,6 @@
 using System.Text;
+using Estafeta.Net;
 using Estafeta.Smtp.Auth;
-using SaslPlainStatus = Estafeta.Net.SaslPlainStatus;
 using Estafeta.Smtp.Grammar;
 using Estafeta.Smtp.Session;
 using Estafeta.Testing;
@@ -102,9 +102,9 @@ public sealed class TokenGrammarFuzzTests
             var response = SaslResponse.Decode(line);
             Assert.True(Enum.IsDefined(response.Kind));
             if (response.Kind != SaslResponseKind.Data) return;
-            if (SaslPlain.TryParse(response.Data, out var credentials) == SaslPlainStatus.Ok)
+            if (SaslPlain.TryParse(response.Data, out var credentials, out _) == SaslPlainStatus.Ok)
             {
-                Assert.True(credentials.Login.Length > 0 && credentials.Password.Length > 0);
+                Assert.True(credentials!.Login.Length > 0 && credentials.Password.Length > 0);
                 Assert.DoesNotContain(credentials.Login + credentials.Password, c => c is '\0' or '\r' or '\n');
             }
             if (SaslText.TryDecode(response.Data, out var text)) Assert.DoesNotContain(text, c => c is '\0' or '\r' or '\n');
@@ -120,8 +120,8 @@ public sealed class TokenGrammarFuzzTests
             var line = Encoding.ASCII.GetBytes(Convert.ToBase64String(Encoding.UTF8.GetBytes($"\0{login}\0{password}")));
             var response = SaslResponse.Decode(line);
             Assert.Equal(SaslResponseKind.Data, response.Kind);
-            Assert.Equal(SaslPlainStatus.Ok, SaslPlain.TryParse(response.Data, out var credentials));
-            Assert.Equal((login, password), (credentials.Login, credentials.Password));
+            Assert.Equal(SaslPlainStatus.Ok, SaslPlain.TryParse(response.Data, out var credentials, out _));
+            Assert.Equal((login, password), (credentials!.Login, credentials.Password));
         });
     }
 
