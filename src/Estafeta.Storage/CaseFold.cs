@@ -11,26 +11,21 @@ public static class CaseFold
 {
     public static string Of(string text) => Nfc(text).ToLowerInvariant();
 
-    /// <summary><paramref name="text"/> in Unicode NFC, the form text is stored and compared in. Text that is not well-formed
-    /// UTF-16 (a lone surrogate, which a JSON <c>\ud800</c> escape gives) has no such form: <c>string.Normalize</c> throws
-    /// an <see cref="ArgumentException"/> for it, which callers would let through as a failure of the program rather
-    /// than a value to refuse; here it is an <see cref="InvalidInputException"/> like any other bad value.</summary>
+    /// <summary><paramref name="text"/> in Unicode NFC, the form text is stored and compared in. Text .NET cannot normalise
+    /// (half of a surrogate pair, which a JSON <c>\ud800</c> escape gives, or U+FFFE) makes <c>string.Normalize</c> throw an
+    /// <see cref="ArgumentException"/>, which callers would let through as a failure of the program rather than a value to
+    /// refuse; here it is an <see cref="InvalidInputException"/> naming what <see cref="StorableText"/> finds.</summary>
     public static string Nfc(string text)
     {
-        if (text.AsSpan().IndexOfAnyInRange('\uD800', '\uDFFF') >= 0 && !IsWellFormed(text))
-        {
-            // Not quoted in the message: the error is written out as JSON or to a terminal, where the lone half cannot go.
-            throw new InvalidInputException("the text is not valid Unicode: it holds half of a surrogate pair, which is no character");
-        }
-
         try
         {
             return text.Normalize(NormalizationForm.FormC);
         }
         catch (ArgumentException)
         {
-            // .NET's normalisation also refuses the noncharacter U+FFFE.
-            throw new InvalidInputException("the text is not valid Unicode: it holds a character that has no normal form, such as U+FFFE");
+            // Not quoted in the message: the error is written out as JSON or to a terminal, where a lone half cannot go.
+            var why = StorableText.FaultAt(text, out var fault) >= 0 ? fault : "a character that has no normal form";
+            throw new InvalidInputException("the text is not valid Unicode: it holds " + why);
         }
     }
 
@@ -47,9 +42,6 @@ public static class CaseFold
             return text.ToLowerInvariant();
         }
     }
-
-    /// <summary>Whether every surrogate in <paramref name="text"/> is half of a pair.</summary>
-    public static bool IsWellFormed(ReadOnlySpan<char> text) => LoneSurrogateAt(text) < 0;
 
     /// <summary>Where the first surrogate that is not half of a pair is in <paramref name="text"/>, or -1.</summary>
     public static int LoneSurrogateAt(ReadOnlySpan<char> text)

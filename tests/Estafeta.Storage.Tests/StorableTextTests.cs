@@ -22,7 +22,8 @@ public sealed class StorableTextTests
     public void Text_with_no_normal_form_is_an_input_error_and_stored_text_still_folds()
     {
         // .NET's normalisation throws an ArgumentException for U+FFFE, which reached callers as a failure of the program.
-        Assert.Throws<InvalidInputException>(() => CaseFold.Nfc("Año\uFFFE"));
+        Assert.Equal("the text is not valid Unicode: it holds " + StorableText.ReversedMark, Assert.Throws<InvalidInputException>(() => CaseFold.Nfc("Año\uFFFE")).Message);
+        Assert.Equal("the text is not valid Unicode: it holds " + StorableText.HalfSurrogate, Assert.Throws<InvalidInputException>(() => CaseFold.Nfc("a\ud800")).Message);
         Assert.Equal("año\uFFFE", CaseFold.OfStored("AÑO\uFFFE"));
         Assert.Equal("españa", CaseFold.OfStored("ESPAN\u0303A"));
     }
