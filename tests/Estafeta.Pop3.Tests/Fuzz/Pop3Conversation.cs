@@ -18,7 +18,7 @@ internal sealed class Pop3Conversation(Pop3TestClient client, IReadOnlyList<byte
     private static readonly HashSet<string> InTransaction = ["STAT", "LIST", "UIDL", "RETR", "TOP", "DELE", "RSET", "NOOP"];
     private static readonly HashSet<string> InAuthorization = ["USER", "PASS", "AUTH", "STLS"];
 
-    private List<byte> _partial = [];
+    private readonly SentLines _sent = new();
     private int _errors;
     private bool _awaitingSaslResponse;
     private string _lastStatus = "";
@@ -35,23 +35,9 @@ internal sealed class Pop3Conversation(Pop3TestClient client, IReadOnlyList<byte
         while (offset < bytes.Length && !Closed)
         {
             var lines = new List<byte[]>();
-            var line = new List<byte>(_partial);
-            var end = offset;
-            while (end < bytes.Length)
-            {
-                var b = bytes[end++];
-                if (b != '\n')
-                {
-                    line.Add(b);
-                    continue;
-                }
-                lines.Add([.. line]);
-                line.Clear();
-                if (Parse(lines[^1])?.Keyword is "STLS" or "QUIT") break;
-            }
+            var end = _sent.Take(bytes, offset, line => Parse(line)?.Keyword is "STLS" or "QUIT", lines);
             _transcript.Append("C: ").Append(Fuzzing.Show(bytes[offset..end])).Append('\n');
             await client.SendAsync(bytes[offset..end]);
-            _partial = line;
             offset = end;
             foreach (var complete in lines)
             {
@@ -64,7 +50,7 @@ internal sealed class Pop3Conversation(Pop3TestClient client, IReadOnlyList<byte
     /// <summary>Completes a line left open, checks the session still answers, and sometimes says QUIT.</summary>
     public async Task FinishAsync()
     {
-        if (!Closed && _partial.Count > 0) await SendAsync("\r\n"u8.ToArray());
+        if (!Closed && _sent.HasOpenLine) await SendAsync("\r\n"u8.ToArray());
         if (!Closed && _awaitingSaslResponse) await SendAsync("*\r\n"u8.ToArray());
         if (Closed) return;
         await SendAsync(LoggedIn ? "NOOP\r\n"u8.ToArray() : "CAPA\r\n"u8.ToArray());

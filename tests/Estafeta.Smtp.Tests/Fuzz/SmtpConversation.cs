@@ -20,7 +20,7 @@ internal sealed class SmtpConversation(FuzzServer server, RawClient client, Rand
     /// sent in one write (RFC 2920 §3.1), so that what follows is not read as a body or an AUTH response.</summary>
     private static readonly HashSet<string> EndsAGroup = ["DATA", "AUTH", "QUIT", "STARTTLS"];
 
-    private List<byte> _partial = [];
+    private readonly SentLines _sent = new();
     private int _errors;
 
     public bool Closed { get; private set; }
@@ -37,22 +37,8 @@ internal sealed class SmtpConversation(FuzzServer server, RawClient client, Rand
         while (offset < bytes.Length && !Closed)
         {
             var lines = new List<byte[]>();
-            var line = new List<byte>(_partial);
-            var end = offset;
-            while (end < bytes.Length)
-            {
-                var b = bytes[end++];
-                if (b != '\n')
-                {
-                    line.Add(b);
-                    continue;
-                }
-                lines.Add([.. line]);
-                line.Clear();
-                if (Verb(lines[^1]) is { } verb && EndsAGroup.Contains(verb)) break;
-            }
+            var end = _sent.Take(bytes, offset, line => Verb(line) is { } verb && EndsAGroup.Contains(verb), lines);
             await client.SendAsync(bytes[offset..end]);
-            _partial = line;
             offset = end;
             foreach (var complete in lines)
             {
@@ -65,7 +51,7 @@ internal sealed class SmtpConversation(FuzzServer server, RawClient client, Rand
     /// <summary>Completes a line left open, checks the session still answers NOOP, and says QUIT.</summary>
     public async Task FinishAsync()
     {
-        if (!Closed && _partial.Count > 0) await SendAsync("\r\n"u8.ToArray());
+        if (!Closed && _sent.HasOpenLine) await SendAsync("\r\n"u8.ToArray());
         if (Closed) return;
         await client.SendAsync("NOOP\r\n");
         var reply = await ReadReplyAsync();
