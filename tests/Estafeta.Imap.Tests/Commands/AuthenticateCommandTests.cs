@@ -35,4 +35,17 @@ public sealed class AuthenticateCommandTests
         Assert.StartsWith("a BAD", (await client.ReadReplyAsync("a")).Tagged);
         client.AssertOk(await client.CommandAsync("NOOP"));
     }
+
+    [Fact]
+    public async Task A_plain_message_with_a_line_break_in_the_login_is_refused_and_not_tried()
+    {
+        // RFC 4616 keeps CR and LF out of every part; a login with one reached the account look-up and the log.
+        await using var server = ImapHarness.Start();
+        await using var client = await server.ConnectAsync();
+        var token = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("\0alice\r\nforged\0secret"));
+        var reply = await client.CommandAsync("AUTHENTICATE PLAIN " + token);
+        Assert.Contains("may not hold CR or LF", reply.Tagged, StringComparison.Ordinal);
+        Assert.DoesNotContain(server.Log.Lines, line => line.Contains("forged", StringComparison.Ordinal));
+        client.AssertOk(await client.CommandAsync("NOOP"));
+    }
 }
