@@ -1,3 +1,4 @@
+using System.Text;
 using Estafeta.Imap.Grammar;
 using Estafeta.Imap.Mime;
 using Estafeta.Imap.Session;
@@ -48,6 +49,10 @@ internal sealed class SearchEvaluator(SessionContext context, SelectedMailbox vi
         public ImapMessage Message => message;
         public int Sequence => seq;
 
+        /// <summary>The message's octets as text (UTF-8, invalid sequences replaced) when MimeKit cannot parse its header:
+        /// FETCH shows such a message as a body without header, so TEXT and BODY search all of it.</summary>
+        public string? Unparsed { get; private set; }
+
         public async Task<MimeMessage?> ParsedAsync(CancellationToken ct)
         {
             if (_loaded) return _parsed;
@@ -61,8 +66,12 @@ internal sealed class SearchEvaluator(SessionContext context, SelectedMailbox vi
             }
             catch (FormatException)
             {
-                // A header MimeKit cannot parse (FETCH shows such a message as a body without header): no header or
-                // text key matches it, rather than the whole search failing.
+                // A header MimeKit cannot parse (FETCH shows such a message as a body without header): no header key
+                // matches it, TEXT and BODY look at all of its octets, and the search as a whole goes on.
+                content.Stream.Position = 0;
+                using var reader = new StreamReader(content.Stream, new UTF8Encoding(false, false), detectEncodingFromByteOrderMarks: false,
+                    leaveOpen: true);
+                Unparsed = await reader.ReadToEndAsync(ct).ConfigureAwait(false);
             }
             return _parsed;
         }
@@ -132,7 +141,7 @@ internal sealed class SearchEvaluator(SessionContext context, SelectedMailbox vi
             case TextKey t:
             {
                 var parsed = await c.ParsedAsync(ct).ConfigureAwait(false);
-                if (parsed is null) return false;
+                if (parsed is null) return Contains(c.Unparsed, t.Value);
                 if (t.IncludeHeader && parsed.Headers.Any(header => Contains(header.Value, t.Value))) return true;
                 foreach (var part in parsed.BodyParts)
                     if (part is MimeKit.TextPart text && Contains(text.Text, t.Value)) return true;

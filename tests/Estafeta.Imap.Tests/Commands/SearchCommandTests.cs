@@ -138,4 +138,18 @@ public sealed class SearchCommandTests
         Assert.Equal("* SEARCH 1", (await client.CommandAsync("SEARCH NOT FROM bob")).Untagged.Single());
         Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Text_and_body_keys_search_all_the_octets_of_a_message_whose_header_cannot_be_parsed()
+    {
+        // FETCH shows such a message as a body without header; SEARCH reads it the same way.
+        await using var server = ImapHarness.Start();
+        server.Alice.Deliver("INBOX", "línea sin cabecera\r\nel envío de mañana\r\n");
+        server.Alice.Deliver("INBOX", Messages.Simple());
+        await using var client = await server.SelectInboxAsync();
+        Assert.Equal("* SEARCH 1", (await client.CommandAsync("SEARCH CHARSET UTF-8 BODY {6+}\r\nENVÍO")).Untagged.Single());
+        Assert.Equal("* SEARCH 1", (await client.CommandAsync("SEARCH TEXT cabecera")).Untagged.Single());
+        Assert.Equal("* SEARCH", (await client.CommandAsync("SEARCH HEADER X-Nothing \"\" BODY cabecera")).Untagged.Single());
+        Assert.DoesNotContain(server.Log.Lines, line => line.StartsWith("Error", StringComparison.Ordinal));
+    }
 }
