@@ -107,7 +107,8 @@ internal static class MailArguments
                     path = path with { Auth = "" };
                     return true;
                 }
-                if (value is not null && Xtext.TryDecode(Encoding.ASCII.GetBytes(value), out var auth) && auth.Length > 0 && Utf8.IsValid(auth))
+                if (value is not null && Xtext.TryDecode(Encoding.ASCII.GetBytes(value), out var auth) && auth.Length > 0 && Utf8.IsValid(auth)
+                    && !SmtpChars.HasControl(auth))
                 {
                     path = path with { Auth = authenticated ? Encoding.UTF8.GetString(auth) : "" };
                     return true;

@@ -102,7 +102,7 @@ internal static class RcptArguments
         // would go on into the Original-Recipient field of a DSN (RFC 3464 §2.3.1).
         if (!Xtext.TryDecode(Encoding.ASCII.GetBytes(value[(semicolon + 1)..]), out var address)
             || address.Length is 0 or > MaxOriginalRecipient || !Utf8.IsValid(address)
-            || address.AsSpan().IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || address.AsSpan().Contains((byte)0x7F) || SmtpChars.HasC1Control(address))
+            || SmtpChars.HasControl(address))
             return null;
         return new OriginalRecipient(type, Encoding.UTF8.GetString(address));
     }

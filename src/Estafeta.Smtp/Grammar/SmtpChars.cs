@@ -23,6 +23,11 @@ internal static class SmtpChars
 
     public static bool IsKeyword(byte b) => char.IsAsciiLetterOrDigit((char)b) || b == '-';
 
+    /// <summary>Whether valid UTF-8 that is meant to be an address holds a control character: C0 (CR, LF, NUL…), DEL or
+    /// C1. xtext (RFC 3461 §4) can carry any octet, and such an address would go on into headers and replies.</summary>
+    public static bool HasControl(ReadOnlySpan<byte> utf8) =>
+        utf8.IndexOfAnyInRange((byte)0, (byte)0x1F) >= 0 || utf8.Contains((byte)0x7F) || HasC1Control(utf8);
+
     /// <summary>Whether valid UTF-8 holds a C1 control (U+0080 to U+009F, such as NEL U+0085), which RFC 5198
     /// keeps out of text on the wire and no IDNA label allows. In valid UTF-8 they are exactly the pairs
     /// 0xC2 0x80-0x9F, since 0xC2 is only ever a lead byte.</summary>

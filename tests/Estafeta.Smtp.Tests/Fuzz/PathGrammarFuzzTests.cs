@@ -61,6 +61,7 @@ public sealed class PathGrammarFuzzTests
             if (path.EnvelopeId is { } envid) Assert.True(envid.Length is > 0 and <= MailArguments.MaxEnvelopeId && envid.All(c => c is >= ' ' and <= '~'));
             if (path.Address.Any(c => c >= 0x80)) Assert.True(path.SmtpUtf8, "a UTF-8 sender needs SMTPUTF8");
             if (!authenticated) Assert.True(path.Auth is null or "", "AUTH= of a client that did not log in is not trusted");
+            if (path.Auth is { } auth) Assert.DoesNotContain(auth, c => char.IsControl(c));
         });
     }
 

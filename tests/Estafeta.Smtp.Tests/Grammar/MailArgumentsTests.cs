@@ -197,6 +197,10 @@ public sealed class MailArgumentsTests
     [InlineData("ENVID")]
     [InlineData("AUTH=bad+")]
     [InlineData("AUTH")]
+    [InlineData("AUTH=a+0D+0ABcc:x@example.test")] // CR LF
+    [InlineData("AUTH=a+00@example.test")] // NUL
+    [InlineData("AUTH=a+7F@example.test")] // DEL
+    [InlineData("AUTH=a+C2+85@example.test")] // NEL, a C1 control
     [InlineData("FOO=bar")]
     [InlineData("XFORWARD")]
     [InlineData("=x")]
