@@ -63,40 +63,55 @@ internal abstract class DkimPublicKey : IDisposable
         return null;
     }
 
-    /// <summary>An RSA key: read and checked by the platform's RSA (both encodings), then verifying through
-    /// libcrypto directly where it can be loaded (<see cref="OpenSslRsaVerifier"/>), else through the platform.</summary>
+    /// <summary>An RSA key: read and checked by the platform's RSA (both encodings), then verifying through libcrypto
+    /// directly where it can be loaded: by Montgomery multiplications of its own for the exponent 65537
+    /// (<see cref="MontgomeryRsaVerifier"/>), by EVP_PKEY_verify for any other (<see cref="OpenSslRsaVerifier"/>); else
+    /// through the platform.</summary>
     internal sealed class Rsa : DkimPublicKey
     {
         private readonly RSA? platform;
         private readonly OpenSslRsaVerifier.Key? native;
+        private readonly MontgomeryRsaVerifier.Key? montgomery;
 
-        private Rsa(int keySize, RSA? platform, OpenSslRsaVerifier.Key? native)
+        private Rsa(int keySize, RSA? platform, OpenSslRsaVerifier.Key? native, MontgomeryRsaVerifier.Key? montgomery)
         {
             KeySize = keySize;
             this.platform = platform;
             this.native = native;
+            this.montgomery = montgomery;
         }
 
         /// <summary>Takes ownership of <paramref name="rsa"/>.</summary>
         public static Rsa Of(RSA rsa)
         {
-            var native = OpenSslRsaVerifier.IsAvailable ? OpenSslRsaVerifier.Import(rsa.ExportSubjectPublicKeyInfo()) : null;
-            if (native is null) return new Rsa(rsa.KeySize, rsa, null);
             var keySize = rsa.KeySize;
+            var parameters = rsa.ExportParameters(includePrivateParameters: false);
+            if (MontgomeryRsaVerifier.Import(parameters.Modulus, parameters.Exponent) is { } montgomery)
+            {
+                rsa.Dispose();
+                return new Rsa(keySize, null, null, montgomery);
+            }
+            var native = OpenSslRsaVerifier.IsAvailable ? OpenSslRsaVerifier.Import(rsa.ExportSubjectPublicKeyInfo()) : null;
+            if (native is null) return new Rsa(keySize, rsa, null, null);
             rsa.Dispose();
-            return new Rsa(keySize, null, native);
+            return new Rsa(keySize, null, native, null);
         }
 
         public int KeySize { get; }
 
         /// <summary>Whether verification goes through libcrypto directly rather than the platform's RSA.</summary>
-        public bool IsNative => native is not null;
+        public bool IsNative => native is not null || montgomery is not null;
+
+        /// <summary>Whether verification computes the exponent 65537 by Montgomery multiplications of its own.</summary>
+        public bool IsMontgomery => montgomery is not null;
 
         public override bool VerifyDigest(ReadOnlySpan<byte> digest, ReadOnlySpan<byte> signature) =>
-            native?.VerifyDigest(digest, signature) ?? platform!.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            montgomery?.VerifyDigest(digest, signature) ?? native?.VerifyDigest(digest, signature)
+            ?? platform!.VerifyHash(digest, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
 
         public override void Dispose()
         {
+            montgomery?.Dispose();
             native?.Dispose();
             platform?.Dispose();
         }
