@@ -21,7 +21,7 @@ public sealed class MontgomeryRsaVerifierTests
         if (!OperatingSystem.IsLinux()) return;
         Assert.True(MontgomeryRsaVerifier.IsAvailable);
         using var rsa = RSA.Create(2048);
-        using var key = DkimPublicKey.Import(Record(rsa.ExportSubjectPublicKeyInfo()), out var error);
+        using var key = DkimPublicKey.Import(RsaVerifierCases.Record(rsa.ExportSubjectPublicKeyInfo()), out var error);
         var imported = Assert.IsType<DkimPublicKey.Rsa>(key);
         Assert.True(imported.IsMontgomery, error);
         Assert.True(imported.IsNative);
@@ -154,7 +154,7 @@ public sealed class MontgomeryRsaVerifierTests
         Assert.Null(MontgomeryRsaVerifier.Import(even, [1, 0, 1]));
         Assert.Null(MontgomeryRsaVerifier.Import(new byte[MontgomeryRsaVerifier.MaxModulusBits / 8 + 1].Select(_ => (byte)0xFF).ToArray(), [1, 0, 1]));
 
-        using var key = DkimPublicKey.Import(Record(rsa.ExportSubjectPublicKeyInfo()), out var error);
+        using var key = DkimPublicKey.Import(RsaVerifierCases.Record(rsa.ExportSubjectPublicKeyInfo()), out var error);
         var imported = Assert.IsType<DkimPublicKey.Rsa>(key);
         Assert.False(imported.IsMontgomery, error);
         var digest = SHA256.HashData("three"u8);
@@ -173,20 +173,7 @@ public sealed class MontgomeryRsaVerifierTests
         using var rsa = RSA.Create(2048);
         using var key = Import(rsa);
         if (key is null) return;
-        var cases = Enumerable.Range(0, 64).Select(i =>
-        {
-            var digest = SHA256.HashData(BitConverter.GetBytes(i));
-            var signature = rsa.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            if (i % 3 == 0) signature[10] ^= 1;
-            return (digest, signature, valid: i % 3 != 0);
-        }).ToArray();
-        var wrong = 0;
-        Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, n =>
-        {
-            var (digest, signature, valid) = cases[n % cases.Length];
-            if (key.VerifyDigest(digest, signature) != valid) Interlocked.Increment(ref wrong);
-        });
-        Assert.Equal(0, wrong);
+        Assert.Equal(0, RsaVerifierCases.WrongVerdictsFromManyThreads(rsa, (digest, signature) => key.VerifyDigest(digest, signature)));
     }
 
     private static MontgomeryRsaVerifier.Key? Import(RSA rsa)
@@ -228,11 +215,5 @@ public sealed class MontgomeryRsaVerifierTests
             Exponent = priv.PublicExponent.ToByteArrayUnsigned(),
         });
         return rsa;
-    }
-
-    private static DkimPublicKeyRecord Record(byte[] der)
-    {
-        Assert.True(DkimPublicKeyRecord.TryParse("v=DKIM1; k=rsa; p=" + Convert.ToBase64String(der), out var record, out var error), error);
-        return record!;
     }
 }

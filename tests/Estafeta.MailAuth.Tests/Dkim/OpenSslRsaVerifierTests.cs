@@ -14,7 +14,7 @@ public sealed class OpenSslRsaVerifierTests
         if (!OperatingSystem.IsLinux()) return;
         Assert.True(OpenSslRsaVerifier.IsAvailable);
         using var rsa = RSA.Create(2048);
-        var record = Record(rsa.ExportSubjectPublicKeyInfo());
+        var record = RsaVerifierCases.Record(rsa.ExportSubjectPublicKeyInfo());
         using var key = DkimPublicKey.Import(record, out var error);
         var imported = Assert.IsType<DkimPublicKey.Rsa>(key);
         Assert.True(imported.IsNative, error);
@@ -74,36 +74,17 @@ public sealed class OpenSslRsaVerifierTests
         using var rsa = RSA.Create(2048);
         using var native = OpenSslRsaVerifier.Import(rsa.ExportSubjectPublicKeyInfo());
         if (native is null) return;
-        var cases = Enumerable.Range(0, 64).Select(i =>
-        {
-            var digest = SHA256.HashData(BitConverter.GetBytes(i));
-            var signature = rsa.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-            if (i % 3 == 0) signature[10] ^= 1;
-            return (digest, signature, valid: i % 3 != 0);
-        }).ToArray();
-        var wrong = 0;
-        Parallel.For(0, 4000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, n =>
-        {
-            var (digest, signature, valid) = cases[n % cases.Length];
-            if (native.VerifyDigest(digest, signature) != valid) Interlocked.Increment(ref wrong);
-        });
-        Assert.Equal(0, wrong);
+        Assert.Equal(0, RsaVerifierCases.WrongVerdictsFromManyThreads(rsa, (digest, signature) => native.VerifyDigest(digest, signature)));
     }
 
     [Fact]
     public void A_bare_pkcs1_key_record_verifies_through_libcrypto_too()
     {
         using var rsa = RSA.Create(2048);
-        using var key = DkimPublicKey.Import(Record(rsa.ExportRSAPublicKey()), out var error);
+        using var key = DkimPublicKey.Import(RsaVerifierCases.Record(rsa.ExportRSAPublicKey()), out var error);
         var imported = Assert.IsType<DkimPublicKey.Rsa>(key);
         Assert.Equal(OpenSslRsaVerifier.IsAvailable, imported.IsNative);
         var digest = SHA256.HashData("x"u8);
         Assert.True(imported.VerifyDigest(digest, rsa.SignHash(digest, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)), error);
-    }
-
-    private static DkimPublicKeyRecord Record(byte[] der)
-    {
-        Assert.True(DkimPublicKeyRecord.TryParse("v=DKIM1; k=rsa; p=" + Convert.ToBase64String(der), out var record, out var error), error);
-        return record!;
     }
 }
