@@ -1,0 +1,81 @@
+using System.Net;
+using System.Text;
+using Estafeta.Testing;
+
+namespace Estafeta.Mail.Outbound.Tests.Fuzz;
+
+/// <summary>What the fuzz tests of the SMTP client found, each with the smallest server that shows it: one
+/// session of <see cref="SmtpDelivery"/> with one message to one recipient against a server that answers as
+/// a Postfix would, but for the one reply under test.</summary>
+public sealed class HostileReplyTests
+{
+    private const string Recipient = "bea@destino.test";
+
+    [Fact]
+    public async Task A_greeting_that_is_no_reply_gives_a_refusal_whose_text_has_no_control_character()
+    {
+        var (_, refused, _) = await SessionAsync(command => command is null ? "220\u0085\r\n" : null);
+
+        var answer = refused!.Answer;
+        Assert.Equal("4.4.1", answer.Status);
+        Assert.DoesNotContain(answer.ToString(), char.IsControl);
+        Assert.Contains("not an SMTP reply: 220", answer.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Control_characters_in_a_refusal_are_kept_out_of_the_answer()
+    {
+        var (result, _, _) = await SessionAsync(command => command?.StartsWith("RCPT", StringComparison.Ordinal) == true
+            ? "550-5.1.1 No such\0user\u001b[2J\r\n550 5.1.1 here\u0085\u007f\r\n" : null);
+
+        var answer = result!.Answers[1];
+        Assert.Equal(new SmtpAnswer(550, "5.1.1", "No such user [2J 5.1.1 here"), answer);
+    }
+
+    [Fact]
+    public void Answer_texts_are_cut_to_a_bounded_length_without_splitting_a_character()
+    {
+        var answer = SmtpAnswer.From(550, "5.7.1 " + new string('x', 3000));
+        // The whole text is cut, then the enhanced code taken out of it.
+        Assert.Equal(new string('x', SmtpAnswer.MaxText - "5.7.1 ...".Length) + "...", answer.Text);
+
+        var emoji = SmtpAnswer.Temporary("4.4.2", new string('x', SmtpAnswer.MaxText - 4) + "\ud83d\ude00 and more");
+        Assert.Equal(new string('x', SmtpAnswer.MaxText - 4) + "...", emoji.Text);
+    }
+
+    /// <summary>One session and one message to <see cref="Recipient"/> (queue id 1); <paramref name="reply"/> gives
+    /// the raw reply to a command (null: the greeting), or null for what Postfix would say.</summary>
+    private static async Task<(SendResult? Result, DeliveryConnectException? Refused, HostileSession Session)> SessionAsync(Func<string?, string?> reply)
+    {
+        await using var server = HostileSmtpServer.Start();
+        var serving = server.ServeAsync(command => new HostileReply(Encoding.UTF8.GetBytes(reply(command) ?? Postfix(command)), [], false));
+        SendResult? result = null;
+        DeliveryConnectException? refused = null;
+        try
+        {
+            var host = new DeliveryHost("mx.destino.test", 10, server.EndPoint.Address, server.EndPoint.Port);
+            await using var connection = await SmtpDelivery.ConnectAsync(host, TlsRequirement.Opportunistic, "client.example.test", null,
+                TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), CancellationToken.None);
+            var data = Encoding.ASCII.GetBytes(HostileSmtpServer.BodyMark + " hello\r\n");
+            result = await connection.SendAsync(new Envelope("ana@origen.test", [new EnvelopeRecipient(1, Recipient, null, null)], null, null),
+                new OutgoingMessage(data, null, false), null, CancellationToken.None);
+        }
+        catch (DeliveryConnectException e)
+        {
+            refused = e;
+        }
+        return (result, refused, await serving);
+    }
+
+    private static string Postfix(string? command) => (command?.Split(' ', 2)[0].ToUpperInvariant()) switch
+    {
+        null => "220 mail.example.com ESMTP Postfix\r\n",
+        "EHLO" => "250-mail.example.com\r\n250-PIPELINING\r\n250-SIZE 10240000\r\n250-ENHANCEDSTATUSCODES\r\n250 8BITMIME\r\n",
+        "MAIL" => "250 2.1.0 Ok\r\n",
+        "RCPT" => "250 2.1.5 Ok\r\n",
+        "DATA" => "354 End data with <CR><LF>.<CR><LF>\r\n",
+        "." => "250 2.0.0 Ok: queued as 4Xk1Yz2abcz\r\n",
+        "QUIT" => "221 2.0.0 Bye\r\n",
+        _ => "250 2.0.0 Ok\r\n",
+    };
+}
