@@ -440,20 +440,24 @@ public sealed class SmtpDelivery : IAsyncDisposable
         return timeout;
     }
 
-    /// <summary>One reply, all its lines (RFC 5321 §4.2: "250-..." continues, "250 ..." ends).</summary>
+    /// <summary>One reply, all its lines (RFC 5321 §4.2: "250-..." continues, "250 ..." ends; the first digit is 2 to
+    /// 5, and every line of a reply has the same code).</summary>
     private async Task<Reply> ReadReplyAsync(CancellationToken ct)
     {
         var lines = new List<string>(1);
+        var code = -1;
         using var timeout = Deadline(ct);
         while (true)
         {
             var line = await ReadLineAsync(timeout.Token).ConfigureAwait(false);
-            if (line.Length < 3 || !char.IsAsciiDigit(line[0]) || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2])
+            if (line.Length < 3 || line[0] is < '2' or > '5' || !char.IsAsciiDigit(line[1]) || !char.IsAsciiDigit(line[2])
                 || line.Length > 3 && line[3] is not (' ' or '-'))
                 throw new ProtocolException($"not an SMTP reply: {(line.Length > 80 ? line[..80] : line)}");
+            var lineCode = int.Parse(line.AsSpan(0, 3), CultureInfo.InvariantCulture);
+            if (code >= 0 && lineCode != code) throw new ProtocolException($"a reply whose lines have the codes {code} and {lineCode}");
+            code = lineCode;
             lines.Add(line.Length > 4 ? line[4..] : "");
-            if (line.Length == 3 || line[3] == ' ')
-                return new Reply(int.Parse(line.AsSpan(0, 3), CultureInfo.InvariantCulture), lines);
+            if (line.Length == 3 || line[3] == ' ') return new Reply(code, lines);
             if (lines.Count > MaxReplyLines) throw new ProtocolException("reply with too many lines");
         }
     }

@@ -43,6 +43,32 @@ public sealed class HostileReplyTests
         Assert.Equal(new string('x', SmtpAnswer.MaxText - 4) + "...", emoji.Text);
     }
 
+    [Fact]
+    public async Task A_reply_whose_lines_have_different_codes_is_a_protocol_error_not_the_last_lines_code()
+    {
+        var (result, _, session) = await SessionAsync(command => command?.StartsWith("RCPT", StringComparison.Ordinal) == true
+            ? "550-5.1.1 No such user\r\n250 2.1.5 Ok\r\n" : null);
+
+        var answer = result!.Answers[1];
+        Assert.True(answer.IsTemporary, answer.ToString());
+        Assert.Empty(session.BodyLines);
+        Assert.False(result.ConnectionUsable);
+    }
+
+    [Theory]
+    [InlineData("600 5.1.1 No such user")]
+    [InlineData("199 2.1.5 Ok")]
+    [InlineData("000 Ok")]
+    public async Task A_reply_code_outside_2xx_to_5xx_is_a_protocol_error_never_a_bounce(string rcpt)
+    {
+        var (result, _, session) = await SessionAsync(command => command?.StartsWith("RCPT", StringComparison.Ordinal) == true ? rcpt + "\r\n" : null);
+
+        var answer = result!.Answers[1];
+        Assert.Equal("4.4.2", answer.Status);
+        Assert.True(answer.IsTemporary, answer.ToString());
+        Assert.Empty(session.BodyLines);
+    }
+
     /// <summary>One session and one message to <see cref="Recipient"/> (queue id 1); <paramref name="reply"/> gives
     /// the raw reply to a command (null: the greeting), or null for what Postfix would say.</summary>
     private static async Task<(SendResult? Result, DeliveryConnectException? Refused, HostileSession Session)> SessionAsync(Func<string?, string?> reply)
