@@ -106,7 +106,7 @@ public sealed class SmtpDelivery : IAsyncDisposable
     private async Task OpenAsync(TlsRequirement tls, string heloName, NetworkCredential? auth, CancellationToken ct)
     {
         var greeting = await ReadReplyAsync(ct).ConfigureAwait(false);
-        if (greeting.Code != 220) throw new DeliveryConnectException(greeting.Answer());
+        if (greeting.Code != 220) throw new DeliveryConnectException(Refusal(greeting));
         await HelloAsync(heloName, ct).ConfigureAwait(false);
 
         if (_capabilities.StartTls)
@@ -141,7 +141,7 @@ public sealed class SmtpDelivery : IAsyncDisposable
         }
         if (ehlo.Code == 421) throw new DeliveryConnectException(ehlo.Answer());
         var helo = await CommandAsync("HELO " + heloName, ct).ConfigureAwait(false);
-        if (helo.Code != 250) throw new DeliveryConnectException(helo.Answer());
+        if (helo.Code != 250) throw new DeliveryConnectException(Refusal(helo));
         _capabilities = new Capabilities();
     }
 
@@ -234,6 +234,7 @@ public sealed class SmtpDelivery : IAsyncDisposable
                 _out.Write(".\r\n"u8);
                 await FlushAsync(ct).ConfigureAwait(false);
                 var final = await ReadReplyAsync(ct).ConfigureAwait(false);
+                if (final.Code is >= 300 and < 400) throw new ProtocolException($"unexpected reply to the end of the data: {final.Answer()}");
                 var answer = final.Answer();
                 foreach (var r in accepted) answers[r.Id] = answer;
                 if (final.Code == 421) _broken = true;
@@ -286,17 +287,18 @@ public sealed class SmtpDelivery : IAsyncDisposable
             Line("DATA");
             await FlushAsync(ct).ConfigureAwait(false);
             mailReply = await ReadReplyAsync(ct).ConfigureAwait(false);
+            var mailRefused = mailReply.Code == 250 ? null : Refusal(mailReply);
             if (mailReply.Code == 421)
             {
                 _broken = true;
-                foreach (var r in envelope.Recipients) answers[r.Id] = mailReply.Answer();
+                foreach (var r in envelope.Recipients) answers[r.Id] = mailRefused!;
                 return [];
             }
             for (var i = 0; i < rcpts.Count; i++)
             {
                 var reply = await ReadReplyAsync(ct).ConfigureAwait(false);
-                if (mailReply.Code == 250 && reply.Code is 250 or 251) accepted.Add(envelope.Recipients[i]);
-                else answers[envelope.Recipients[i].Id] = mailReply.Code == 250 ? reply.Answer() : mailReply.Answer();
+                if (mailRefused is null && reply.Code is 250 or 251) accepted.Add(envelope.Recipients[i]);
+                else answers[envelope.Recipients[i].Id] = mailRefused ?? Refusal(reply);
             }
             dataReply = await ReadReplyAsync(ct).ConfigureAwait(false);
             if (dataReply.Code == 354 && accepted.Count == 0)
@@ -316,7 +318,7 @@ public sealed class SmtpDelivery : IAsyncDisposable
                 {
                     var reply = await CommandAsync(rcpts[i], ct).ConfigureAwait(false);
                     if (reply.Code is 250 or 251) accepted.Add(envelope.Recipients[i]);
-                    else answers[envelope.Recipients[i].Id] = reply.Answer();
+                    else answers[envelope.Recipients[i].Id] = Refusal(reply);
                     if (reply.Code == 421)
                     {
                         foreach (var rest in envelope.Recipients.Skip(i + 1)) answers[rest.Id] = reply.Answer();
@@ -327,7 +329,8 @@ public sealed class SmtpDelivery : IAsyncDisposable
             }
             else
             {
-                foreach (var r in envelope.Recipients) answers[r.Id] = mailReply.Answer();
+                var refused = Refusal(mailReply);
+                foreach (var r in envelope.Recipients) answers[r.Id] = refused;
             }
         }
 
@@ -337,7 +340,7 @@ public sealed class SmtpDelivery : IAsyncDisposable
         // The transaction ends here: recipients that were accepted get what DATA was answered.
         if (accepted.Count > 0)
         {
-            var refused = dataReply is { } d && d.Code != 354 ? d.Answer() : SmtpAnswer.Temporary("4.4.2", $"connection with {Host} lost");
+            var refused = dataReply is { } d && d.Code != 354 ? Refusal(d) : SmtpAnswer.Temporary("4.4.2", $"connection with {Host} lost");
             foreach (var r in accepted) answers[r.Id] = refused;
         }
         if (!_broken)
@@ -514,6 +517,12 @@ public sealed class SmtpDelivery : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
         _socket.Dispose();
     }
+
+    /// <summary>The answer of a reply that refuses what was asked: a 4xx or 5xx. Any other reply where only the one
+    /// expected code or a refusal may come (a 2xx or 3xx that does not belong there) is the server breaking the
+    /// protocol, never an answer to keep for a recipient.</summary>
+    private static SmtpAnswer Refusal(Reply reply) =>
+        reply.Code is >= 400 and < 600 ? reply.Answer() : throw new ProtocolException($"unexpected reply: {reply.Answer()}");
 
     private sealed record Reply(int Code, IReadOnlyList<string> Lines)
     {

@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text;
-using Estafeta.Testing;
+using Estafeta.Mail.Outbound.Tests.Support;
+using Estafeta.Storage;
 
 namespace Estafeta.Mail.Outbound.Tests.Fuzz;
 
@@ -67,6 +67,59 @@ public sealed class HostileReplyTests
         Assert.Equal("4.4.2", answer.Status);
         Assert.True(answer.IsTemporary, answer.ToString());
         Assert.Empty(session.BodyLines);
+    }
+
+    /// <summary>A reply that is neither what was asked for nor a refusal must not become a recipient's answer: before,
+    /// a 2xx to MAIL, RCPT or DATA reported the recipient delivered with no message sent, and a 354 to MAIL or to
+    /// the end of the data was kept as an answer that is neither success nor failure.</summary>
+    [Theory]
+    [InlineData("MAIL", "251 2.1.0 Ok")]
+    [InlineData("MAIL", "354 Start mail input")]
+    [InlineData("RCPT", "252 2.1.5 Cannot VRFY user")]
+    [InlineData("RCPT", "354 Start mail input")]
+    [InlineData("DATA", "250 2.0.0 Ok: queued as 4Xk1Yz2abcz")]
+    [InlineData(".", "354 End data with <CR><LF>.<CR><LF>")]
+    public async Task A_success_or_354_where_it_does_not_belong_is_a_protocol_error_never_a_delivery(string verb, string reply)
+    {
+        var (result, _, session) = await SessionAsync(command => command?.Split(' ')[0] == verb ? reply + "\r\n" : null);
+
+        var answer = result!.Answers[1];
+        Assert.Equal("4.4.2", answer.Status);
+        Assert.True(answer.IsTemporary, answer.ToString());
+        Assert.False(result.ConnectionUsable);
+        Assert.Equal(verb == "." ? "." : "DATA", session.Commands[^1].Split(' ')[0]);
+    }
+
+    [Theory]
+    [InlineData(null, "250 mx.destino.test ESMTP")]
+    [InlineData(null, "354 mx.destino.test ESMTP")]
+    [InlineData("HELO", "220 mx.destino.test")]
+    public async Task A_greeting_or_helo_answered_with_a_wrong_code_is_a_temporary_refusal_never_a_success(string? verb, string reply)
+    {
+        var (_, refused, _) = await SessionAsync(command => command is null
+            ? verb is null ? reply + "\r\n" : null
+            : command.StartsWith("EHLO", StringComparison.Ordinal) ? "500 5.5.1 Command unrecognized\r\n"
+            : command.StartsWith("HELO", StringComparison.Ordinal) ? reply + "\r\n" : null);
+
+        Assert.NotNull(refused);
+        Assert.Equal("4.4.1", refused.Answer.Status);
+        Assert.True(refused.Answer.IsTemporary, refused.Answer.ToString());
+    }
+
+    [Fact]
+    public async Task A_message_whose_mx_greets_with_250_stays_queued_and_is_not_recorded_delivered()
+    {
+        await using var h = await MtaHarness.StartAsync();
+        h.Domain("destino.test");
+        h.Sinks[0].Greeting = "250 mx0.destino.test ESMTP";
+        var id = await h.QueueAsync("saludo", "ana@origen.test", Recipient);
+
+        await h.RunAsync();
+
+        var entry = (await h.Queue.GetAsync(id))!;
+        Assert.Equal(OutboundState.Queued, entry.Recipients[0].State);
+        Assert.Equal("4.4.1", entry.Recipients[0].Status);
+        Assert.Empty(h.Sinks[0].Mail);
     }
 
     /// <summary>One session and one message to <see cref="Recipient"/> (queue id 1); <paramref name="reply"/> gives
