@@ -431,6 +431,9 @@ public sealed class SmtpDelivery : IAsyncDisposable
     private async Task FlushAsync(CancellationToken ct)
     {
         if (_out.WrittenCount == 0) return;
+        // Every reply to what was sent before has been read: more is a reply to no command (a 250 sent with the 354,
+        // before the body), and every reply after it would be taken for the answer to the command before.
+        if (_inEnd > _inStart) throw new ProtocolException("the server sent a reply to no command");
         using (var timeout = Deadline(ct))
             await _stream.WriteAsync(_out.WrittenMemory, timeout.Token).ConfigureAwait(false);
         _out.ResetWrittenCount();

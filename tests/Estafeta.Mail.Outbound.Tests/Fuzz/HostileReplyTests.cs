@@ -90,6 +90,26 @@ public sealed class HostileReplyTests
         Assert.Equal(verb == "." ? "." : "DATA", session.Commands[^1].Split(' ')[0]);
     }
 
+    /// <summary>A server that answers DATA with 354 and, in the same write, 250 has accepted a body it has not seen;
+    /// before, the client sent the body, took that early 250 as the answer to the end of the data and reported the
+    /// recipient delivered, then read the server's real answer (here a 550) as the answer to its next command.</summary>
+    [Fact]
+    public async Task A_reply_sent_before_its_command_ends_the_session_before_anything_more_is_sent()
+    {
+        var (result, _, session) = await SessionAsync(command => command switch
+        {
+            "DATA" => "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 4Xk1Yz2abcz\r\n",
+            "." => "550 5.7.1 Message rejected as spam\r\n",
+            _ => null,
+        });
+
+        var answer = result!.Answers[1];
+        Assert.Equal("4.4.2", answer.Status);
+        Assert.True(answer.IsTemporary, answer.ToString());
+        Assert.Empty(session.BodyLines);
+        Assert.DoesNotContain(".", session.Commands);
+    }
+
     [Theory]
     [InlineData(null, "250 mx.destino.test ESMTP")]
     [InlineData(null, "354 mx.destino.test ESMTP")]
