@@ -108,12 +108,13 @@ internal sealed class HostileSession(Socket socket, Func<string?, HostileReply> 
         _transcript.Add("C: (end)");
     }
 
-    /// <summary>Whether the client waits for a reply that has not been sent in full.</summary>
+    /// <summary>Whether the client may wait for a reply that has not been sent in full (or for more of a line it may
+    /// take, 4096 octets or longer).</summary>
     private bool Waiting()
     {
         if (_shut) return false;
         var replies = Replies;
-        return replies.End == ReplyStream.Kind.Missing && replies.Count < Commands.Count + 1;
+        return replies.End is ReplyStream.Kind.Missing or ReplyStream.Kind.Unknown && replies.Count < Commands.Count + 1;
     }
 
     /// <summary>Whether a STARTTLS was answered 220 as the client reads the replies: from then on it speaks TLS,
