@@ -28,12 +28,14 @@ public static partial class BounceParser
         {
             var final = Value(group, "Final-Recipient") ?? Value(group, "Original-Recipient");
             var diagnostic = Value(group, "Diagnostic-Code");
+            // The fields go on into the outbound events: an address only when it looks like one, a status only when it is
+            // one (RFC 3463), the texts one bounded line.
             recipients.Add(new BounceRecipient(
-                AddressPart(final),
-                (Value(group, "Action") ?? "failed").ToLowerInvariant(),
-                Value(group, "Status")?.Split(' ', 2)[0],
-                diagnostic is null ? null : AddressPart(diagnostic) ?? diagnostic,
-                AddressPart(Value(group, "Remote-MTA"))));
+                FeedbackText.Address(AddressPart(final)),
+                FeedbackText.Line(Value(group, "Action"), 100)?.ToLowerInvariant() ?? "failed",
+                Value(group, "Status") is { } code && Outbound.EnhancedStatus.TryRead(code, out var read, out _) ? read : null,
+                FeedbackText.Line(diagnostic is null ? null : AddressPart(diagnostic) ?? diagnostic, 1000),
+                FeedbackText.Line(AddressPart(Value(group, "Remote-MTA")), 255)));
         }
         return new BounceReport(true, recipients);
     }
@@ -53,7 +55,7 @@ public static partial class BounceParser
         var permanent = status?.StartsWith('5') ?? (reply.Success ? reply.Value[0] == '5' : failed);
         var action = permanent ? "failed" : delayed || status?.StartsWith('4') == true || (reply.Success && reply.Value[0] == '4') ? "delayed" : "failed";
         var diagnostic = DiagnosticLine(text, status, reply.Success ? reply.Value : null);
-        var addresses = AddressInText().Matches(text).Select(m => m.Groups[1].Value).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var addresses = AddressInText().Matches(text).Select(m => FeedbackText.Address(m.Groups[1].Value)).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         if (addresses.Count == 0) addresses.Add(null!);
         return new BounceReport(false, [.. addresses.Take(10).Select(a => new BounceRecipient(a, action, status, diagnostic, null))]);
     }
@@ -71,10 +73,9 @@ public static partial class BounceParser
         {
             var l = line.Trim();
             if ((status is not null && l.Contains(status, StringComparison.Ordinal)) || (reply is not null && l.Contains(reply, StringComparison.Ordinal)))
-                return l.Length > 500 ? l[..500] : l;
+                return FeedbackText.Line(l, 500);
         }
-        var first = text.Trim();
-        return first.Length == 0 ? null : first.Length > 300 ? first[..300] : first;
+        return FeedbackText.Line(text, 300);
     }
 
     private static string? Value(HeaderList group, string name)

@@ -31,4 +31,56 @@ public sealed class FeedbackFindingsTests
         Assert.Equal("5.1.1", EnhancedStatus.Find(new string(' ', 2_000_000) + "550 5.1.1 no such user"));
     }
 
+    [Fact]
+    public void A_plain_bounce_without_a_code_gives_its_text_as_one_line()
+    {
+        var r = Bounce("From: MAILER-DAEMON@mx.example.net\r\nSubject: Undeliverable\r\n\r\nYour message\r\ncould not\rbe\0delivered.\r\n");
+        Assert.Equal("Your message could not be delivered.", r.Diagnostic);
+    }
+
+    [Fact]
+    public void A_plain_bounce_diagnostic_is_not_cut_inside_a_surrogate_pair()
+    {
+        var r = Bounce("From: MAILER-DAEMON@mx.example.net\r\nSubject: Undeliverable\r\n\r\n550 5.1.1 " + new string('x', 489) + "\ud83d\ude00 and more\r\n");
+        Assert.Equal("550 5.1.1 " + new string('x', 489), r.Diagnostic);
+    }
+
+    [Fact]
+    public void A_plain_bounce_keeps_only_addresses_of_a_possible_length()
+    {
+        var r = Bounce("From: MAILER-DAEMON@mx.example.net\r\nSubject: Undeliverable\r\n\r\n550 5.1.1 <" + new string('a', 400) + "@example.com>\r\n");
+        Assert.Null(r.Address);
+    }
+
+    [Theory]
+    [InlineData("Status: 5.1.1\t(unknown user)", "5.1.1")]
+    [InlineData("Status: 5.1.1.1", null)]
+    [InlineData("Status: permanent", null)]
+    [InlineData("Status: 5.1.1;x", "5.1.1")]
+    public void A_dsn_status_is_an_enhanced_code_or_none(string field, string? status)
+    {
+        var r = Bounce(Dsn($"Final-Recipient: rfc822; ana@example.net\r\nAction: failed\r\n{field}\r\n"));
+        Assert.Equal(status, r.Status);
+    }
+
+    [Theory]
+    [InlineData("Final-Recipient: rfc822; ana", null)]
+    [InlineData("Final-Recipient: rfc822; ana@example.net, bea@example.net", null)]
+    [InlineData("Final-Recipient: rfc822; =?utf-8?q?ana=00@example.net?=", null)]
+    [InlineData("Final-Recipient: rfc822; <ana@example.net>", "ana@example.net")]
+    public void A_dsn_recipient_is_an_address_or_none(string field, string? address)
+    {
+        var r = Bounce(Dsn($"{field}\r\nAction: failed\r\nStatus: 5.1.1\r\n"));
+        Assert.Equal(address, r.Address);
+    }
+
+    [Fact]
+    public void A_dsn_diagnostic_is_one_bounded_line()
+    {
+        var r = Bounce(Dsn("Final-Recipient: rfc822; ana@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 =?utf-8?q?no=00such=1Buser?=\r\n"));
+        Assert.Equal("550 no such user", r.Diagnostic);
+        var longer = Bounce(Dsn("Final-Recipient: rfc822; ana@example.net\r\nAction: failed\r\nStatus: 5.1.1\r\nDiagnostic-Code: smtp; 550 " + new string('x', 5000) + "\r\n"));
+        Assert.Equal(1000, longer.Diagnostic!.Length);
+    }
+
 }
