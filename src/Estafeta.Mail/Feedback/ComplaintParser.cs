@@ -30,16 +30,17 @@ public static class ComplaintParser
             catch (FormatException) { return null; }
         }
 
-        var type = Field(fields, "Feedback-Type");
+        // The fields go on into the outbound events: the texts one bounded line, an address only when it looks like one.
+        var type = FeedbackText.Line(Field(fields, "Feedback-Type"), 100);
         if (type is null) return null;
         var original = report.Skip(2).Select(Headers).FirstOrDefault(h => h is not null);
         return new Complaint(
             type.ToLowerInvariant(),
-            Field(fields, "User-Agent"),
-            Field(fields, "Original-Mail-From")?.Trim('<', '>'),
-            Field(fields, "Original-Rcpt-To")?.Trim('<', '>'),
-            original is null ? null : Field(original, "Message-ID")?.Trim().Trim('<', '>'),
-            original is null ? null : Field(original, "Return-Path")?.Trim().Trim('<', '>'),
+            FeedbackText.Line(Field(fields, "User-Agent"), 500),
+            FeedbackText.Address(Field(fields, "Original-Mail-From")),
+            FeedbackText.Address(Field(fields, "Original-Rcpt-To")),
+            original is null ? null : FeedbackText.Line(Field(original, "Message-ID")?.Trim().Trim('<', '>'), 998),
+            original is null ? null : FeedbackText.Address(Field(original, "Return-Path")),
             original is null ? [] : AddressesOf(original, "To"));
     }
 
@@ -66,6 +67,6 @@ public static class ComplaintParser
     {
         var value = Field(headers, name);
         if (value is null || !InternetAddressList.TryParse(value, out var list)) return [];
-        return [.. list.Mailboxes.Select(m => m.Address)];
+        return [.. list.Mailboxes.Select(m => FeedbackText.Address(m.Address)).OfType<string>()];
     }
 }

@@ -83,4 +83,20 @@ public sealed class FeedbackFindingsTests
         Assert.Equal(1000, longer.Diagnostic!.Length);
     }
 
+    [Fact]
+    public void An_arf_report_gives_addresses_only_where_they_look_like_addresses()
+    {
+        var c = Complaint(Arf("Feedback-Type: abuse\r\nOriginal-Mail-From: <>\r\nOriginal-Rcpt-To: b\r\n", "Return-Path: <x y@z>\r\nTo: ana, bea@example.net\r\nMessage-ID: <m-1@origen.test>\r\n"));
+        Assert.Equal(("abuse", null, null, null, "m-1@origen.test"), (c.FeedbackType, c.OriginalMailFrom, c.OriginalRcptTo, c.OriginalReturnPath, c.OriginalMessageId));
+        Assert.Equal(["bea@example.net"], c.OriginalTo);
+    }
+
+    [Fact]
+    public void An_arf_report_gives_its_texts_as_bounded_lines()
+    {
+        var c = Complaint(Arf("Feedback-Type: =?utf-8?q?abuse=00X?=\r\nUser-Agent: =?utf-8?q?Agent=1B/1?=\r\nOriginal-Rcpt-To: <fran@isp.example>\r\n",
+            "Message-ID: <" + new string('m', 2000) + "@origen.test>\r\n"));
+        Assert.Equal(("abuse x", "Agent /1", "fran@isp.example"), (c.FeedbackType, c.UserAgent, c.OriginalRcptTo));
+        Assert.Equal(998, c.OriginalMessageId!.Length);
+    }
 }
