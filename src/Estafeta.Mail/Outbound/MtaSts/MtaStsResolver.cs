@@ -56,8 +56,8 @@ public sealed class MtaStsResolver : IDisposable
                 return Fallback(cached, now, "sts-policy-fetch-error", $"the server answered HTTP {(int)response.StatusCode} {response.ReasonPhrase}");
             if (response.Content.Headers.ContentType?.MediaType is var type && type != "text/plain")
                 return Fallback(cached, now, "sts-policy-fetch-error", $"the policy is served as {type ?? "no content type"}, not text/plain");
-            var policy = MtaStsPolicy.Parse(id, await response.Content.ReadAsStringAsync(ct));
-            if (policy is null) return Fallback(cached, now, "sts-policy-invalid", "the file is not a valid STSv1 policy (version, mode, max_age and mx lines)");
+            var policy = MtaStsPolicy.Parse(id, await response.Content.ReadAsStringAsync(ct), out var reason);
+            if (policy is null) return Fallback(cached, now, "sts-policy-invalid", $"the file is not a valid STSv1 policy: {reason}");
             _cache[domain] = (policy, now + policy.MaxAge);
             return new Lookup(policy, null);
         }

@@ -1,0 +1,52 @@
+using Estafeta.Mail.Outbound.MtaSts;
+
+namespace Estafeta.Mail.Tests.Fuzz;
+
+/// <summary>The smallest inputs that showed each fault the MTA-STS fuzz tests found.</summary>
+public sealed class MtaStsFindingsTests
+{
+    private const string Head = "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\n";
+
+    [Theory]
+    [InlineData("max_age: 31557601")]
+    [InlineData("max_age: 9223372036854775807")]
+    [InlineData("max_age: 00000000001")]
+    [InlineData("max_age: 86400\r\nmax_age: soon")]
+    public void A_max_age_out_of_the_rfc_range_is_refused_not_cut_to_a_year(string line)
+    {
+        Assert.Null(MtaStsPolicy.Parse("1", Head + line + "\r\n", out var reason));
+        Assert.Equal("max_age is not a number of seconds from 0 to 31557600", reason);
+    }
+
+    [Fact]
+    public void A_max_age_of_a_year_or_nothing_is_accepted()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(31_557_600), MtaStsPolicy.Parse("1", Head + "max_age: 31557600\r\n")!.MaxAge);
+        Assert.Equal(TimeSpan.Zero, MtaStsPolicy.Parse("1", Head + "max_age: 0000000000\r\n")!.MaxAge);
+    }
+
+    [Theory]
+    [InlineData("mx:")]
+    [InlineData("mx: mx one.example.com")]
+    [InlineData("mx: *")]
+    [InlineData("mx: *.*.example.com")]
+    [InlineData("mx: mx..example.com")]
+    [InlineData("mx: -mx.example.com")]
+    [InlineData("mx: mx.example.com\0")]
+    [InlineData("mx: mx.exámple.com")]
+    public void An_mx_line_that_is_not_a_host_name_pattern_is_refused(string line)
+    {
+        Assert.Null(MtaStsPolicy.Parse("1", "version: STSv1\r\nmode: testing\r\n" + line + "\r\nmax_age: 86400\r\n", out var reason));
+        Assert.Equal("an mx line is not a host name, nor \"*.\" and a host name", reason);
+    }
+
+    [Theory]
+    [InlineData("version: STSv1\r\nmode: enforce\u00a0\r\nmx: mx.example.com\r\nmax_age: 86400\r\n", "the mode is not enforce, testing or none")]
+    [InlineData("\u2028version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 86400\r\n", "no version line")]
+    [InlineData("version: STSv1\r\r\nmode: enforce\r\nmx: mx.example.com\r\nmax_age: 86400\r\n", "the version is not STSv1")]
+    public void Only_space_and_tab_are_whitespace_around_a_field_and_only_lf_or_crlf_ends_a_line(string text, string expected)
+    {
+        Assert.Null(MtaStsPolicy.Parse("1", text, out var reason));
+        Assert.Equal(expected, reason);
+    }
+}
