@@ -49,4 +49,22 @@ public sealed class MtaStsFindingsTests
         Assert.Null(MtaStsPolicy.Parse("1", text, out var reason));
         Assert.Equal(expected, reason);
     }
+
+    [Theory]
+    [InlineData("v=STSv10; id=1", false)]
+    [InlineData("v=STSv1x;id=1", false)]
+    [InlineData("v=STSv1 ; id=1", true)]
+    [InlineData("v=STSv1", true)]
+    public void Only_a_record_of_version_STSv1_counts(string record, bool counts) =>
+        Assert.Equal(counts ? 1 : 0, MtaStsRecord.Among([record, "v=spf1 -all"]).Count);
+
+    [Theory]
+    [InlineData("v=STSv1; id=abc; garbage", null)]
+    [InlineData("v=STSv1; id=abc\u00a0", null)]
+    [InlineData("v=STSv1; id=abc;; ext=1", null)]
+    [InlineData("v=STSv1; ext=a=b; id=abc", null)]
+    [InlineData("v=STSv1; id=abc; ext-1.x=v;", "abc")]
+    [InlineData("v=STSv1;id=abc\t;\t", "abc")]
+    public void A_record_gives_its_id_only_when_it_is_of_the_rfc_grammar(string record, string? id) =>
+        Assert.Equal(id, MtaStsRecord.IdOf(record));
 }
