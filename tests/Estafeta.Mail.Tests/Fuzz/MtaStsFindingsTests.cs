@@ -8,21 +8,23 @@ public sealed class MtaStsFindingsTests
     private const string Head = "version: STSv1\r\nmode: enforce\r\nmx: mx.example.com\r\n";
 
     [Theory]
-    [InlineData("max_age: 31557601")]
     [InlineData("max_age: 9223372036854775807")]
     [InlineData("max_age: 00000000001")]
     [InlineData("max_age: 86400\r\nmax_age: soon")]
-    public void A_max_age_out_of_the_rfc_range_is_refused_not_cut_to_a_year(string line)
+    public void A_max_age_that_is_not_1_to_10_digits_is_refused(string line)
     {
         Assert.Null(MtaStsPolicy.Parse("1", Head + line + "\r\n", out var reason));
-        Assert.Equal("max_age is not a number of seconds from 0 to 31557600", reason);
+        Assert.Equal("max_age is not a number of 1 to 10 digits", reason);
     }
 
     [Fact]
-    public void A_max_age_of_a_year_or_nothing_is_accepted()
+    public void A_max_age_of_up_to_ten_digits_is_accepted_and_kept_at_most_a_year()
     {
         Assert.Equal(TimeSpan.FromSeconds(31_557_600), MtaStsPolicy.Parse("1", Head + "max_age: 31557600\r\n")!.MaxAge);
         Assert.Equal(TimeSpan.Zero, MtaStsPolicy.Parse("1", Head + "max_age: 0000000000\r\n")!.MaxAge);
+        // Beyond the year §3.2 allows: kept for a year rather than refused, which would leave the domain without a policy.
+        Assert.Equal(TimeSpan.FromSeconds(31_557_600), MtaStsPolicy.Parse("1", Head + "max_age: 31557601\r\n")!.MaxAge);
+        Assert.Equal(TimeSpan.FromSeconds(31_557_600), MtaStsPolicy.Parse("1", Head + "max_age: 9999999999\r\n")!.MaxAge);
     }
 
     [Theory]

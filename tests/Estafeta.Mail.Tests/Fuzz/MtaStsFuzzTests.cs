@@ -113,7 +113,7 @@ public sealed partial class MtaStsFuzzTests
     private static string RecordText(Random random) => random.Mutate(random.Pick(Records), RecordTokens);
 
     /// <summary>RFC 8461 §3.2, read again: lines ended by LF or CRLF; a field is a name, ":", optional SP or HTAB, a value and
-    /// optional SP or HTAB; version STSv1, mode enforce, testing or none, max_age 1 to 10 digits no greater than 31557600,
+    /// optional SP or HTAB; version STSv1, mode enforce, testing or none, max_age 1 to 10 digits (more than 31557600 taken as 31557600),
     /// mx a domain of letters, digits and hyphens, "*." before it for one label more (a final dot allowed); other fields
     /// ignored; for version, mode and max_age the last line counts; enforce and testing need an mx.</summary>
     private static (MtaStsMode Mode, long MaxAge, List<string> Mx)? Reference(string text)
@@ -139,7 +139,7 @@ public sealed partial class MtaStsFuzzTests
         }
         if (version != "STSv1" || maxAge is null || !MaxAge().IsMatch(maxAge)) return null;
         var seconds = long.Parse(maxAge, CultureInfo.InvariantCulture);
-        if (seconds > 31_557_600) return null;
+        seconds = Math.Min(seconds, 31_557_600); // beyond the most §3.2 allows: kept for a year
         MtaStsMode? m = mode switch { "enforce" => MtaStsMode.Enforce, "testing" => MtaStsMode.Testing, "none" => MtaStsMode.None, _ => null };
         if (m is null || (m != MtaStsMode.None && mx.Count == 0)) return null;
         return (m.Value, seconds, mx);

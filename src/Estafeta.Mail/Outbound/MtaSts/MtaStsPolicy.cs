@@ -38,7 +38,9 @@ public sealed record MtaStsPolicy(string Id, MtaStsMode Mode, IReadOnlyList<stri
     public static MtaStsPolicy? Parse(string id, string text) => Parse(id, text, out _);
 
     /// <summary>Parses the policy file (RFC 8461 §3.2): lines ended by LF or CRLF, each "name: value" with SP or HTAB around
-    /// the value; version STSv1, mode enforce, testing or none, max_age 1 to 10 digits up to <see cref="MaxMaxAge"/>, and
+    /// the value; version STSv1, mode enforce, testing or none, max_age 1 to 10 digits (a value beyond
+    /// <see cref="MaxMaxAge"/>, the most §3.2 allows, is taken as that year: refusing it would leave the domain with no
+    /// policy at all, which protects its mail less than a policy kept for a year), and
     /// for enforce and testing at least one mx, a host name or "*." and one. Other fields are ignored; of version, mode and
     /// max_age the last line counts. Null with the <paramref name="reason"/> (fixed words, nothing of the file's) when the
     /// file is not a valid policy.</summary>
@@ -75,11 +77,11 @@ public sealed record MtaStsPolicy(string Id, MtaStsMode Mode, IReadOnlyList<stri
             : mode is null ? "no mode line"
             : parsedMode is null ? "the mode is not enforce, testing or none"
             : maxAge is null ? "no max_age line"
-            : seconds is < 0 or > MaxMaxAge ? $"max_age is not a number of seconds from 0 to {MaxMaxAge}"
+            : seconds < 0 ? "max_age is not a number of 1 to 10 digits"
             : parsedMode != MtaStsMode.None && mx.Count == 0 ? $"mode {mode} without an mx line"
             : null;
         if (reason is not null) return null;
-        return new MtaStsPolicy(id, parsedMode!.Value, mx, TimeSpan.FromSeconds(seconds), text.Replace("\r", "", StringComparison.Ordinal).Trim());
+        return new MtaStsPolicy(id, parsedMode!.Value, mx, TimeSpan.FromSeconds(Math.Min(seconds, MaxMaxAge)), text.Replace("\r", "", StringComparison.Ordinal).Trim());
     }
 
     /// <summary>A host name of letters, digits and hyphens (labels of 1 to 63, a final dot allowed), "*." before it for any
