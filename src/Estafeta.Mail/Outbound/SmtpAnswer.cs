@@ -19,7 +19,7 @@ public sealed record SmtpAnswer(int Code, string Status, string Text)
     /// <summary>Builds an answer from a reply code and its text; an enhanced code at the start of the text is taken out.</summary>
     public static SmtpAnswer From(int code, string? text)
     {
-        var t = Clean((text ?? "").Replace("\r", "", StringComparison.Ordinal)).Trim();
+        var t = Clean(text ?? "");
         if (EnhancedStatus.TryRead(t, out var status, out var rest) && status[0] == (char)('0' + code / 100)) return new SmtpAnswer(code, status, rest);
         return new SmtpAnswer(code, EnhancedStatus.Default(code), t);
     }
@@ -27,19 +27,6 @@ public sealed record SmtpAnswer(int Code, string Status, string Text)
     public static SmtpAnswer Temporary(string status, string text) => new(451, status, Clean(text));
     public static SmtpAnswer Permanent(string status, string text) => new(550, status, Clean(text));
 
-    /// <summary>A text fit for one log line, a database row and a DSN header: control characters (line ends, NUL,
-    /// ESC, DEL, C1) as spaces, and at most <see cref="MaxText"/> characters.</summary>
-    private static string Clean(string text)
-    {
-        if (text.Length > MaxText)
-        {
-            var cut = char.IsHighSurrogate(text[MaxText - 4]) ? MaxText - 4 : MaxText - 3;
-            text = string.Concat(text.AsSpan(0, cut), "...");
-        }
-        if (!text.Any(char.IsControl)) return text;
-        return string.Create(text.Length, text, (span, t) =>
-        {
-            for (var i = 0; i < t.Length; i++) span[i] = char.IsControl(t[i]) ? ' ' : t[i];
-        });
-    }
+    /// <summary>A text fit for one log line, a database row and a DSN header (<see cref="OneLine"/>).</summary>
+    private static string Clean(string text) => OneLine.Of(text, MaxText) ?? "";
 }
