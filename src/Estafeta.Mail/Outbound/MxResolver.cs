@@ -7,7 +7,8 @@ namespace Estafeta.Mail.Outbound;
 /// Where mail for a domain goes (RFC 5321 §5.1): its MX records in preference order, equal preferences shuffled;
 /// without MX records the domain itself (implicit MX, its A/AAAA records). A single MX of "." is a null MX
 /// (RFC 7505): the domain takes no mail and the message bounces at once, as it does for a domain that does not
-/// exist. Each host's IPv4 and IPv6 addresses are tried in turn.
+/// exist. Each host's IPv4 and IPv6 addresses are tried in turn; an address is tried once, under the first MX name
+/// (in preference order) that has it.
 /// </summary>
 public sealed class MxResolver(IDnsResolver dns, Random? random = null)
 {
@@ -40,13 +41,18 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
             .OrderBy(g => g.Key)
             .SelectMany(g => g.OrderBy(_ => _random.Next()))
             .ToList();
+        // A name under several MX records is looked up once, at its best preference; an address several names share
+        // is tried once, under the first of them.
         var hosts = new List<DeliveryHost>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var addresses = new HashSet<IPAddress>();
         var anyTemporary = false;
         foreach (var record in ordered)
         {
+            if (!names.Add(DnsName.TrimTrailingDot(record.Exchange))) continue;
             var found = await AddressesAsync(record.Exchange, record.Preference, port, ct);
             anyTemporary |= found.TemporaryFailure;
-            hosts.AddRange(found.Hosts);
+            hosts.AddRange(found.Hosts.Where(h => addresses.Add(h.Address)));
         }
 
         if (hosts.Count > 0) return new MxLookup(MxLookupOutcome.Hosts, hosts, null);

@@ -1,0 +1,29 @@
+using System.Net;
+using Estafeta.Testing;
+
+namespace Estafeta.Mail.Outbound.Tests.Fuzz;
+
+/// <summary>The smallest zones that showed each fault <see cref="MxResolverFuzzTests"/> found, served by a real DNS
+/// server on loopback and read through the product's resolver.</summary>
+public sealed class MxResolverRegressionTests
+{
+    private static async Task<(MxLookup Lookup, IReadOnlyList<LoopbackDnsQuery> Queries)> ResolveAsync(DnsZone zone, string domain = "dest.test")
+    {
+        await using var server = await LoopbackDnsServer.StartAsync(zone);
+        var lookup = await new MxResolver(server.CreateResolver(), new Random(1)).ResolveAsync(domain, 25, CancellationToken.None);
+        return (lookup, server.Queries);
+    }
+
+    [Fact]
+    public async Task An_address_under_several_mx_names_or_one_name_under_several_mx_records_is_given_once_at_its_best_preference()
+    {
+        var zone = new DnsZone()
+            .AddMx("dest.test", 20, "b.dest.test").AddMx("dest.test", 10, "a.dest.test").AddMx("dest.test", 30, "A.dest.test.")
+            .AddA("a.dest.test", "192.0.2.1").AddA("b.dest.test", "192.0.2.1", "192.0.2.2");
+
+        var (lookup, queries) = await ResolveAsync(zone);
+
+        Assert.Equal(["a.dest.test/10/192.0.2.1", "b.dest.test/20/192.0.2.2"], lookup.Hosts.Select(h => $"{h.Name}/{h.Preference}/{h.Address}"));
+        Assert.Single(queries, q => q.Type == DnsRecordType.A && q.Name.Equals("a.dest.test", StringComparison.OrdinalIgnoreCase));
+    }
+}
