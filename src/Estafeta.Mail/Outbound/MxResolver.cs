@@ -14,6 +14,15 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
 {
     private readonly Random _random = random ?? Random.Shared;
 
+    /// <summary>Most MX names looked up for one delivery attempt (two address questions each), the best first: a
+    /// domain with hundreds of MX records costs at most 1 + 2 × 10 questions. The names past it are not tried.</summary>
+    public const int MaxExchanges = 10;
+
+    /// <summary>Most addresses one delivery attempt is given to try, the best first (Postfix's smtp_mx_address_limit,
+    /// 5 by default): however many MX records and addresses a domain has, an attempt makes at most this many
+    /// connections. The same bound applies to one host name's addresses.</summary>
+    public const int MaxAddresses = 5;
+
     public async Task<MxLookup> ResolveAsync(string domain, int port, CancellationToken ct)
     {
         if (IPAddress.TryParse(domain.Trim('[', ']'), out var literal))
@@ -49,10 +58,11 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
         var anyTemporary = false;
         foreach (var record in ordered)
         {
+            if (hosts.Count == MaxAddresses || names.Count == MaxExchanges) break;
             if (!names.Add(DnsName.TrimTrailingDot(record.Exchange))) continue;
             var found = await AddressesAsync(record.Exchange, record.Preference, port, ct);
             anyTemporary |= found.TemporaryFailure;
-            hosts.AddRange(found.Hosts.Where(h => addresses.Add(h.Address)));
+            hosts.AddRange(found.Hosts.Where(h => addresses.Add(h.Address)).Take(MaxAddresses - hosts.Count));
         }
 
         if (hosts.Count > 0) return new MxLookup(MxLookupOutcome.Hosts, hosts, null);
@@ -67,7 +77,7 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return ([new DeliveryHost(host, preference, literal, port)], false);
         var v4 = await dns.AAsync(host, ct);
         var v6 = await dns.AaaaAsync(host, ct);
-        var hosts = v4.Records.Concat(v6.Records).Distinct().Select(a => new DeliveryHost(host, preference, a, port)).ToList();
+        var hosts = v4.Records.Concat(v6.Records).Distinct().Take(MaxAddresses).Select(a => new DeliveryHost(host, preference, a, port)).ToList();
         return (hosts, v4.Status == DnsStatus.TemporaryFailure || v6.Status == DnsStatus.TemporaryFailure);
     }
 }

@@ -26,4 +26,29 @@ public sealed class MxResolverRegressionTests
         Assert.Equal(["a.dest.test/10/192.0.2.1", "b.dest.test/20/192.0.2.2"], lookup.Hosts.Select(h => $"{h.Name}/{h.Preference}/{h.Address}"));
         Assert.Single(queries, q => q.Type == DnsRecordType.A && q.Name.Equals("a.dest.test", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public async Task A_domain_with_hundreds_of_mx_names_costs_a_bounded_number_of_lookups()
+    {
+        var zone = new DnsZone();
+        for (var i = 0; i < 300; i++) zone.AddMx("dest.test", 10, $"mx{i}.dest.test");
+
+        var (lookup, queries) = await ResolveAsync(zone);
+
+        Assert.Equal(MxLookupOutcome.TemporaryFailure, lookup.Outcome);
+        var questions = queries.Select(q => (q.Name.ToLowerInvariant(), q.Type)).Distinct().ToList();
+        Assert.Equal(1 + 2 * MxResolver.MaxExchanges, questions.Count);
+    }
+
+    [Fact]
+    public async Task A_domain_with_many_addresses_gives_a_bounded_number_of_hosts_the_best_first()
+    {
+        var zone = new DnsZone().AddMx("dest.test", 10, "a.dest.test").AddMx("dest.test", 20, "b.dest.test");
+        for (var i = 1; i <= 50; i++) zone.AddA("a.dest.test", $"192.0.2.{i}").AddA("b.dest.test", $"198.51.100.{i}");
+
+        var (lookup, _) = await ResolveAsync(zone);
+
+        Assert.Equal(MxResolver.MaxAddresses, lookup.Hosts.Count);
+        Assert.All(lookup.Hosts, h => Assert.Equal("a.dest.test", h.Name));
+    }
 }
