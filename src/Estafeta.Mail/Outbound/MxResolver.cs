@@ -34,7 +34,7 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
 
         if (mx.Records.Count == 0)
         {
-            var implicitHosts = await AddressesAsync(domain, 0, port, ct);
+            var implicitHosts = await LookUpAsync(domain, 0, port, ct);
             if (implicitHosts.TemporaryFailure && implicitHosts.Hosts.Count == 0) return MxLookup.Later($"DNS lookup of {domain} failed, trying again later");
             return implicitHosts.Hosts.Count == 0
                 ? MxLookup.NoMail("5.1.2", $"The domain {domain} has no MX record and no address")
@@ -60,7 +60,7 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
         {
             if (hosts.Count == MaxAddresses || names.Count == MaxExchanges) break;
             if (!names.Add(DnsName.TrimTrailingDot(record.Exchange))) continue;
-            var found = await AddressesAsync(record.Exchange, record.Preference, port, ct);
+            var found = await LookUpAsync(record.Exchange, record.Preference, port, ct);
             anyTemporary |= found.TemporaryFailure;
             hosts.AddRange(found.Hosts.Where(h => addresses.Add(h.Address)).Take(MaxAddresses - hosts.Count));
         }
@@ -71,10 +71,18 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
             : MxLookup.Later($"No MX host of {domain} has an address");
     }
 
-    /// <summary>The A and AAAA addresses of one host name.</summary>
+    /// <summary>The A and AAAA addresses of one host name, or the address a route gives as its host.</summary>
     public async Task<(IReadOnlyList<DeliveryHost> Hosts, bool TemporaryFailure)> AddressesAsync(string host, int preference, int port, CancellationToken ct)
     {
         if (IPAddress.TryParse(host.Trim('[', ']'), out var literal)) return ([new DeliveryHost(host, preference, literal, port)], false);
+        return await LookUpAsync(host, preference, port, ct);
+    }
+
+    /// <summary>The A and AAAA addresses of a name. An MX record's exchange is a name (RFC 1035 §3.3.9), never an
+    /// address: "192.0.2.1", "[192.0.2.1]" or "1" there is looked up like any other name (as Postfix does), not taken
+    /// as the address 192.0.2.1 or 0.0.0.1 that no A or AAAA record gives.</summary>
+    private async Task<(IReadOnlyList<DeliveryHost> Hosts, bool TemporaryFailure)> LookUpAsync(string host, int preference, int port, CancellationToken ct)
+    {
         var v4 = await dns.AAsync(host, ct);
         var v6 = await dns.AaaaAsync(host, ct);
         var hosts = v4.Records.Concat(v6.Records).Distinct().Take(MaxAddresses).Select(a => new DeliveryHost(host, preference, a, port)).ToList();

@@ -51,4 +51,17 @@ public sealed class MxResolverRegressionTests
         Assert.Equal(MxResolver.MaxAddresses, lookup.Hosts.Count);
         Assert.All(lookup.Hosts, h => Assert.Equal("a.dest.test", h.Name));
     }
+
+    [Theory]
+    [InlineData("192.0.2.1")]
+    [InlineData("[192.0.2.1]")]
+    [InlineData("1")]
+    public async Task Address_text_as_an_mx_name_is_a_name_not_an_address(string exchange)
+    {
+        var (alone, _) = await ResolveAsync(new DnsZone().AddMx("dest.test", 10, exchange));
+        var (named, _) = await ResolveAsync(new DnsZone().AddMx("dest.test", 10, exchange).AddA(exchange, "198.51.100.7"));
+
+        Assert.Equal(MxLookupOutcome.TemporaryFailure, alone.Outcome);
+        Assert.Equal([IPAddress.Parse("198.51.100.7")], named.Hosts.Select(h => h.Address));
+    }
 }
