@@ -5,7 +5,7 @@ namespace Estafeta.Mail.Outbound;
 
 /// <summary>
 /// Where mail for a domain goes (RFC 5321 §5.1): its MX records in preference order, equal preferences shuffled;
-/// without MX records the domain itself (implicit MX, its A/AAAA records). A single MX of "." is a null MX
+/// without MX records the domain itself (implicit MX, its A/AAAA records). MX records of "." alone are a null MX
 /// (RFC 7505): the domain takes no mail and the message bounces at once, as it does for a domain that does not
 /// exist. Each host's IPv4 and IPv6 addresses are tried in turn; an address is tried once, under the first MX name
 /// (in preference order) that has it.
@@ -41,7 +41,10 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
                 : new MxLookup(MxLookupOutcome.Hosts, implicitHosts.Hosts, null);
         }
 
-        if (mx.Records.Count == 1 && mx.Records[0].Exchange.Trim('.').Length == 0)
+        // RFC 7505 §3 publishes a null MX as one record; null MX records twice (at two preferences) name no host
+        // either, and say the same. A null MX among real MX records is a misconfiguration (RFC 7505 §3): it is
+        // skipped and the real ones are used, since they name hosts that take the domain's mail.
+        if (mx.Records.All(r => r.Exchange.Trim('.').Length == 0))
             return MxLookup.NoMail("5.1.10", $"The domain {domain} accepts no mail (null MX, RFC 7505)");
 
         var ordered = mx.Records

@@ -64,4 +64,21 @@ public sealed class MxResolverRegressionTests
         Assert.Equal(MxLookupOutcome.TemporaryFailure, alone.Outcome);
         Assert.Equal([IPAddress.Parse("198.51.100.7")], named.Hosts.Select(h => h.Address));
     }
+
+    [Fact]
+    public async Task Null_mx_records_alone_at_two_preferences_are_a_null_mx()
+    {
+        var (lookup, _) = await ResolveAsync(new DnsZone().AddMx("dest.test", 0, ".").AddMx("dest.test", 20, ".").AddA("dest.test", "192.0.2.1"));
+
+        Assert.Equal(MxLookupOutcome.NoMail, lookup.Outcome);
+        Assert.Equal("5.1.10", lookup.Problem!.Status);
+    }
+
+    [Fact]
+    public async Task A_null_mx_among_other_mx_records_is_skipped()
+    {
+        var (lookup, _) = await ResolveAsync(new DnsZone().AddMx("dest.test", 0, ".").AddMx("dest.test", 10, "mx.dest.test").AddA("mx.dest.test", "192.0.2.1"));
+
+        Assert.Equal("mx.dest.test", Assert.Single(lookup.Hosts).Name);
+    }
 }
