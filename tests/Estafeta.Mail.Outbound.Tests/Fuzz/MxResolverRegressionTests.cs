@@ -81,4 +81,45 @@ public sealed class MxResolverRegressionTests
 
         Assert.Equal("mx.dest.test", Assert.Single(lookup.Hosts).Name);
     }
+
+    [Theory]
+    [InlineData("[192.0.2.1]", "192.0.2.1")]
+    [InlineData("[IPv6:2001:db8::1]", "2001:db8::1")]
+    [InlineData("[ipv6:::ffff:192.0.2.7]", "::ffff:192.0.2.7")]
+    public async Task A_recipient_domain_that_is_an_address_literal_is_delivered_to_that_address(string domain, string address)
+    {
+        var (lookup, queries) = await ResolveAsync(new DnsZone(), domain);
+
+        Assert.Equal(MxLookupOutcome.Hosts, lookup.Outcome);
+        Assert.Equal(IPAddress.Parse(address), Assert.Single(lookup.Hosts).Address);
+        Assert.Empty(queries);
+    }
+
+    [Theory]
+    [InlineData("[2001:db8::1]")]
+    [InlineData("[0x7f.1]")]
+    [InlineData("[127.1]")]
+    [InlineData("[256.0.0.1]")]
+    [InlineData("[IPv6:192.0.2.1]")]
+    [InlineData("[dest.test]")]
+    public async Task A_bracketed_domain_that_is_no_address_literal_bounces(string domain)
+    {
+        var (lookup, queries) = await ResolveAsync(new DnsZone(), domain);
+
+        Assert.Equal(MxLookupOutcome.NoMail, lookup.Outcome);
+        Assert.Equal("5.1.2", lookup.Problem!.Status);
+        Assert.Empty(queries);
+    }
+
+    [Theory]
+    [InlineData("12345")]
+    [InlineData("192.0.2.1")]
+    [InlineData("0x7f.1")]
+    public async Task A_domain_without_brackets_is_a_name_even_when_it_reads_as_a_number(string domain)
+    {
+        var (lookup, queries) = await ResolveAsync(new DnsZone(), domain);
+
+        Assert.NotEqual(MxLookupOutcome.Hosts, lookup.Outcome);
+        Assert.Contains(queries, q => q.Type == DnsRecordType.Mx);
+    }
 }
