@@ -60,6 +60,25 @@ public class MxReceivingTests(ServerFixture server) : IClassFixture<ServerFixtur
         Assert.Contains("\r\n.línea con punto\r\n..dos puntos\r\n.\r\nfin\r\n", Encoding.UTF8.GetString(stored));
     }
 
+    [Theory]
+    [InlineData(99, true)]
+    [InlineData(100, false)]
+    public async Task A_message_that_has_passed_a_hundred_servers_is_refused_as_a_forwarding_loop(int received, bool accepted)
+    {
+        var message = Messages.Simple("remitente@remoto.test", "ana@ejemplo.test", "Bucle " + Guid.NewGuid(), "Otra vuelta.\r\n");
+        for (var i = 0; i < received; i++)
+            message.Headers.Insert(0, new Header(HeaderId.Received, $"from relay{i}.remoto.test by relay{i + 1}.remoto.test; Thu, 26 Nov 2026 10:00:00 +0000"));
+        using var smtp = await MailClients.SmtpAsync(server.Smtp, SecureSocketOptions.None);
+        if (accepted)
+        {
+            await smtp.SendAsync(message);
+            return;
+        }
+        var refusal = await Assert.ThrowsAsync<SmtpCommandException>(() => smtp.SendAsync(message));
+        Assert.Equal(SmtpStatusCode.TransactionFailed, refusal.StatusCode);
+        Assert.Contains("5.4.6 Mail forwarding loop", refusal.Message);
+    }
+
     [Fact]
     public async Task Alias_delivers_to_its_target()
     {

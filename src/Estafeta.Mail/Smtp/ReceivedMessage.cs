@@ -35,6 +35,7 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
         try
         {
             var headers = ReadHeader();
+            if (TooManyHops(headers) is { } loop) return loop;
             if (mode == SmtpMode.Submission && await CheckFromHeaderAsync(headers, ct) is { } fromRefusal) return fromRefusal;
 
             // Bounces and complaints for VERP and feedback addresses are recorded here, before normal routing.
@@ -81,6 +82,20 @@ public sealed class ReceivedMessage(SmtpMode mode, MailEngine engine, SmtpSessio
             engine.Log.StoreFailed(e, queueId);
             return new SmtpReply(451, "4.3.0", "Temporary failure storing the message, try again later");
         }
+    }
+
+    /// <summary>Received fields that mark a message as caught in a forwarding loop (RFC 5321 §6.3: count them and refuse at a
+    /// large threshold, "normally at least 100"). An alias forwarding to a server that forwards back would otherwise go
+    /// round for ever; Postfix refuses at 50 (hopcount_limit).</summary>
+    public const int MaxReceivedFields = 100;
+
+    private static SmtpReply? TooManyHops(HeaderList headers)
+    {
+        var hops = 0;
+        foreach (var header in headers)
+            if (header.Id == HeaderId.Received && ++hops >= MaxReceivedFields)
+                return new SmtpReply(554, "5.4.6", $"Mail forwarding loop: the message has passed {MaxReceivedFields} or more servers (Received fields)");
+        return null;
     }
 
     private HeaderList ReadHeader()
