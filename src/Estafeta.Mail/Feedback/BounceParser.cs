@@ -32,10 +32,10 @@ public static partial class BounceParser
             // one (RFC 3463), the texts one bounded line.
             recipients.Add(new BounceRecipient(
                 FeedbackText.Address(AddressPart(final)),
-                FeedbackText.Line(Value(group, "Action"), 100)?.ToLowerInvariant() ?? "failed",
+                OneLine.Of(Value(group, "Action"), 100)?.ToLowerInvariant() ?? "failed",
                 Value(group, "Status") is { } code && Outbound.EnhancedStatus.TryRead(code, out var read, out _) ? read : null,
-                FeedbackText.Line(diagnostic is null ? null : AddressPart(diagnostic) ?? diagnostic, 1000),
-                FeedbackText.Line(AddressPart(Value(group, "Remote-MTA")), 255)));
+                OneLine.Of(diagnostic is null ? null : AddressPart(diagnostic) ?? diagnostic, 1000),
+                OneLine.Of(AddressPart(Value(group, "Remote-MTA")), 255)));
         }
         return new BounceReport(true, recipients);
     }
@@ -73,9 +73,9 @@ public static partial class BounceParser
         {
             var l = line.Trim();
             if ((status is not null && l.Contains(status, StringComparison.Ordinal)) || (reply is not null && l.Contains(reply, StringComparison.Ordinal)))
-                return FeedbackText.Line(l, 500);
+                return OneLine.Of(l, 500);
         }
-        return FeedbackText.Line(text, 300);
+        return OneLine.Of(text, 300);
     }
 
     private static string? Value(HeaderList group, string name)

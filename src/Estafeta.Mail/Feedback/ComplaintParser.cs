@@ -31,15 +31,15 @@ public static class ComplaintParser
         }
 
         // The fields go on into the outbound events: the texts one bounded line, an address only when it looks like one.
-        var type = FeedbackText.Line(Field(fields, "Feedback-Type"), 100);
+        var type = OneLine.Of(Field(fields, "Feedback-Type"), 100);
         if (type is null) return null;
         var original = report.Skip(2).Select(Headers).FirstOrDefault(h => h is not null);
         return new Complaint(
             type.ToLowerInvariant(),
-            FeedbackText.Line(Field(fields, "User-Agent"), 500),
+            OneLine.Of(Field(fields, "User-Agent"), 500),
             FeedbackText.Address(Field(fields, "Original-Mail-From")),
             FeedbackText.Address(Field(fields, "Original-Rcpt-To")),
-            original is null ? null : FeedbackText.Line(Field(original, "Message-ID")?.Trim().Trim('<', '>'), 998),
+            original is null ? null : OneLine.Of(Field(original, "Message-ID")?.Trim().Trim('<', '>'), 998),
             original is null ? null : FeedbackText.Address(Field(original, "Return-Path")),
             original is null ? [] : AddressesOf(original, "To"));
     }

@@ -2,16 +2,13 @@ namespace Estafeta.Mail.Feedback;
 
 /// <summary>
 /// What the bounce and complaint parsers take from a report goes on into the outbound events (the database, the
-/// logs, the screens that list them), and the report comes from anyone: its texts are made one bounded line, its
-/// addresses are kept only when they look like addresses.
+/// logs, the screens that list them), and the report comes from anyone: its texts are made one bounded line
+/// (<see cref="OneLine"/>), its addresses are kept only when they look like addresses.
 /// </summary>
 internal static class FeedbackText
 {
     /// <summary>The longest address kept (RFC 5321 §4.5.3.1: a 64-octet local part, a 255-octet domain).</summary>
     public const int MaxAddress = 320;
-
-    /// <summary><paramref name="value"/> as one line of at most <paramref name="max"/> characters (<see cref="OneLine"/>).</summary>
-    public static string? Line(string? value, int max) => OneLine.Of(value, max);
 
     /// <summary>The address in <paramref name="value"/> (angle brackets and spaces around it removed) when it looks like
     /// one: a local part, @, a domain, nothing that ends or splits a field, not too long; else null.</summary>
@@ -29,5 +26,4 @@ internal static class FeedbackText
         }
         return address;
     }
-
 }
