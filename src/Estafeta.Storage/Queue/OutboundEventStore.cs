@@ -16,6 +16,12 @@ public sealed class OutboundEventStore(Database db)
         destination AS Destination, message_id AS MessageId, status AS Status, detail AS Detail, source AS Source
         """;
 
+    /// <summary>The longest detail stored; a longer one is cut, never inside a surrogate pair.</summary>
+    public const int MaxDetail = 1000;
+
+    private static string? Detail(string? detail) =>
+        detail is not { Length: > MaxDetail } d ? detail : d[..(char.IsHighSurrogate(d[MaxDetail - 1]) ? MaxDetail - 1 : MaxDetail)];
+
     public async Task RecordAsync(OutboundEvent e, CancellationToken ct = default)
     {
         await using var connection = await db.OpenAsync(ct).ConfigureAwait(false);
@@ -102,7 +108,7 @@ public sealed class OutboundEventStore(Database db)
                     destination = e.Destination.ToLowerInvariant(),
                     messageId = e.MessageId,
                     status = e.Status,
-                    detail = e.Detail is { Length: > 1000 } d ? d[..1000] : e.Detail,
+                    detail = Detail(e.Detail),
                     source = e.Source,
                 },
                 tx, cancellationToken: ct)).ConfigureAwait(false);
@@ -157,7 +163,7 @@ public sealed class OutboundEventStore(Database db)
             p["destination"].Value = e.Destination.ToLowerInvariant();
             p["messageId"].Value = (object?)e.MessageId ?? DBNull.Value;
             p["status"].Value = (object?)e.Status ?? DBNull.Value;
-            p["detail"].Value = (object?)(e.Detail is { Length: > 1000 } d ? d[..1000] : e.Detail) ?? DBNull.Value;
+            p["detail"].Value = (object?)Detail(e.Detail) ?? DBNull.Value;
             p["source"].Value = e.Source;
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
