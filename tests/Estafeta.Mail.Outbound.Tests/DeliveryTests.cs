@@ -357,6 +357,24 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task A_failure_notice_leaves_out_the_recipients_that_asked_for_none_and_is_not_sent_when_all_did()
+    {
+        await using var h = await MtaHarness.StartAsync();
+        h.Domain("destino.test");
+        h.Sinks[0].RcptReply = _ => "550 5.1.1 unknown";
+        await h.QueueAsync("nunca", "ana@origen.test", [new OutboundRecipient("bea@destino.test", "NEVER")]);
+        await h.QueueAsync("mezcla", "ana@origen.test",
+            [new OutboundRecipient("cris@destino.test", "NEVER"), new OutboundRecipient("dani@destino.test", "DELAY"), new OutboundRecipient("eva@destino.test")]);
+
+        await h.RunAsync();
+
+        // RFC 3461 §4.1: NEVER, or a NOTIFY without FAILURE, asks for no failure notice; no NOTIFY asks for one.
+        var (_, dsn) = Assert.Single(await h.NoticesAsync());
+        var status = Assert.Single(dsn.BodyParts.OfType<MessageDeliveryStatus>());
+        Assert.Equal(["rfc822; eva@destino.test"], status.StatusGroups.Skip(1).Where(g => g.Count > 0).Select(g => g["Final-Recipient"]));
+    }
+
+    [Fact]
     public async Task A_bounce_of_a_bounce_is_never_sent()
     {
         await using var h = await MtaHarness.StartAsync();
