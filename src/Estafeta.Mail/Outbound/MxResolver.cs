@@ -25,8 +25,10 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
 
     public async Task<MxLookup> ResolveAsync(string domain, int port, CancellationToken ct)
     {
+        // Only RFC 5321 §4.1.3's form is an address; a domain without brackets is a name, looked up in DNS, even when
+        // it reads as a number ("12345" is not 0.0.48.57).
         if (domain.StartsWith('['))
-            return AddressLiteral(domain) is { } literal
+            return Estafeta.Smtp.AddressLiteral.TryParse(domain, out var literal)
                 ? new MxLookup(MxLookupOutcome.Hosts, [new DeliveryHost(domain, 0, literal, port)], null)
                 : MxLookup.NoMail("5.1.2", $"{domain} is not an address literal (RFC 5321 §4.1.3: [192.0.2.1] or [IPv6:2001:db8::1])");
 
@@ -74,21 +76,6 @@ public sealed class MxResolver(IDnsResolver dns, Random? random = null)
         return anyTemporary
             ? MxLookup.Later($"DNS lookup of the MX hosts of {domain} failed, trying again later")
             : MxLookup.Later($"No MX host of {domain} has an address");
-    }
-
-    /// <summary>The address of an RFC 5321 §4.1.3 address literal: "[" and a dotted quad of four decimal numbers up to
-    /// 255 "]", or "[IPv6:" and an IPv6 address "]"; null for anything else. A domain without brackets is a name, looked
-    /// up in DNS, even when it reads as a number ("12345" is not 0.0.48.57).</summary>
-    internal static IPAddress? AddressLiteral(string domain)
-    {
-        if (domain.Length < 3 || domain[0] != '[' || domain[^1] != ']') return null;
-        var inner = domain[1..^1];
-        if (inner.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
-            return IPAddress.TryParse(inner[5..], out var v6) && v6.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? v6 : null;
-        var parts = inner.Split('.');
-        if (parts.Length != 4 || parts.Any(p => p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) > 255))
-            return null;
-        return IPAddress.Parse(inner);
     }
 
     /// <summary>The A and AAAA addresses of one host name, or the address a route gives as its host.</summary>

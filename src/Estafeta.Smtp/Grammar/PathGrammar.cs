@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Unicode;
 
@@ -126,44 +124,11 @@ internal static class PathGrammar
         }
     }
 
-    /// <summary>"[" IPv4 "]" or "[IPv6:" address "]"; returns the index after "]", or -1.</summary>
+    /// <summary>An address literal (<see cref="Smtp.AddressLiteral"/>) from <paramref name="i"/>; returns the index after
+    /// "]", or -1.</summary>
     private static int AddressLiteral(ReadOnlySpan<byte> s, int i)
     {
         var close = s[i..].IndexOf((byte)']');
-        if (close < 0) return -1;
-        var content = s.Slice(i + 1, close - 1);
-        var valid = content.Length > 5 && Ascii.EqualsIgnoreCase(content[..5], "IPv6:"u8)
-            ? IsIPv6(content[5..])
-            : IsIPv4(content);
-        return valid ? i + close + 1 : -1;
-    }
-
-    private static bool IsIPv4(ReadOnlySpan<byte> s)
-    {
-        for (var part = 0; part < 4; part++)
-        {
-            if (part > 0)
-            {
-                if (s.IsEmpty || s[0] != '.') return false;
-                s = s[1..];
-            }
-            var digits = 0;
-            var value = 0;
-            while (digits < s.Length && char.IsAsciiDigit((char)s[digits]))
-            {
-                value = value * 10 + (s[digits] - '0');
-                if (++digits > 3) return false;
-            }
-            if (digits == 0 || value > 255) return false;
-            s = s[digits..];
-        }
-        return s.IsEmpty;
-    }
-
-    private static bool IsIPv6(ReadOnlySpan<byte> s)
-    {
-        foreach (var b in s)
-            if (!char.IsAsciiHexDigit((char)b) && b != ':' && b != '.') return false;
-        return IPAddress.TryParse(Encoding.ASCII.GetString(s), out var address) && address.AddressFamily == AddressFamily.InterNetworkV6;
+        return close >= 0 && Smtp.AddressLiteral.TryParse(s.Slice(i, close + 1), out _) ? i + close + 1 : -1;
     }
 }

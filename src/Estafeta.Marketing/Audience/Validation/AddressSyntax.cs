@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Estafeta.Storage;
 
@@ -141,10 +139,7 @@ public static class AddressSyntax
                 return false;
             }
 
-            var inner = domain[1..^1];
-            var literal = inner.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase) ? inner[5..] : inner;
-            if (!IPAddress.TryParse(literal, out var ip)
-                || (ip.AddressFamily == AddressFamily.InterNetworkV6) != inner.StartsWith("IPv6:", StringComparison.OrdinalIgnoreCase))
+            if (!Estafeta.Smtp.AddressLiteral.TryParse(domain, out _))
             {
                 problem = "the address literal is not an IPv4 address or IPv6:address";
                 return false;
